@@ -1,0 +1,77 @@
+/** The draft picker: every person in progress, what each still lacks, and a way to start a new one. */
+import { useMemo, useState } from 'react';
+import { asStudioError, useCall, useStudio } from '../../api/studio-context';
+import { navigate, routeHref } from '../../app/router';
+import { Notice } from '../../ui/Notice';
+
+export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }) {
+  const studio = useStudio();
+  const list = useCall('drafts/list', {}, ['drafts/changed']);
+  const [query, setQuery] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const drafts = useMemo(() => {
+    if (list.state !== 'ready') return [];
+    const needle = query.trim().toLowerCase();
+    return needle ? list.value.drafts.filter((draft) => draft.displayName.toLowerCase().includes(needle)) : list.value.drafts;
+  }, [list, query]);
+
+  async function createDraft() {
+    setError(null);
+    try {
+      const draft = await studio.call('drafts/create', {});
+      navigate({ screen: 'draft', draftId: draft.id, step: 'person' });
+    } catch (caught) {
+      setError(asStudioError(caught).message);
+    }
+  }
+
+  return (
+    <nav className="drafts" aria-label="Drafts">
+      <div className="drafts-top">
+        <button type="button" className="button button-primary button-block" onClick={() => void createDraft()}>
+          New draft
+        </button>
+        <input
+          type="search"
+          className="input"
+          placeholder="Search drafts"
+          aria-label="Search drafts"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+      </div>
+      {error && <Notice tone="error">{error}</Notice>}
+      {list.state === 'error' && <Notice tone="error" title="Drafts could not be listed">{list.error.message}</Notice>}
+      <ul className="draft-list">
+        {drafts.map((draft) => (
+          <li key={draft.id}>
+            <a
+              className={draft.id === activeDraftId ? 'draft-link active' : 'draft-link'}
+              href={routeHref({ screen: 'draft', draftId: draft.id, step: 'person' })}
+              aria-current={draft.id === activeDraftId ? 'page' : undefined}
+            >
+              <span className="draft-name">{draft.displayName}</span>
+              <span className="draft-meta">
+                {draft.avatarVersion === 'v2' ? 'Video avatar' : 'Photo avatar'} ·{' '}
+                {draft.missing.length === 0 ? 'ready for review' : `${draft.missing.length} to do`}
+              </span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      {list.state === 'ready' && list.value.drafts.length === 0 && (
+        <p className="muted drafts-empty">No drafts yet. Start one for each person you film.</p>
+      )}
+      {list.state === 'ready' && query && drafts.length === 0 && list.value.drafts.length > 0 && (
+        <p className="muted drafts-empty">No draft matches “{query}”.</p>
+      )}
+      {list.state === 'ready' &&
+        list.value.problems.map((problem) => (
+          <Notice key={problem.id} tone="warn" title="A draft could not be opened">
+            {problem.message} <span className="path">{problem.keptAs}</span>
+          </Notice>
+        ))}
+    </nav>
+  );
+}

@@ -1,0 +1,75 @@
+/** One draft open: its name, its steps and the screen of the current step. */
+import { useState } from 'react';
+import { displayName } from '../../../shared/drafts';
+import type { Step } from '../../../shared/progress';
+import { asStudioError, useCall, useStudio } from '../../api/studio-context';
+import { navigate } from '../../app/router';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { Notice } from '../../ui/Notice';
+import { CameraScreen } from '../camera/CameraScreen';
+import { PersonScreen } from '../person/PersonScreen';
+import { ReviewScreen } from '../review/ReviewScreen';
+import { SubmitScreen } from '../submit/SubmitScreen';
+import { VoiceScreen } from '../voice/VoiceScreen';
+import { StepIndicator } from './StepIndicator';
+
+export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step }) {
+  const studio = useStudio();
+  const draft = useCall('drafts/get', { id: draftId }, ['drafts/changed']);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  if (draft.state === 'loading') return <p className="muted pad">Opening draft…</p>;
+  if (draft.state === 'error') {
+    return (
+      <div className="pad">
+        <Notice tone="error" title="This draft cannot be opened">
+          {draft.error.message}
+        </Notice>
+      </div>
+    );
+  }
+  const value = draft.value;
+
+  async function deleteDraft() {
+    setConfirming(false);
+    try {
+      await studio.call('drafts/delete', { id: draftId });
+      navigate({ screen: 'home' });
+    } catch (caught) {
+      setError(asStudioError(caught).message);
+    }
+  }
+
+  return (
+    <div className="workspace">
+      <header className="workspace-header">
+        <div className="workspace-title">
+          <h1>{displayName(value.person)}</h1>
+          <span className="muted">Draft created {new Date(value.createdAt).toLocaleString()}</span>
+        </div>
+        <button type="button" className="button button-quiet" onClick={() => setConfirming(true)}>
+          Delete draft
+        </button>
+      </header>
+      <StepIndicator draft={value} current={step} />
+      {error && <Notice tone="error">{error}</Notice>}
+      <div className="workspace-body">
+        {step === 'person' && <PersonScreen draft={value} />}
+        {step === 'voice' && <VoiceScreen draft={value} />}
+        {step === 'camera' && <CameraScreen draft={value} />}
+        {step === 'review' && <ReviewScreen draft={value} />}
+        {step === 'submit' && <SubmitScreen draft={value} />}
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete ${displayName(value.person)}?`}
+        message="The draft and every take recorded for it are removed from this computer. This cannot be undone."
+        confirmLabel="Delete draft"
+        danger
+        onConfirm={() => void deleteDraft()}
+        onCancel={() => setConfirming(false)}
+      />
+    </div>
+  );
+}

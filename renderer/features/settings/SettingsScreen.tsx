@@ -1,0 +1,60 @@
+/** Where the studio keeps its data and which service it talks to. */
+import { useEffect, useState } from 'react';
+import { asStudioError, useCall, useStudio } from '../../api/studio-context';
+import { Notice } from '../../ui/Notice';
+import { FactList, Screen } from '../../ui/Screen';
+
+export function SettingsScreen() {
+  const studio = useStudio();
+  const info = useCall('system/info', {});
+  const settings = useCall('settings/get', {});
+  const [baseUrl, setBaseUrl] = useState('');
+  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+
+  const savedUrl = settings.state === 'ready' ? settings.value.apiBaseUrl : null;
+  useEffect(() => {
+    if (savedUrl !== null) setBaseUrl(savedUrl);
+  }, [savedUrl]);
+
+  async function save() {
+    try {
+      await studio.call('settings/update', { patch: { apiBaseUrl: baseUrl.trim() } });
+      setMessage({ tone: 'success', text: 'Saved.' });
+      settings.reload();
+    } catch (caught) {
+      setMessage({ tone: 'error', text: asStudioError(caught).message });
+    }
+  }
+
+  return (
+    <Screen title="Settings" intro="The service the studio talks to, and where your material is kept.">
+      <h3>Service</h3>
+      <form
+        className="form form-inline"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <div className="field grow">
+          <label htmlFor="settings-base-url">API base URL</label>
+          <input id="settings-base-url" className="input" type="url" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
+        </div>
+        <button type="submit" className="button button-primary">Save</button>
+      </form>
+      {message && <Notice tone={message.tone}>{message.text}</Notice>}
+      <Notice tone="info" title="API key">Keeping the API key in the system keychain arrives with the service client.</Notice>
+      <h3>This studio</h3>
+      {info.state === 'ready' && (
+        <FactList
+          items={[
+            ['Version', info.value.version],
+            ['Running as', info.value.host === 'electron' ? 'desktop app' : 'browser host on this computer'],
+            ['Data folder', <span className="path" key="path">{info.value.dataDir}</span>],
+          ]}
+        />
+      )}
+      {info.state === 'error' && <Notice tone="error">{info.error.message}</Notice>}
+    </Screen>
+  );
+}

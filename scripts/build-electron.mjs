@@ -1,0 +1,16 @@
+// Bundles the Electron main process and the preload into dist/electron (CommonJS, as Electron loads them).
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Native and wasm payloads stay in node_modules (unpacked from asar by electron-builder).
+  external: ['electron', '@napi-rs/keyring', '@ffmpeg/core'],
+};
+
+await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', target: 'node22' });
+// A sandboxed preload may require only `electron`: everything else is bundled in.
+await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', target: 'chrome130' });

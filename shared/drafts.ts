@@ -1,0 +1,111 @@
+/**
+ * A draft: everything the studio holds about one person until their twin is submitted. Stored as
+ * draft.json beside its media; every field has a default so that older files still load.
+ */
+import { z } from 'zod';
+import { draftIdSchema, mediaFileNameSchema, takeIdSchema } from './ids';
+
+export const genders = ['male', 'female', 'nonBinary'] as const;
+export const avatarVersions = ['v1', 'v2'] as const;
+export const externalClientIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** The person as typed so far: anything may still be empty. The twin request schema is the strict form. */
+export const personDraftSchema = z.object({
+  firstName: z.string().max(100).default(''),
+  lastName: z.string().max(100).default(''),
+  description: z.string().max(5000).default(''),
+  gender: z.enum(genders).nullable().default(null),
+  ethnicity: z.string().max(100).nullable().default(null),
+  externalClientId: z.string().max(32).default(''),
+  tags: z.record(z.string().max(64), z.string().max(256)).default({}),
+  avatarVersion: z.enum(avatarVersions).default('v2'),
+});
+export type PersonDraft = z.infer<typeof personDraftSchema>;
+
+export const trimSchema = z
+  .object({ startMs: z.number().int().min(0), endMs: z.number().int().positive() })
+  .refine((trim) => trim.endMs > trim.startMs, 'trim end must come after its start');
+
+export const checkResultSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  verdict: z.enum(['pass', 'warn', 'fail']),
+  reason: z.string(),
+  value: z.number().nullable().default(null),
+});
+export type CheckResult = z.infer<typeof checkResultSchema>;
+
+export const takeSchema = z.object({
+  id: takeIdSchema,
+  kind: z.enum(['voice', 'video', 'consent']),
+  source: z.enum(['recorded', 'imported']),
+  fileName: mediaFileNameSchema,
+  mimeType: z.string(),
+  createdAt: z.string(),
+  /** `recording` while chunks arrive; a take found in that state at start-up was interrupted. */
+  state: z.enum(['recording', 'complete', 'recovered']),
+  durationMs: z.number().nonnegative().nullable().default(null),
+  bytes: z.number().int().nonnegative().default(0),
+  trim: trimSchema.nullable().default(null),
+  checks: z.array(checkResultSchema).default([]),
+});
+export type Take = z.infer<typeof takeSchema>;
+
+export const photoSchema = z.object({
+  id: takeIdSchema,
+  source: z.enum(['camera', 'imported']),
+  fileName: mediaFileNameSchema,
+  createdAt: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  checks: z.array(checkResultSchema).default([]),
+});
+export type Photo = z.infer<typeof photoSchema>;
+
+export const draftSchema = z.object({
+  schemaVersion: z.literal(1).default(1),
+  id: draftIdSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  person: personDraftSchema.default(() => personDraftSchema.parse({})),
+  voice: z
+    .object({ takes: z.array(takeSchema).default([]), chosenTakeId: takeIdSchema.nullable().default(null) })
+    .default({ takes: [], chosenTakeId: null }),
+  camera: z
+    .object({
+      videoTakes: z.array(takeSchema).default([]),
+      chosenVideoTakeId: takeIdSchema.nullable().default(null),
+      photos: z.array(photoSchema).default([]),
+      chosenPhotoId: takeIdSchema.nullable().default(null),
+      useVideoAudioAsVoice: z.boolean().default(false),
+    })
+    .default({ videoTakes: [], chosenVideoTakeId: null, photos: [], chosenPhotoId: null, useVideoAudioAsVoice: false }),
+  approval: z
+    .object({ approvedAt: z.string(), approvedBy: z.string() })
+    .nullable()
+    .default(null),
+});
+export type Draft = z.infer<typeof draftSchema>;
+
+export const draftSummarySchema = z.object({
+  id: draftIdSchema,
+  displayName: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  avatarVersion: z.enum(avatarVersions),
+  missing: z.array(z.string()),
+});
+export type DraftSummary = z.infer<typeof draftSummarySchema>;
+
+/** A draft folder whose metadata could not be read: reported, moved aside, never dropped. */
+export const draftProblemSchema = z.object({
+  id: z.string(),
+  message: z.string(),
+  keptAs: z.string(),
+});
+export type DraftProblem = z.infer<typeof draftProblemSchema>;
+
+export function displayName(person: Pick<PersonDraft, 'firstName' | 'lastName'>): string {
+  const name = `${person.firstName} ${person.lastName}`.trim();
+  return name || 'Unnamed person';
+}

@@ -1,0 +1,23 @@
+/** Builds the renderer into dist/renderer, served by app://studio and by the browser host. */
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: 'renderer',
+  base: './',
+  esbuild: { jsx: 'automatic' },
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    target: 'chrome130',
+    sourcemap: true,
+    // Electron and the browser host serve files with a strict CSP: no inline module preload polyfill.
+    modulePreload: { polyfill: false },
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod ships comments Rollup cannot place; harmless and not ours to fix.
+        if (warning.code === 'INVALID_ANNOTATION') return;
+        warn(warning);
+      },
+    },
+  },
+});
