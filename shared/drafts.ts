@@ -9,17 +9,32 @@ export const genders = ['male', 'female', 'nonBinary'] as const;
 export const avatarVersions = ['v1', 'v2'] as const;
 export const externalClientIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
 
+const personFields = {
+  firstName: z.string().max(100),
+  lastName: z.string().max(100),
+  description: z.string().max(5000),
+  gender: z.enum(genders).nullable(),
+  ethnicity: z.string().max(100).nullable(),
+  externalClientId: z.string().max(32),
+  tags: z.record(z.string().max(64), z.string().max(256)),
+  avatarVersion: z.enum(avatarVersions),
+};
+
 /** The person as typed so far: anything may still be empty. The twin request schema is the strict form. */
 export const personDraftSchema = z.object({
-  firstName: z.string().max(100).default(''),
-  lastName: z.string().max(100).default(''),
-  description: z.string().max(5000).default(''),
-  gender: z.enum(genders).nullable().default(null),
-  ethnicity: z.string().max(100).nullable().default(null),
-  externalClientId: z.string().max(32).default(''),
-  tags: z.record(z.string().max(64), z.string().max(256)).default({}),
-  avatarVersion: z.enum(avatarVersions).default('v2'),
+  firstName: personFields.firstName.default(''),
+  lastName: personFields.lastName.default(''),
+  description: personFields.description.default(''),
+  gender: personFields.gender.default(null),
+  ethnicity: personFields.ethnicity.default(null),
+  externalClientId: personFields.externalClientId.default(''),
+  tags: personFields.tags.default({}),
+  avatarVersion: personFields.avatarVersion.default('v2'),
 });
+
+/** A change to some fields. No defaults here: zod 4 would fill every missing key with its default. */
+export const personPatchSchema = z.strictObject(personFields).partial();
+export type PersonPatch = z.infer<typeof personPatchSchema>;
 export type PersonDraft = z.infer<typeof personDraftSchema>;
 
 export const trimSchema = z

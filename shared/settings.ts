@@ -3,12 +3,21 @@ import { z } from 'zod';
 
 export const defaultApiBaseUrl = 'https://companion-api.napster.com';
 
-export const settingsSchema = z.object({
-  apiBaseUrl: z.url({ protocol: /^https?$/ }).default(defaultApiBaseUrl),
+const settingsFields = {
+  apiBaseUrl: z.url({ protocol: /^https?$/ }),
   /** Optional `X-API-Version` header value. */
-  apiVersion: z.string().max(32).nullable().default(null),
-  preferredMicrophoneLabel: z.string().max(256).nullable().default(null),
-  preferredCameraLabel: z.string().max(256).nullable().default(null),
+  apiVersion: z.string().max(32).nullable(),
+  preferredMicrophoneLabel: z.string().max(256).nullable(),
+  preferredCameraLabel: z.string().max(256).nullable(),
+};
+
+export const settingsSchema = z.object({
+  apiBaseUrl: settingsFields.apiBaseUrl.default(defaultApiBaseUrl),
+  apiVersion: settingsFields.apiVersion.default(null),
+  preferredMicrophoneLabel: settingsFields.preferredMicrophoneLabel.default(null),
+  preferredCameraLabel: settingsFields.preferredCameraLabel.default(null),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const settingsPatchSchema = settingsSchema.partial().strict();
+
+/** A change to some settings. No defaults here: zod 4 would fill every missing key with its default. */
+export const settingsPatchSchema = z.strictObject(settingsFields).partial();

@@ -46,6 +46,14 @@ function sameSecret(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function cookieToken(req: http.IncomingMessage): string | undefined {
   const header = req.headers.cookie ?? '';
   for (const part of header.split(';')) {
@@ -156,7 +164,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     void (async () => {
       const url = new URL(req.url ?? '/', origin);
       if (!fromOwnOrigin(req)) return send(res, 403, 'Requests from other origins are refused.');
-      if (url.pathname.startsWith(httpRoutes.call)) return handleCall(req, res, url.pathname.slice(httpRoutes.call.length));
+      if (url.pathname.startsWith(httpRoutes.call)) return handleCall(req, res, safeDecode(url.pathname.slice(httpRoutes.call.length)));
       if (url.pathname === httpRoutes.events) return handleEvents(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.');
 

@@ -1,6 +1,6 @@
 /** Calls on the drafts store: one draft per person, addressed by id only. */
 import { z } from 'zod';
-import { draftProblemSchema, draftSchema, draftSummarySchema, personDraftSchema } from '../drafts';
+import { draftProblemSchema, draftSchema, draftSummarySchema, personPatchSchema } from '../drafts';
 import { draftIdSchema } from '../ids';
 import { defineCall } from './define';
 
@@ -11,10 +11,10 @@ export const draftCalls = {
     z.strictObject({}),
     z.object({ drafts: z.array(draftSummarySchema), problems: z.array(draftProblemSchema) }),
   ),
-  'drafts/create': defineCall(z.strictObject({ person: personDraftSchema.partial().strict().optional() }), draftSchema),
+  'drafts/create': defineCall(z.strictObject({ person: personPatchSchema.optional() }), draftSchema),
   'drafts/get': defineCall(byId, draftSchema),
   'drafts/updatePerson': defineCall(
-    z.strictObject({ id: draftIdSchema, person: personDraftSchema.partial().strict() }),
+    z.strictObject({ id: draftIdSchema, person: personPatchSchema }),
     draftSchema,
   ),
   'drafts/delete': defineCall(byId, z.object({ deleted: z.literal(true) })),

@@ -1,0 +1,13 @@
+/** Browser end-to-end tests: Debian's Chromium against the browser host (and Electron where it exists). */
+import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'tests/.artifacts/test-results',
+  // Two cores: one browser at a time keeps recordings real-time.
+  workers: 1,
+  timeout: 180_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: { trace: 'retain-on-failure' },
+});

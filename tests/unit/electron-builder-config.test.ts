@@ -1,0 +1,48 @@
+/** electron-builder.yml against electron-builder's own JSON schema, plus the settings security relies on. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/studio-host';
+
+const require = createRequire(import.meta.url);
+const config = load(readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+
+describe('electron-builder.yml', () => {
+  it('is valid for electron-builder', () => {
+    const schema = require('app-builder-lib/scheme.json');
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const valid = validate(config);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('sets the fuses that close Node back doors', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('builds for every platform with the capture permissions macOS asks for', () => {
+    expect(config.mac.hardenedRuntime).toBe(true);
+    expect(config.mac.extendInfo.NSCameraUsageDescription).toMatch(/video|photo/);
+    expect(config.mac.extendInfo.NSMicrophoneUsageDescription).toMatch(/voice/);
+    const entitlements = readFileSync(path.join(repoRoot, config.mac.entitlements), 'utf8');
+    expect(entitlements).toContain('com.apple.security.device.camera');
+    expect(entitlements).toContain('com.apple.security.device.audio-input');
+    expect(config.win.target[0].target).toBe('nsis');
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+  });
+
+  it('keeps native and wasm payloads outside the asar archive', () => {
+    expect(config.asarUnpack.join(' ')).toContain('@napi-rs/keyring');
+    expect(config.asarUnpack.join(' ')).toContain('@ffmpeg/core');
+  });
+});
