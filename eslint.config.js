@@ -95,6 +95,18 @@ export default tseslint.config(
     rules: { 'no-restricted-globals': ['error', ...domGlobals] },
   },
   {
+    // The emulator is a stand-alone Node server, like the service it stands in for: it shares only shared/.
+    files: ['emulator/**/*.ts'],
+    languageOptions: { globals: globals.node },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noElectron, { group: ['**/electron/**', '**/renderer/**'], message: 'The emulator shares only shared/ with the studio.' }] },
+      ],
+      'no-restricted-globals': ['error', ...domGlobals],
+    },
+  },
+  {
     files: ['scripts/**/*.{ts,mjs,js}', 'tests/**/*.{ts,tsx}', '*.config.{ts,js}', 'eslint.config.js'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -19,6 +19,21 @@ export const videoRules = {
   defaultHeight: 720,
 } as const;
 
+/**
+ * The service's limits on a twin request as the emulator enforces them. Names and description
+ * lengths follow the draft's limits; tag limits and media sizes other than voice are not published,
+ * so these are the emulator's assumptions, kept here so the Person form and the emulator agree.
+ */
+export const twinRequestRules = {
+  nameMaxChars: 100,
+  descriptionMaxChars: 5000,
+  maxTags: 20,
+  tagKeyMaxChars: 64,
+  tagValueMaxChars: 256,
+  pictureMaxBytes: 20 * 1024 * 1024,
+  videoMaxBytes: 500 * 1024 * 1024,
+} as const;
+
 export const photoRules = {
   aspect: 16 / 9,
   /** Tolerance on the 16:9 ratio, as a share of it. */

@@ -8,7 +8,9 @@ import type { EventSink, StudioHandlers } from '../../shared/contract';
 import type { Settings } from '../../shared/settings';
 import { draftHandlers } from '../services/drafts/draft-handlers';
 import { DraftStore } from '../services/drafts/draft-store';
+import type { SecretStore } from '../services/keychain/secret-store';
 import { type Logger, createLogger } from '../services/log';
+import { createServiceLink } from '../services/napster';
 import { SettingsStore } from '../services/settings/settings-store';
 import { systemHandlers } from '../services/settings/system-handlers';
 import { type Dispatch, createDispatcher } from './dispatch';
@@ -24,6 +26,8 @@ export type StudioOptions = {
   settingsOverrides?: Partial<Settings>;
   /** What the OS says about camera/microphone access; macOS asks the user here. */
   requestMediaAccess?: (kind: 'microphone' | 'camera') => Promise<boolean>;
+  /** Where secrets live; the OS keychain unless a test or sandbox passes its own. */
+  secretStore?: SecretStore;
 };
 
 export type Studio = {
@@ -45,6 +49,13 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   });
   await drafts.init();
   const settings = new SettingsStore(options.dataDir, log.child('settings'), options.settingsOverrides);
+  const service = createServiceLink({
+    dataDir: options.dataDir,
+    settings,
+    log: log.child('service'),
+    secretStore: options.secretStore,
+    onApiKeyChange: (status) => options.emit('apiKey/changed', status),
+  });
 
   const handlers = {
     ...systemHandlers({
@@ -55,6 +66,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       requestMediaAccess: options.requestMediaAccess ?? (async () => true),
     }),
     ...draftHandlers(drafts),
+    ...service.handlers,
   } satisfies StudioHandlers;
 
   return {

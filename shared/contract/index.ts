@@ -5,16 +5,19 @@
  */
 import type { z } from 'zod';
 import { draftCalls, draftEvents } from './drafts';
+import { serviceCalls, serviceEvents } from './service';
 import { systemCalls, systemEvents } from './system';
 
 export const calls = {
   ...systemCalls,
   ...draftCalls,
+  ...serviceCalls,
 };
 
 export const events = {
   ...systemEvents,
   ...draftEvents,
+  ...serviceEvents,
 };
 
 export type Calls = typeof calls;

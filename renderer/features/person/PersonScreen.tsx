@@ -2,10 +2,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { type Draft, type PersonDraft, genders } from '../../../shared/drafts';
 import { describeIssues } from '../../../shared/errors';
+import { suggestExternalClientId } from '../../../shared/napster';
+import { twinRequestRules } from '../../../shared/requirements';
 import { twinPersonSchema } from '../../../shared/twin';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
+import { EthnicityField } from './EthnicityField';
+import { TagsEditor } from './TagsEditor';
 
 const genderLabels: Record<(typeof genders)[number], string> = {
   male: 'Male',
@@ -63,6 +67,7 @@ export function PersonScreen({ draft }: { draft: Draft }) {
     void flush();
   };
 
+  const suggestion = suggestExternalClientId(person.firstName, person.lastName);
   const check = twinPersonSchema.safeParse(person);
   const fieldErrors = check.success ? {} : describeIssues(check.error.issues).fields;
   const errorFor = (key: string) => (touched.has(key) ? fieldErrors[key] : undefined);
@@ -88,9 +93,14 @@ export function PersonScreen({ draft }: { draft: Draft }) {
         </div>
         <div className="field">
           <label htmlFor="person-description">Description</label>
-          <p className="hint" id="person-description-hint">
-            Their role, personality and communication style, in the second person works well: “You are the CFO of … You speak calmly and precisely …”.
-          </p>
+          <div className="hint" id="person-description-hint">
+            It becomes the agent’s instructions, so cover three things, in the second person:
+            <ul className="plain-list">
+              <li><strong>Role</strong> · “You are the CFO of Acme, responsible for …”</li>
+              <li><strong>Personality</strong> · “You are calm, precise and quietly humorous …”</li>
+              <li><strong>Communication style</strong> · “You answer in short sentences and give one example …”</li>
+            </ul>
+          </div>
           <textarea
             id="person-description"
             className="input textarea"
@@ -103,7 +113,9 @@ export function PersonScreen({ draft }: { draft: Draft }) {
           />
           <div className="field-foot">
             <span className="field-error" role={errorFor('description') ? 'alert' : undefined}>{errorFor('description')}</span>
-            <span id="person-description-count" className="muted">{person.description.length} / 5000 characters</span>
+            <span id="person-description-count" className={person.description.length > twinRequestRules.descriptionMaxChars ? 'field-error' : 'muted'} aria-live="polite">
+              {person.description.length} / {twinRequestRules.descriptionMaxChars} characters
+            </span>
           </div>
         </div>
         <div className="form-row">
@@ -123,26 +135,37 @@ export function PersonScreen({ draft }: { draft: Draft }) {
             </select>
             <span className="field-error">{errorFor('gender')}</span>
           </div>
-          <TextField
-            label="Ethnicity"
-            name="ethnicity"
-            value={person.ethnicity ?? ''}
-            hint="One of the values the service lists; the list appears here once an API key is set."
+          <EthnicityField
+            value={person.ethnicity}
             error={errorFor('ethnicity')}
-            onChange={(v) => change('ethnicity', v || null)}
-            onBlur={touch}
+            onChange={(value) => change('ethnicity', value)}
+            onBlur={() => touch('ethnicity')}
           />
         </div>
         <div className="form-row">
-          <TextField
-            label="Client id"
-            name="externalClientId"
-            value={person.externalClientId}
-            hint="Your stable id for this person, such as an employee or CRM id: 1–32 letters, digits, “_” or “-”."
-            error={errorFor('externalClientId')}
-            onChange={(v) => change('externalClientId', v)}
-            onBlur={touch}
-          />
+          <div className="field">
+            <TextField
+              label="Client id"
+              name="externalClientId"
+              value={person.externalClientId}
+              hint="Your stable id for this person, such as an employee or CRM id: 1–32 letters, digits, “_” or “-”."
+              error={errorFor('externalClientId')}
+              onChange={(v) => change('externalClientId', v)}
+              onBlur={touch}
+            />
+            {suggestion && !person.externalClientId && (
+              <button
+                type="button"
+                className="link-button suggestion"
+                onClick={() => {
+                  change('externalClientId', suggestion);
+                  touch('externalClientId');
+                }}
+              >
+                Use “{suggestion}” (from the name)
+              </button>
+            )}
+          </div>
           <fieldset className="field">
             <legend>Avatar model</legend>
             <label className="choice">
@@ -155,6 +178,7 @@ export function PersonScreen({ draft }: { draft: Draft }) {
             </label>
           </fieldset>
         </div>
+        <TagsEditor key={draft.id} tags={person.tags} onChange={(tags) => change('tags', tags)} />
       </form>
     </Screen>
   );

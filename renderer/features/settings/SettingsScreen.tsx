@@ -1,8 +1,9 @@
-/** Where the studio keeps its data and which service it talks to. */
+/** Which service the studio talks to, with which key, and where it keeps its data. */
 import { useEffect, useState } from 'react';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
 import { Notice } from '../../ui/Notice';
 import { FactList, Screen } from '../../ui/Screen';
+import { ApiKeySection } from './ApiKeySection';
 
 export function SettingsScreen() {
   const studio = useStudio();
@@ -27,7 +28,7 @@ export function SettingsScreen() {
   }
 
   return (
-    <Screen title="Settings" intro="The service the studio talks to, and where your material is kept.">
+    <Screen title="Settings" intro="The service the studio talks to, its API key, and where your material is kept.">
       <h3>Service</h3>
       <form
         className="form form-inline"
@@ -43,7 +44,8 @@ export function SettingsScreen() {
         <button type="submit" className="button button-primary">Save</button>
       </form>
       {message && <Notice tone={message.tone}>{message.text}</Notice>}
-      <Notice tone="info" title="API key">Keeping the API key in the system keychain arrives with the service client.</Notice>
+      <h3>API key</h3>
+      <ApiKeySection />
       <h3>This studio</h3>
       {info.state === 'ready' && (
         <FactList
