@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One radosgw per run, started only if a test asks for it (tests/support/radosgw-shared.ts).
+    globalSetup: ['tests/support/radosgw-global-setup.ts'],
   },
 });

@@ -4,7 +4,7 @@
  * to Electron.
  */
 import path from 'node:path';
-import { BrowserWindow, Menu, app, ipcMain, protocol, screen, session, shell, systemPreferences } from 'electron';
+import { BrowserWindow, Menu, Notification, app, ipcMain, protocol, screen, session, shell, systemPreferences } from 'electron';
 import { ipcChannels } from '../shared/transport';
 import { bindStudioIpc } from './ipc';
 import { appOrigin, isExternalLinkAllowed, isNavigationAllowed, isPermissionAllowed } from './security/policy';
@@ -95,6 +95,8 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     log: log.child('studio'),
     emit: (name, payload) => mainWindow?.webContents.send(ipcChannels.event, name, payload),
+    systemTrash: (target) => shell.trashItem(target),
+    notify: (title, body) => new Notification({ title, body }).show(),
     requestMediaAccess: async (kind) =>
       process.platform === 'darwin' ? systemPreferences.askForMediaAccess(kind) : true,
   });

@@ -11,6 +11,20 @@ const common = {
   external: ['electron', '@napi-rs/keyring', '@ffmpeg/core'],
 };
 
-await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', target: 'node22' });
+// import.meta.url is only read when running from the TypeScript sources, never in the bundle.
+await build({
+  ...common,
+  entryPoints: ['electron/main.ts'],
+  outfile: 'dist/electron/main.cjs',
+  target: 'node22',
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+// The media engine's ffmpeg.wasm worker thread, started by the main process from beside main.cjs.
+await build({
+  ...common,
+  entryPoints: ['electron/services/media/worker.ts'],
+  outfile: 'dist/electron/media-worker.cjs',
+  target: 'node22',
+});
 // A sandboxed preload may require only `electron`: everything else is bundled in.
 await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', target: 'chrome130' });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { draftIdSchema, mediaFileNameSchema, takeIdSchema } from './ids';
+import { approvalDetailFields, attestationSchema, consentCodeSchema, preparedRecordSchema } from './consent';
 
 export const genders = ['male', 'female', 'nonBinary'] as const;
 export const avatarVersions = ['v1', 'v2'] as const;
@@ -63,6 +64,8 @@ export const takeSchema = z.object({
   bytes: z.number().int().nonnegative().default(0),
   trim: trimSchema.nullable().default(null),
   checks: z.array(checkResultSchema).default([]),
+  /** An imported file's own name, shown beside the take. */
+  originalName: z.string().max(255).nullable().default(null),
 });
 export type Take = z.infer<typeof takeSchema>;
 
@@ -74,8 +77,19 @@ export const photoSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   checks: z.array(checkResultSchema).default([]),
+  /** An imported picture's own name, shown in the gallery (optional: older drafts and tests leave it out). */
+  originalName: z.string().max(255).nullable().optional(),
 });
 export type Photo = z.infer<typeof photoSchema>;
+
+/** The code the person reads, the statement as it was shown, the take of them reading it, the operator's word. */
+export const consentSchema = z.object({
+  code: consentCodeSchema.nullable().default(null),
+  statement: z.string().max(2000).nullable().default(null),
+  take: takeSchema.nullable().default(null),
+  attestation: attestationSchema.nullable().default(null),
+});
+export type Consent = z.infer<typeof consentSchema>;
 
 export const draftSchema = z.object({
   schemaVersion: z.literal(1).default(1),
@@ -95,8 +109,12 @@ export const draftSchema = z.object({
       useVideoAudioAsVoice: z.boolean().default(false),
     })
     .default({ videoTakes: [], chosenVideoTakeId: null, photos: [], chosenPhotoId: null, useVideoAudioAsVoice: false }),
+  /** The person's consent to this twin (shared/consent.ts); kept with the draft, never uploaded. */
+  consent: consentSchema.default(() => consentSchema.parse({})),
+  /** The upload files as the review prepared and hashed them. */
+  prepared: z.array(preparedRecordSchema).default([]),
   approval: z
-    .object({ approvedAt: z.string(), approvedBy: z.string() })
+    .object({ approvedAt: z.string(), approvedBy: z.string(), ...approvalDetailFields })
     .nullable()
     .default(null),
 });

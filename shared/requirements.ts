@@ -17,6 +17,20 @@ export const videoRules = {
   minSeconds: 60,
   maxSeconds: 300,
   defaultHeight: 720,
+  /** The duration meter turns to "approaching the limit" this long before maxSeconds. */
+  warnBeforeMaxSeconds: 30,
+  /** The studio's own floor: a picture under this height makes a soft avatar (a warning, not a failure). */
+  minHeight: 720,
+} as const;
+
+/**
+ * The consent take: the statement (shared/consent.ts) read aloud. The studio's own rules: reading it
+ * takes a person about 25 s, so under minSeconds it cannot all be there; silence means nothing was said.
+ */
+export const consentRules = {
+  codeLength: 6,
+  minSeconds: 8,
+  maxSeconds: 180,
 } as const;
 
 /**
@@ -40,6 +54,10 @@ export const photoRules = {
   aspectTolerance: 0.01,
   minWidth: 1280,
   minHeight: 720,
+  /** The studio keeps pictures up to this size (a phone's full-size JPEG); the prepared JPEG is far smaller. */
+  maxFileBytes: 50 * 1024 * 1024,
+  /** Decoding a larger picture would take hundreds of megabytes; nothing needs more than 8K. */
+  maxPixels: 7680 * 4320,
 } as const;
 
 /**
@@ -56,15 +74,82 @@ export const audioQuality = {
   silenceShare: { warn: 0.3, fail: 0.5 },
   longestSilenceSeconds: { warn: 3, fail: 8 },
   edgeSilenceSeconds: { warn: 2 },
+  /**
+   * A sample at or above this magnitude counts as clipped. Not 1.0: a lossy codec (the recorder's
+   * Opus) turns a clipped plateau into ripples just under full scale.
+   */
+  clipLevel: 0.98,
+  /** Levels, pauses and noise are measured over frames this long. */
+  frameMs: 50,
+  /** The take's loud-frame level is this percentile of its frame levels... */
+  speechPercentile: 0.95,
+  /** ...and a frame this far below it is a pause, */
+  pauseBelowSpeechDb: 30,
+  /** as is any frame under this absolute level. */
+  pauseFloorDbfs: -60,
+  /** The noise floor is the mean level of this share of the quietest frames. */
+  noiseFloorQuietestShare: 0.1,
   /** Loudness the prepared voice file is normalised to (EBU R128 integrated, LUFS). */
   targetLufs: -19,
   targetTruePeakDbtp: -3,
 } as const;
 
+/** How the media engine turns a voice take into the upload file (see README "Media engine"). */
+export const voicePreparation = {
+  /** The prepared file's integrated loudness must land this close to audioQuality.targetLufs. */
+  loudnessToleranceLu: 1,
+  /** At the ends of a take, 100 ms frames this far below its integrated loudness count as silence. */
+  edgeSilenceBelowLu: 20,
+  /** Kept before the first and after the last word, so speech never starts or ends abruptly. */
+  edgePaddingMs: 250,
+  /** A long take is cut this far short of voiceRules.maxSeconds: encoders pad (an MP3 frame is 24 ms). */
+  endMarginMs: 100,
+  /** Share of voiceRules.maxBytes a lossy file may plan for; the rest covers headers and overshoot. */
+  byteBudgetShare: 0.95,
+  /** The default upload format, chosen from the evidence in the README. */
+  defaultFormat: 'mp3',
+} as const;
+
+/**
+ * The exposure check on camera frames (shared/exposure.ts): luma (Rec. 709, 0 = black, 1 = white)
+ * of the frame or the guide's crop. Mean luma outside `meanLuma` is a warning, outside
+ * `meanLumaFail` a failure; the shares count pixels at or beyond the clip and crush levels.
+ */
 export const exposureQuality = {
   meanLuma: { min: 0.25, max: 0.75 },
+  meanLumaFail: { min: 0.12, max: 0.88 },
   clippedHighlightsShare: { warn: 0.02, fail: 0.08 },
   crushedShadowsShare: { warn: 0.05, fail: 0.15 },
+  /** A pixel this bright has lost its detail (250 of 255)... */
+  clippedLuma: 0.98,
+  /** ...and one this dark (8 of 255) has none left. */
+  crushedLuma: 0.03,
+  /** "Evenly lit": the mean luma of the frame's left and right halves may differ by this much before it warns. */
+  sideDifference: { warn: 0.18 },
+  /** Frames are measured at this width (and its 16:9 height): enough for shares, cheap at several a second. */
+  sampleWidth: 160,
+  /** The live verdict is measured this often. */
+  liveIntervalMs: 250,
+} as const;
+
+/**
+ * How the camera records: video bit rates chosen so a 5-minute take stays well under the takes
+ * service's file limit (takeStreaming.maxTakeBytes), and the photo countdown.
+ */
+export const cameraCapture = {
+  resolutions: [
+    { height: 720, width: 1280, videoBitsPerSecond: 4_000_000 },
+    { height: 1080, width: 1920, videoBitsPerSecond: 5_000_000 },
+  ],
+  defaultFrameRate: 30,
+  frameRates: [24, 25, 30, 60],
+  audioBitsPerSecond: 128_000,
+  /**
+   * Chromium's MP4 recorder hands out data only at key frames (every ~3.4 s by default, measured);
+   * a key frame every half second lets each 1-second chunk reach the disk as it is captured.
+   */
+  keyFrameIntervalMs: 500,
+  photoCountdownSeconds: 3,
 } as const;
 
 export type Verdict = 'pass' | 'warn' | 'fail';

@@ -1,5 +1,5 @@
 /**
- * `npm run studio:browser -- [--port P] [--data-dir DIR] [--api-base-url URL]`: starts the browser
+ * `npm run studio:browser -- [--port P] [--data-dir DIR] [--api-base-url URL] [--sandbox]`: starts the browser
  * host and prints one line, `Twin Studio: http://127.0.0.1:P/?token=T`. Logs go to stderr.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,12 +28,13 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       'api-base-url': { type: 'string' },
       'static-dir': { type: 'string' },
+      sandbox: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run studio:browser -- [--port P] [--data-dir DIR] [--api-base-url URL]\n',
+      'Usage: npm run studio:browser -- [--port P] [--data-dir DIR] [--api-base-url URL] [--sandbox]\n',
     );
     return;
   }
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
         emit,
         log: log.child('studio'),
         settingsOverrides: values['api-base-url'] ? { apiBaseUrl: values['api-base-url'] } : {},
+        // Left out without the flag, so the Settings switch decides (see electron/services/sandbox).
+        sandbox: values.sandbox ? true : undefined,
       }),
   });
   process.stdout.write(`Twin Studio: ${host.url}\n`);

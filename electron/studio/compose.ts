@@ -6,13 +6,35 @@
 import { promises as fs } from 'node:fs';
 import type { EventSink, StudioHandlers } from '../../shared/contract';
 import type { Settings } from '../../shared/settings';
+import { CameraService } from '../services/camera/camera-service';
+import { cameraHandlers } from '../services/camera/camera-handlers';
+import { createVideoTakeChecker } from '../services/camera/video-checks';
+import { consentHandlers, preparerFromMedia } from '../services/consent/consent-handlers';
+import { ConsentService } from '../services/consent/consent-service';
 import { draftHandlers } from '../services/drafts/draft-handlers';
 import { DraftStore } from '../services/drafts/draft-store';
 import type { SecretStore } from '../services/keychain/secret-store';
+import { libraryHandlers } from '../services/library/library-handlers';
+import { LibraryService, submissionLabel } from '../services/library/library-service';
+import type { SystemTrash } from '../services/library/trash';
 import { type Logger, createLogger } from '../services/log';
+import { createMediaEngine } from '../services/media/engine';
+import { mediaHandlers } from '../services/media/media-handlers';
 import { createServiceLink } from '../services/napster';
+import { type Sandbox, launchSandbox } from '../services/sandbox/sandbox';
+import { sandboxHandlers } from '../services/sandbox/sandbox-handlers';
 import { SettingsStore } from '../services/settings/settings-store';
+import { storageHandlers } from '../services/storage/storage-handlers';
+import { StorageService } from '../services/storage/storage-service';
 import { systemHandlers } from '../services/settings/system-handlers';
+import { submissionHandlers } from '../services/submission/submission-handlers';
+import { SubmissionQueue } from '../services/submission/submission-queue';
+import { SubmissionStore } from '../services/submission/submission-store';
+import { TwinWatcher } from '../services/submission/twin-watcher';
+import { twinsHandlers } from '../services/submission/twins-handlers';
+import { TwinsService } from '../services/submission/twins-service';
+import { TakeService } from '../services/takes/take-service';
+import { takeHandlers } from '../services/takes/takes-handlers';
 import { type Dispatch, createDispatcher } from './dispatch';
 
 export type HostKind = 'electron' | 'browser';
@@ -28,6 +50,15 @@ export type StudioOptions = {
   requestMediaAccess?: (kind: 'microphone' | 'camera') => Promise<boolean>;
   /** Where secrets live; the OS keychain unless a test or sandbox passes its own. */
   secretStore?: SecretStore;
+  /** Moves a deleted draft to the system trash (Electron: shell.trashItem); without it the studio keeps its own trash. */
+  systemTrash?: SystemTrash;
+  /**
+   * Sandbox mode (`--sandbox`): true or false for this launch; left out, the Settings switch decides.
+   * The sandbox brings its own data folder, emulator, API key and storage (electron/services/sandbox).
+   */
+  sandbox?: boolean;
+  /** An OS notification (Electron: `new Notification({title, body}).show()`); the browser page shows its own. */
+  notify?: (title: string, body: string) => void;
 };
 
 export type Studio = {
@@ -39,13 +70,20 @@ export type Studio = {
   close(): Promise<void>;
 };
 
-export async function createStudio(options: StudioOptions): Promise<Studio> {
-  const log = options.log ?? createLogger('studio');
+export async function createStudio(launchOptions: StudioOptions): Promise<Studio> {
+  const log = launchOptions.log ?? createLogger('studio');
+  const sandbox = await launchSandbox({ dataDir: launchOptions.dataDir, requested: launchOptions.sandbox, log: log.child('sandbox') });
+  const options = sandbox ? inSandbox(launchOptions, sandbox) : launchOptions;
   await fs.mkdir(options.dataDir, { recursive: true });
+  // Set once the consent service exists: an approval whose material changed is withdrawn.
+  let afterDraftsChange: (ids: string[]) => void = () => undefined;
   const drafts = new DraftStore({
     dataDir: options.dataDir,
     log: log.child('drafts'),
-    onChange: (ids) => options.emit('drafts/changed', { ids }),
+    onChange: (ids) => {
+      options.emit('drafts/changed', { ids });
+      afterDraftsChange(ids);
+    },
   });
   await drafts.init();
   const settings = new SettingsStore(options.dataDir, log.child('settings'), options.settingsOverrides);
@@ -57,6 +95,78 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     onApiKeyChange: (status) => options.emit('apiKey/changed', status),
   });
 
+  const storage = new StorageService({
+    dataDir: options.dataDir,
+    secrets: service.secrets,
+    log: log.child('storage'),
+    sandbox: sandbox?.storage ?? null,
+    onChange: (status) => options.emit('storage/changed', status),
+  });
+  // Twins' status is polled with backoff (no webhook); faster in the sandbox, where generation takes seconds.
+  const watcher = new TwinWatcher({ client: service.client, log: log.child('twins'), policy: sandbox ? { initialMs: 2_000, maxMs: 10_000 } : undefined });
+  const twins = new TwinsService({
+    client: service.client,
+    watcher,
+    dataDir: options.dataDir,
+    log: log.child('twins'),
+    sandbox: sandbox !== null,
+    allowHttpLoopback: sandbox !== null,
+    onStatus: (event) => options.emit('twins/status', event),
+    onReady: (event) => options.emit('twins/ready', event),
+    notify: options.notify,
+  });
+  const submissions = new SubmissionQueue({
+    drafts,
+    store: new SubmissionStore(drafts, log.child('submission')),
+    storage,
+    client: service.client,
+    apiKey: service.apiKey,
+    watcher,
+    log: log.child('submission'),
+    emit: (submission) => options.emit('submission/changed', submission),
+    emitJob: (progress) => options.emit('jobs/progress', progress),
+    sandbox: sandbox !== null,
+  });
+  // Submissions the last run left queued or half done continue; created twins are followed again.
+  await submissions.init();
+
+  // ffmpeg.wasm workers start on first use; preparation progress goes to the renderer as jobs/progress.
+  const media = createMediaEngine({
+    log: log.child('media'),
+    onProgress: (progress) => options.emit('jobs/progress', progress),
+  });
+  // One take life cycle for voice and video; the camera service says how a video take is judged.
+  const takes = new TakeService({ drafts, engine: media, log: log.child('takes'), checkers: { video: createVideoTakeChecker(media) } });
+  // Takes cut short by the last run ending are repaired in the background and offered as `recovered`.
+  void takes.recoverAll().catch((error: unknown) => log.error('take recovery failed', error));
+  const camera = new CameraService({ drafts, engine: media, log: log.child('camera') });
+  void camera.removeStaleUploads().catch((error: unknown) => log.error('photo upload clean-up failed', error));
+
+  const mediaCallHandlers = mediaHandlers(media, drafts);
+  const consent = new ConsentService({
+    dataDir: options.dataDir,
+    drafts,
+    engine: media,
+    prepare: preparerFromMedia(mediaCallHandlers),
+    log: log.child('consent'),
+    studioVersion: options.version,
+  });
+  afterDraftsChange = (ids) => void consent.onDraftsChanged(ids);
+  const library = new LibraryService({
+    dataDir: options.dataDir,
+    drafts,
+    log: log.child('library'),
+    studioVersion: options.version,
+    onDraftsChanged: (ids) => options.emit('drafts/changed', { ids }),
+    onLibraryChanged: () => options.emit('library/changed', {}),
+    systemTrash: options.systemTrash ?? null,
+    submissionOf: async (draftId) => {
+      const submission = await submissions.get(draftId);
+      return submission ? { state: submission.state, label: submissionLabel(submission) } : null;
+    },
+  });
+  await library.init();
+
   const handlers = {
     ...systemHandlers({
       host: options.host,
@@ -66,7 +176,16 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       requestMediaAccess: options.requestMediaAccess ?? (async () => true),
     }),
     ...draftHandlers(drafts),
+    ...mediaCallHandlers,
+    ...takeHandlers(takes),
+    ...cameraHandlers(camera),
     ...service.handlers,
+    ...storageHandlers(storage),
+    ...submissionHandlers(submissions),
+    ...twinsHandlers(twins),
+    ...sandboxHandlers(sandbox, launchOptions.dataDir),
+    ...libraryHandlers(library),
+    ...consentHandlers(consent),
   } satisfies StudioHandlers;
 
   return {
@@ -74,6 +193,26 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     handlers,
     drafts,
     mediaFile: (draftId, fileName) => drafts.mediaFile(draftId, fileName),
-    close: async () => undefined,
+    close: async () => {
+      await submissions.close();
+      twins.close();
+      watcher.close();
+      library.close();
+      await consent.close();
+      await takes.close();
+      await camera.close();
+      await media.close();
+      await sandbox?.close();
+    },
+  };
+}
+
+/** The options of a sandbox launch: its own data folder, the emulator as the service, secrets in memory. */
+function inSandbox(options: StudioOptions, sandbox: Sandbox): StudioOptions {
+  return {
+    ...options,
+    dataDir: sandbox.dataDir,
+    settingsOverrides: { ...options.settingsOverrides, apiBaseUrl: sandbox.apiBaseUrl },
+    secretStore: sandbox.secretStore,
   };
 }

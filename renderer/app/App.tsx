@@ -1,7 +1,9 @@
 /** The studio's frame: drafts on the left, the open draft or a global screen on the right. */
 import { DraftSidebar } from '../features/drafts/DraftSidebar';
 import { DraftWorkspace } from '../features/drafts/DraftWorkspace';
+import { LibraryScreen } from '../features/library/LibraryScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { SandboxBanner } from '../features/storage/SandboxBanner';
 import { TwinsScreen } from '../features/twins/TwinsScreen';
 import { routeHref, useRoute } from './router';
 
@@ -16,6 +18,9 @@ export function App() {
         </div>
         <DraftSidebar activeDraftId={route.screen === 'draft' ? route.draftId : null} />
         <nav className="global-nav" aria-label="Studio">
+          <a href={routeHref({ screen: 'library' })} className={route.screen === 'library' ? 'nav-link active' : 'nav-link'} aria-current={route.screen === 'library' ? 'page' : undefined}>
+            Library
+          </a>
           <a href={routeHref({ screen: 'twins' })} className={route.screen === 'twins' ? 'nav-link active' : 'nav-link'} aria-current={route.screen === 'twins' ? 'page' : undefined}>
             Twins
           </a>
@@ -25,8 +30,10 @@ export function App() {
         </nav>
       </aside>
       <main className="main" id="main">
+        <SandboxBanner />
         {route.screen === 'draft' && <DraftWorkspace key={route.draftId} draftId={route.draftId} step={route.step} />}
         {route.screen === 'twins' && <div className="pad"><TwinsScreen /></div>}
+        {route.screen === 'library' && <div className="pad"><LibraryScreen /></div>}
         {route.screen === 'settings' && <div className="pad"><SettingsScreen /></div>}
         {route.screen === 'home' && <Welcome />}
       </main>

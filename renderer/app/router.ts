@@ -6,11 +6,13 @@ export type Route =
   | { screen: 'home' }
   | { screen: 'draft'; draftId: string; step: Step }
   | { screen: 'twins' }
+  | { screen: 'library' }
   | { screen: 'settings' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'twins') return { screen: 'twins' };
+  if (parts[0] === 'library') return { screen: 'library' };
   if (parts[0] === 'settings') return { screen: 'settings' };
   if (parts[0] === 'draft' && parts[1]) {
     const step = (steps as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as Step) : 'person';
@@ -25,6 +27,8 @@ export function routeHref(route: Route): string {
       return '#/';
     case 'twins':
       return '#/twins';
+    case 'library':
+      return '#/library';
     case 'settings':
       return '#/settings';
     case 'draft':

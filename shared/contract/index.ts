@@ -4,20 +4,47 @@
  * so a new call is one entry in a feature's table and one handler in the main process.
  */
 import type { z } from 'zod';
+import { cameraCalls, cameraEvents } from './camera';
+import { consentCalls, consentEvents } from './consent';
 import { draftCalls, draftEvents } from './drafts';
+import { libraryCalls, libraryEvents } from './library';
+import { mediaCalls, mediaEvents } from './media';
+import { sandboxCalls, sandboxEvents } from './sandbox';
 import { serviceCalls, serviceEvents } from './service';
+import { storageCalls, storageEvents } from './storage';
+import { submissionCalls, submissionEvents } from './submission';
 import { systemCalls, systemEvents } from './system';
+import { takeCalls, takeEvents } from './takes';
+import { twinsCalls, twinsEvents } from './twins';
 
 export const calls = {
   ...systemCalls,
   ...draftCalls,
+  ...mediaCalls,
   ...serviceCalls,
+  ...storageCalls,
+  ...submissionCalls,
+  ...twinsCalls,
+  ...sandboxCalls,
+  ...takeCalls,
+  ...cameraCalls,
+  ...libraryCalls,
+  ...consentCalls,
 };
 
 export const events = {
   ...systemEvents,
   ...draftEvents,
+  ...mediaEvents,
   ...serviceEvents,
+  ...storageEvents,
+  ...submissionEvents,
+  ...twinsEvents,
+  ...sandboxEvents,
+  ...takeEvents,
+  ...cameraEvents,
+  ...libraryEvents,
+  ...consentEvents,
 };
 
 export type Calls = typeof calls;

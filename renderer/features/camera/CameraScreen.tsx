@@ -1,36 +1,201 @@
-/** The avatar's source: a speaking video (v2) or a reference photo (v1), depending on the draft. */
-import type { Draft } from '../../../shared/drafts';
+/**
+ * The avatar's source, by the draft's model: v2 records speaking video takes (with the option to
+ * take the twin's voice from the chosen one), v1 takes or imports a 16:9 reference photo. Both
+ * share one camera session with guides and a live exposure check.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { overallVerdict } from '../../../shared/audio-analysis';
+import type { Draft, Photo, Take } from '../../../shared/drafts';
 import { photoRules, videoRules } from '../../../shared/requirements';
+import { asStudioError, useStudio } from '../../api/studio-context';
+import { routeHref } from '../../app/router';
 import { Notice } from '../../ui/Notice';
-import { FactList, Screen } from '../../ui/Screen';
+import { Screen } from '../../ui/Screen';
+import { PhotoGallery } from './PhotoGallery';
+import { PhotoPanel } from './PhotoPanel';
+import { VideoRecorderPanel } from './VideoRecorderPanel';
+import { VideoTakeList } from './VideoTakeList';
+import { VideoTakeReview } from './VideoTakeReview';
+import { useCamera } from './use-camera';
+import { usePhoto } from './use-photo';
+import { useVideoTake } from './use-video-take';
 
 export function CameraScreen({ draft }: { draft: Draft }) {
   const v2 = draft.person.avatarVersion === 'v2';
+  const personLink = <a href={routeHref({ screen: 'draft', draftId: draft.id, step: 'person' })}>Person step</a>;
   return (
     <Screen
       title="Camera"
-      intro={v2 ? 'A video of the person speaking naturally, head and shoulders, evenly lit.' : 'A still photo, looking into the camera, framed from the waist up, well lit.'}
+      intro={
+        v2 ? (
+          <>
+            Avatar v2 is made from a video: {videoRules.minSeconds / 60}–{videoRules.maxSeconds / 60} minutes of the person speaking naturally, head and shoulders,
+            evenly lit, with clear sound. (The model is chosen on the {personLink}.)
+          </>
+        ) : (
+          <>
+            Avatar v1 is made from a photo: 16:9, at least {photoRules.minWidth}×{photoRules.minHeight}, looking into the camera, framed from about the waist
+            up, well lit. (The model is chosen on the {personLink}.)
+          </>
+        )
+      }
     >
-      <FactList
-        items={
-          v2
-            ? [
-                ['Avatar model', 'v2, from a video'],
-                ['Length', `${videoRules.minSeconds / 60}–${videoRules.maxSeconds / 60} minutes of natural speech`],
-                ['Framing', 'head and shoulders, even light, clear audio'],
-                ['Video takes in this draft', String(draft.camera.videoTakes.length)],
-              ]
-            : [
-                ['Avatar model', 'v1, from a photo'],
-                ['Shape', '16:9, landscape'],
-                ['Size', `at least ${photoRules.minWidth}×${photoRules.minHeight}`],
-                ['Photos in this draft', String(draft.camera.photos.length)],
-              ]
+      <div className="camera-screen">{v2 ? <VideoCapture draft={draft} /> : <PhotoCapture draft={draft} />}</div>
+    </Screen>
+  );
+}
+
+function useAct(): { error: string | null; act: (work: () => Promise<unknown>) => Promise<void> } {
+  const [error, setError] = useState<string | null>(null);
+  const act = useCallback(async (work: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await work();
+    } catch (failure) {
+      setError(asStudioError(failure).message);
+    }
+  }, []);
+  return { error, act };
+}
+
+function VideoCapture({ draft }: { draft: Draft }) {
+  const studio = useStudio();
+  const takes = draft.camera.videoTakes;
+  const chosenId = draft.camera.chosenVideoTakeId;
+  const [reviewId, setReviewId] = useState<string | null>(() => chosenId ?? takes.at(-1)?.id ?? null);
+  const { error, act } = useAct();
+  const session = useCamera('v2');
+  const [voiceFromVideo, setVoiceFromVideo] = useState(draft.camera.useVideoAudioAsVoice);
+  useEffect(() => setVoiceFromVideo(draft.camera.useVideoAudioAsVoice), [draft.camera.useVideoAudioAsVoice]);
+
+  const onSaved = useCallback(
+    (take: Take) => {
+      setReviewId(take.id);
+      // The first usable take becomes the chosen one; later ones are chosen deliberately.
+      if (!chosenId && overallVerdict(take.checks) !== 'fail') {
+        void studio.call('takes/choose', { draftId: draft.id, takeId: take.id }).catch(() => undefined);
+      }
+    },
+    [studio, draft.id, chosenId],
+  );
+  const take = useVideoTake(draft.id, session, onSaved);
+
+  // Takes whose recorder went away (a closed or crashed window) are repaired and offered back.
+  useEffect(() => {
+    void studio.call('takes/recover', { draftId: draft.id }).catch(() => undefined);
+  }, [studio, draft.id]);
+
+  useEffect(() => {
+    if (take.fresh) setReviewId(take.fresh.takeId);
+  }, [take.fresh]);
+
+  const reviewTake = takes.find((item) => item.id === reviewId) ?? null;
+  const fresh = take.fresh && take.fresh.takeId === reviewId ? take.fresh : null;
+  const reviewNumber = reviewTake ? takes.indexOf(reviewTake) + 1 : takes.length + 1;
+
+  const discard = (takeId: string) =>
+    act(async () => {
+      await studio.call('takes/discard', { draftId: draft.id, takeId });
+      if (reviewId === takeId) setReviewId(null);
+    });
+
+  return (
+    <>
+      {error && <Notice tone="error">{error}</Notice>}
+      <VideoRecorderPanel session={session} take={take} />
+
+      <section className="panel voice-from-video" aria-labelledby="voice-from-video-title">
+        <h3 id="voice-from-video-title" className="visually-hidden">
+          The twin’s voice
+        </h3>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={voiceFromVideo}
+            onChange={(event) => {
+              const enabled = event.target.checked;
+              // Shown at once; put back if the studio refuses.
+              setVoiceFromVideo(enabled);
+              void act(() => studio.call('camera/useVideoAudioAsVoice', { draftId: draft.id, enabled }).catch((failure: unknown) => {
+                setVoiceFromVideo(!enabled);
+                throw failure;
+              }));
+            }}
+          />
+          <span>
+            <strong>Use this video’s audio as the voice</strong>
+            <span className="hint">
+              {voiceFromVideo
+                ? ' On: no separate voice take is needed; the twin’s voice is cloned from the chosen video take, so its sound checks matter as much as the picture.'
+                : ' Off: the voice comes from the Voice step, recorded on its own (usually cleaner). Turn on to let the service clone the voice from the chosen video instead.'}
+            </span>
+          </span>
+        </label>
+      </section>
+
+      {(reviewTake || fresh) && (
+        <VideoTakeReview
+          key={reviewTake?.id ?? fresh?.takeId}
+          draftId={draft.id}
+          take={reviewTake}
+          number={reviewNumber}
+          fresh={fresh}
+          chosen={reviewTake !== null && reviewTake.id === chosenId}
+          onChoose={() => reviewTake && void act(() => studio.call('takes/choose', { draftId: draft.id, takeId: reviewTake.id }))}
+          onDiscard={() => reviewTake && void discard(reviewTake.id)}
+          onKeep={() => reviewTake && void act(() => studio.call('takes/keep', { draftId: draft.id, takeId: reviewTake.id }))}
+        />
+      )}
+
+      <section className="panel" aria-labelledby="video-takes-title">
+        <header className="panel-header">
+          <h3 id="video-takes-title">Video takes</h3>
+          <span className="muted small">{takes.length === 0 ? 'none yet' : `${takes.length} in this draft${chosenId ? ' · one chosen' : ' · none chosen yet'}`}</span>
+        </header>
+        <VideoTakeList takes={takes} chosenId={chosenId} reviewId={reviewId} recordingId={take.activeTakeId} onReview={setReviewId} />
+      </section>
+    </>
+  );
+}
+
+function PhotoCapture({ draft }: { draft: Draft }) {
+  const studio = useStudio();
+  const photos = draft.camera.photos;
+  const chosenId = draft.camera.chosenPhotoId;
+  const [selectedId, setSelectedId] = useState<string | null>(() => chosenId ?? photos.at(-1)?.id ?? null);
+  const { error, act } = useAct();
+  const session = useCamera('v1');
+
+  const onSaved = useCallback(
+    (photo: Photo) => {
+      setSelectedId(photo.id);
+      if (!chosenId && overallVerdict(photo.checks) !== 'fail') {
+        void studio.call('camera/photoChoose', { draftId: draft.id, photoId: photo.id }).catch(() => undefined);
+      }
+    },
+    [studio, draft.id, chosenId],
+  );
+  const control = usePhoto(draft.id, session, onSaved);
+
+  return (
+    <>
+      {error && <Notice tone="error">{error}</Notice>}
+      <PhotoPanel session={session} photo={control} />
+      <PhotoGallery
+        draftId={draft.id}
+        photos={photos}
+        chosenId={chosenId}
+        selectedId={selectedId}
+        control={control}
+        onSelect={setSelectedId}
+        onChoose={(photoId) => void act(() => studio.call('camera/photoChoose', { draftId: draft.id, photoId }))}
+        onDiscard={(photoId) =>
+          void act(async () => {
+            await studio.call('camera/photoDiscard', { draftId: draft.id, photoId });
+            if (selectedId === photoId) setSelectedId(null);
+          })
         }
       />
-      <Notice tone="info" title="Camera capture is not available in this build yet">
-        The avatar model can be changed on the Person step. Nothing is recorded here for now.
-      </Notice>
-    </Screen>
+    </>
   );
 }

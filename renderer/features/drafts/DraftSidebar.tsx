@@ -3,6 +3,8 @@ import { useMemo, useState } from 'react';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
 import { navigate, routeHref } from '../../app/router';
 import { Notice } from '../../ui/Notice';
+import { DeletedToast } from '../library/DeletedToast';
+import { OperatorPanel } from './OperatorPanel';
 
 export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }) {
   const studio = useStudio();
@@ -32,6 +34,7 @@ export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }
         <button type="button" className="button button-primary button-block" onClick={() => void createDraft()}>
           New draft
         </button>
+        <OperatorPanel activeDraftId={activeDraftId} />
         <input
           type="search"
           className="input"
@@ -72,6 +75,7 @@ export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }
             {problem.message} <span className="path">{problem.keptAs}</span>
           </Notice>
         ))}
+      <DeletedToast />
     </nav>
   );
 }

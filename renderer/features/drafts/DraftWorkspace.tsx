@@ -1,4 +1,4 @@
-/** One draft open: its name, its steps and the screen of the current step. */
+/** One draft open: its name, its steps and the screen of the current step; in an operator session, the shortcuts. */
 import { useState } from 'react';
 import { displayName } from '../../../shared/drafts';
 import type { Step } from '../../../shared/progress';
@@ -7,15 +7,18 @@ import { navigate } from '../../app/router';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Notice } from '../../ui/Notice';
 import { CameraScreen } from '../camera/CameraScreen';
+import { announceDeleted } from '../library/DeletedToast';
 import { PersonScreen } from '../person/PersonScreen';
 import { ReviewScreen } from '../review/ReviewScreen';
 import { SubmitScreen } from '../submit/SubmitScreen';
 import { VoiceScreen } from '../voice/VoiceScreen';
+import { shortcutKeys, useOperatorSession } from './operator-session';
 import { StepIndicator } from './StepIndicator';
 
 export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step }) {
   const studio = useStudio();
   const draft = useCall('drafts/get', { id: draftId }, ['drafts/changed']);
+  const session = useOperatorSession();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -31,10 +34,12 @@ export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step 
   }
   const value = draft.value;
 
+  // To the trash, with Undo in the sidebar and Restore in the library.
   async function deleteDraft() {
     setConfirming(false);
     try {
-      await studio.call('drafts/delete', { id: draftId });
+      const { trashed } = await studio.call('library/delete', { ids: [draftId] });
+      announceDeleted(trashed);
       navigate({ screen: 'home' });
     } catch (caught) {
       setError(asStudioError(caught).message);
@@ -52,6 +57,13 @@ export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step 
           Delete draft
         </button>
       </header>
+      {session && (
+        <p className="operator-strip" aria-label="Operator shortcuts">
+          Operator session
+          {session.draftIds.includes(draftId) && ` · person ${session.draftIds.indexOf(draftId) + 1} of ${session.draftIds.length}`} · <kbd>{shortcutKeys.record}</kbd> record{' '}
+          <kbd>{shortcutKeys.stop}</kbd> stop <kbd>{shortcutKeys.retake}</kbd> retake <kbd>{shortcutKeys.next}</kbd> next person
+        </p>
+      )}
       <StepIndicator draft={value} current={step} />
       {error && <Notice tone="error">{error}</Notice>}
       <div className="workspace-body">
@@ -64,7 +76,7 @@ export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step 
       <ConfirmDialog
         open={confirming}
         title={`Delete ${displayName(value.person)}?`}
-        message="The draft and every take recorded for it are removed from this computer. This cannot be undone."
+        message="The draft and its takes move to the trash. You can undo this, or restore it from the library’s trash."
         confirmLabel="Delete draft"
         danger
         onConfirm={() => void deleteDraft()}

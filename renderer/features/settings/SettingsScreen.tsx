@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
 import { Notice } from '../../ui/Notice';
 import { FactList, Screen } from '../../ui/Screen';
+import { SandboxSection } from '../storage/SandboxSection';
+import { StorageSection } from '../storage/StorageSection';
 import { ApiKeySection } from './ApiKeySection';
 
 export function SettingsScreen() {
@@ -46,6 +48,10 @@ export function SettingsScreen() {
       {message && <Notice tone={message.tone}>{message.text}</Notice>}
       <h3>API key</h3>
       <ApiKeySection />
+      <h3>Storage</h3>
+      <StorageSection />
+      <h3>Sandbox</h3>
+      <SandboxSection />
       <h3>This studio</h3>
       {info.state === 'ready' && (
         <FactList

@@ -1,0 +1,20 @@
+/** StudioApi handlers for the camera calls. */
+import type { StudioHandlers } from '../../../shared/contract';
+import type { cameraCalls } from '../../../shared/contract/camera';
+import type { CameraService } from './camera-service';
+
+export function cameraHandlers(camera: CameraService): Pick<StudioHandlers, keyof typeof cameraCalls> {
+  return {
+    'camera/photoBegin': async (input) => ({ photoId: await camera.beginPhoto(input) }),
+    'camera/photoAppend': ({ draftId, photoId, seq, bytes }) => camera.appendPhoto(draftId, photoId, seq, bytes),
+    'camera/photoFinish': ({ draftId, photoId }) => camera.finishPhoto(draftId, photoId),
+    'camera/photoChoose': async ({ draftId, photoId }) => ({ chosenPhotoId: await camera.choosePhoto(draftId, photoId) }),
+    'camera/photoDiscard': async ({ draftId, photoId }) => {
+      await camera.discardPhoto(draftId, photoId);
+      return { discarded: true as const };
+    },
+    'camera/videoExposure': ({ draftId, takeId, exposure }) => camera.recordVideoExposure(draftId, takeId, exposure),
+    'camera/videoPeaks': ({ draftId, takeId }) => camera.videoPeaks(draftId, takeId),
+    'camera/useVideoAudioAsVoice': async ({ draftId, enabled }) => ({ useVideoAudioAsVoice: await camera.setVideoAudioAsVoice(draftId, enabled) }),
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * The camera step in the main process: photos arrive in pieces into a staging file, are judged by
+ * their content (JPEG or PNG, size, shape, light) and then join the draft; a video take's live
+ * exposure becomes its checks; a take's sound is drawn as peaks; and the v2 "voice from the video"
+ * choice. Video takes themselves are streamed, repaired and trimmed by the takes service.
+ */
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { formatBytes } from '../../../shared/audio-analysis';
+import { importedPhotoProblem, photoResolutionCheck, photoShapeCheck } from '../../../shared/camera';
+import type { Draft, Photo, Take } from '../../../shared/drafts';
+import { StudioError } from '../../../shared/errors';
+import { type ExposureAnalysis, analyseExposure, exposureCheckIds, exposureChecks } from '../../../shared/exposure';
+import { photoRules } from '../../../shared/requirements';
+import { type DraftStore, newId } from '../drafts/draft-store';
+import { fileSystemError } from '../files/atomic-write';
+import type { Logger } from '../log';
+import type { MediaEngine } from '../media/engine';
+import { readPicture } from './picture';
+import { peaksOf } from './video-checks';
+
+export type CameraServiceOptions = {
+  drafts: DraftStore;
+  engine: Pick<MediaEngine, 'decodePcm'>;
+  log: Logger;
+};
+
+type Upload = {
+  draftId: string;
+  photoId: string;
+  source: 'camera' | 'imported';
+  originalName: string | null;
+  file: string;
+  handle: FileHandle;
+  nextSeq: number;
+  bytes: number;
+  queue: Promise<unknown>;
+  closed: boolean;
+};
+
+const stagingPrefix = '.photo-';
+/** Review waveforms: a hundred peaks a second, as the live one. */
+const peaksPerSecond = 100;
+/** Decoding at this rate is enough for peaks at 100/s and four times cheaper than 48 kHz. */
+const peaksSampleRate = 8000;
+
+const exposureIds: readonly string[] = exposureCheckIds;
+
+export class CameraService {
+  private readonly drafts: DraftStore;
+  private readonly engine: Pick<MediaEngine, 'decodePcm'>;
+  private readonly log: Logger;
+  private readonly uploads = new Map<string, Upload>();
+  private readonly peaks = new Map<string, { mtimeMs: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }>();
+
+  constructor(options: CameraServiceOptions) {
+    this.drafts = options.drafts;
+    this.engine = options.engine;
+    this.log = options.log;
+  }
+
+  // ---- photos ----------------------------------------------------------------------------------
+
+  async beginPhoto(input: { draftId: string; source: 'camera' | 'imported'; mimeType: string; originalName?: string; expectedBytes: number }): Promise<string> {
+    const draft = await this.drafts.get(input.draftId);
+    if (input.expectedBytes > photoRules.maxFileBytes) {
+      throw new StudioError('MEDIA', `This picture is ${formatBytes(input.expectedBytes)}; the studio keeps pictures up to ${formatBytes(photoRules.maxFileBytes)}. Save it smaller first.`);
+    }
+    const photoId = newId('t');
+    const file = path.join(this.drafts.folder(draft.id), `${stagingPrefix}${photoId}.part`);
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(file, 'wx', 0o600);
+    } catch (error) {
+      throw fileSystemError(error, 'start a file for the photo');
+    }
+    this.uploads.set(photoId, {
+      draftId: draft.id,
+      photoId,
+      source: input.source,
+      originalName: input.originalName ?? null,
+      file,
+      handle,
+      nextSeq: 0,
+      bytes: 0,
+      queue: Promise.resolve(),
+      closed: false,
+    });
+    return photoId;
+  }
+
+  appendPhoto(draftId: string, photoId: string, seq: number, bytes: Uint8Array): Promise<{ nextSeq: number; bytes: number }> {
+    const upload = this.upload(draftId, photoId);
+    const work = upload.queue.then(async () => {
+      if (upload.closed) throw new StudioError('CONFLICT', 'This photo has already been stored.');
+      if (seq < upload.nextSeq) return { nextSeq: upload.nextSeq, bytes: upload.bytes };
+      if (seq > upload.nextSeq) throw new StudioError('CONFLICT', `Piece ${seq} of the picture arrived before piece ${upload.nextSeq}.`);
+      if (upload.bytes + bytes.byteLength > photoRules.maxFileBytes) {
+        throw new StudioError('MEDIA', `The picture is larger than ${formatBytes(photoRules.maxFileBytes)}.`);
+      }
+      try {
+        let written = 0;
+        while (written < bytes.byteLength) {
+          const result = await upload.handle.write(bytes, written, bytes.byteLength - written, upload.bytes + written);
+          written += result.bytesWritten;
+        }
+      } catch (error) {
+        throw fileSystemError(error, 'save the photo');
+      }
+      upload.nextSeq++;
+      upload.bytes += bytes.byteLength;
+      return { nextSeq: upload.nextSeq, bytes: upload.bytes };
+    });
+    upload.queue = work.catch(() => undefined);
+    return work;
+  }
+
+  /** Judges the picture by its bytes; a refused one is removed and nothing else in the draft changes. */
+  async finishPhoto(draftId: string, photoId: string): Promise<Photo> {
+    const upload = this.upload(draftId, photoId);
+    await this.closeUpload(upload);
+    try {
+      if (upload.bytes === 0) throw new StudioError('MEDIA', 'The file is empty.');
+      const bytes = await fs.readFile(upload.file).catch((error: unknown) => {
+        throw fileSystemError(error, 'read the photo');
+      });
+      const picture = readPicture(bytes);
+      if (upload.source === 'imported') {
+        const problem = importedPhotoProblem(picture.width, picture.height);
+        if (problem) throw new StudioError('MEDIA', problem);
+      }
+      const exposure = analyseExposure(picture.luma);
+      const photo: Photo = {
+        id: photoId,
+        source: upload.source,
+        fileName: `photo-${photoId}.${picture.format === 'jpeg' ? 'jpg' : 'png'}`,
+        createdAt: new Date().toISOString(),
+        width: picture.width,
+        height: picture.height,
+        // A camera shot under the minimum is kept (it is what the camera gives) and fails here, visibly.
+        checks: [photoResolutionCheck(picture.width, picture.height), photoShapeCheck(picture.width, picture.height), ...exposureChecks(exposure)],
+        originalName: upload.originalName,
+      };
+      const final = this.drafts.mediaFile(draftId, photo.fileName);
+      try {
+        await fs.rename(upload.file, final);
+      } catch (error) {
+        throw fileSystemError(error, 'store the photo');
+      }
+      try {
+        await this.drafts.update(draftId, (draft) => ({ ...draft, camera: { ...draft.camera, photos: [...draft.camera.photos, photo] } }));
+      } catch (error) {
+        await fs.rm(final, { force: true });
+        throw error;
+      }
+      this.log.info('photo stored', { draftId, photoId, source: upload.source, width: picture.width, height: picture.height, format: picture.format });
+      return photo;
+    } catch (error) {
+      this.log.info('photo refused', { draftId, photoId, source: upload.source, reason: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      await fs.rm(upload.file, { force: true });
+    }
+  }
+
+  async choosePhoto(draftId: string, photoId: string): Promise<string> {
+    await this.drafts.update(draftId, (draft) => {
+      const photo = draft.camera.photos.find((item) => item.id === photoId);
+      if (!photo) throw new StudioError('NOT_FOUND', 'This photo no longer exists.');
+      return { ...draft, camera: { ...draft.camera, chosenPhotoId: photoId } };
+    });
+    return photoId;
+  }
+
+  async discardPhoto(draftId: string, photoId: string): Promise<void> {
+    const upload = this.uploads.get(photoId);
+    if (upload && upload.draftId === draftId) {
+      await this.closeUpload(upload);
+      await fs.rm(upload.file, { force: true });
+      return;
+    }
+    let removed: Photo | null = null;
+    await this.drafts.update(draftId, (draft) => {
+      removed = draft.camera.photos.find((item) => item.id === photoId) ?? null;
+      if (!removed) return draft;
+      return {
+        ...draft,
+        camera: {
+          ...draft.camera,
+          photos: draft.camera.photos.filter((item) => item.id !== photoId),
+          chosenPhotoId: draft.camera.chosenPhotoId === photoId ? null : draft.camera.chosenPhotoId,
+        },
+      };
+    });
+    const photo = removed as Photo | null;
+    if (!photo) throw new StudioError('NOT_FOUND', 'This photo no longer exists.');
+    await fs.rm(this.drafts.mediaFile(draftId, photo.fileName), { force: true });
+    this.log.info('photo discarded', { draftId, photoId });
+  }
+
+  // ---- video takes -----------------------------------------------------------------------------
+
+  /** Keeps the light measured while the take was recorded as its exposure checks (replacing earlier ones). */
+  async recordVideoExposure(draftId: string, takeId: string, exposure: ExposureAnalysis): Promise<Take> {
+    const result: { take?: Take } = {};
+    await this.drafts.update(draftId, (draft) => {
+      const take = draft.camera.videoTakes.find((item) => item.id === takeId);
+      if (!take) throw new StudioError('NOT_FOUND', 'This video take no longer exists.');
+      const checks = [...take.checks.filter((item) => !exposureIds.includes(item.id)), ...exposureChecks(exposure)];
+      result.take = { ...take, checks };
+      return { ...draft, camera: { ...draft.camera, videoTakes: draft.camera.videoTakes.map((item) => (item.id === takeId ? result.take! : item)) } };
+    });
+    return result.take!;
+  }
+
+  /** The take's sound as peaks for its review; decoded once per file version. */
+  async videoPeaks(draftId: string, takeId: string): Promise<{ perSecond: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }> {
+    const draft = await this.drafts.get(draftId);
+    const take = draft.camera.videoTakes.find((item) => item.id === takeId);
+    if (!take) throw new StudioError('NOT_FOUND', 'This video take no longer exists.');
+    if (take.state === 'recording') throw new StudioError('CONFLICT', 'This take is still being recorded.');
+    const file = this.drafts.mediaFile(draftId, take.fileName);
+    const stat = await fs.stat(file).catch((error: unknown) => {
+      throw fileSystemError(error, 'read the take');
+    });
+    const cached = this.peaks.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs) return { perSecond: peaksPerSecond, peaks: cached.peaks, durationMs: cached.durationMs };
+    const { samples, sampleRate } = await this.engine.decodePcm(file, { sampleRate: peaksSampleRate });
+    const peaks = peaksOf(samples, sampleRate, peaksPerSecond);
+    const durationMs = take.durationMs ?? (samples.length / sampleRate) * 1000;
+    // A few takes' peaks at most: they are small, and the review shows one take at a time.
+    if (this.peaks.size >= 8) this.peaks.delete(this.peaks.keys().next().value!);
+    this.peaks.set(file, { mtimeMs: stat.mtimeMs, peaks, durationMs });
+    return { perSecond: peaksPerSecond, peaks, durationMs };
+  }
+
+  async setVideoAudioAsVoice(draftId: string, enabled: boolean): Promise<boolean> {
+    const updated = await this.drafts.update(draftId, (draft: Draft) => {
+      if (enabled && draft.person.avatarVersion !== 'v2') {
+        throw new StudioError('BAD_REQUEST', 'Only a v2 avatar can take its voice from the video; this draft makes a v1 avatar from a photo.');
+      }
+      return { ...draft, camera: { ...draft.camera, useVideoAudioAsVoice: enabled } };
+    });
+    return updated.camera.useVideoAudioAsVoice;
+  }
+
+  // ---- housekeeping ----------------------------------------------------------------------------
+
+  /** At start-up: photo uploads cut short by the last run ending leave staging files; remove them. */
+  async removeStaleUploads(): Promise<void> {
+    const { drafts } = await this.drafts.list();
+    for (const summary of drafts) {
+      const folder = this.drafts.folder(summary.id);
+      const names = await fs.readdir(folder).catch(() => [] as string[]);
+      for (const name of names) {
+        if (name.startsWith(stagingPrefix) && name.endsWith('.part') && !this.uploads.has(name.slice(stagingPrefix.length, -'.part'.length))) {
+          await fs.rm(path.join(folder, name), { force: true });
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const upload of this.uploads.values()) {
+      await this.closeUpload(upload).catch(() => undefined);
+      await fs.rm(upload.file, { force: true }).catch(() => undefined);
+    }
+    this.uploads.clear();
+    this.peaks.clear();
+  }
+
+  private upload(draftId: string, photoId: string): Upload {
+    const upload = this.uploads.get(photoId);
+    if (!upload || upload.draftId !== draftId) {
+      throw new StudioError('CONFLICT', 'This picture is not being stored any more (the studio may have restarted). Take or import it again.');
+    }
+    return upload;
+  }
+
+  private async closeUpload(upload: Upload): Promise<void> {
+    this.uploads.delete(upload.photoId);
+    await upload.queue;
+    if (upload.closed) return;
+    upload.closed = true;
+    await upload.handle.close();
+  }
+}

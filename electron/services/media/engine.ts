@@ -1,0 +1,231 @@
+/**
+ * The media engine: ffmpeg.wasm in worker threads behind probe/decode/remux/prepare calls on files
+ * on disk. Quick calls (probe, decode, remux) and preparations run in separate workers, so probing
+ * a new take never waits behind a two-minute video encode. Each lane runs one job at a time.
+ */
+import { randomBytes } from 'node:crypto';
+import { StudioError } from '../../../shared/errors';
+import type { Crop, MediaInfo, MediaTrim, PreparedFile } from '../../../shared/media';
+import type { VoiceFormat } from '../../../shared/requirements';
+import type { Logger } from '../log';
+import { type JobContext } from './job';
+import { preparePhotoFile } from './photo-preparation';
+import { probeFile } from './probe';
+import { decodePcmFile, remuxFile } from './remux';
+import { type FFmpegRunner, WasmRunner } from './runner';
+import { prepareVideoFile } from './video-preparation';
+import { prepareVoiceFile } from './voice-preparation';
+
+export type { MediaInfo, PreparedFile } from '../../../shared/media';
+
+export type EngineProgress = {
+  jobId: string;
+  kind: string;
+  label: string;
+  /** 0..1 from ffmpeg's `time=` lines against the expected output duration; null while unknown. */
+  ratio: number | null;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  message: string | null;
+};
+
+/** Lets a caller name the job (to cancel it, to match its progress events) and label it for people. */
+export type JobOptions = { jobId?: string; label?: string };
+export type VoicePrepareOptions = JobOptions & { trim?: MediaTrim | null; format?: VoiceFormat };
+export type VideoPrepareOptions = JobOptions & { trim?: MediaTrim | null; height?: number | null };
+/** `atMs` takes the still from a video take at that moment. */
+export type PhotoPrepareOptions = JobOptions & { crop?: Crop | null; width?: number | null; atMs?: number | null };
+
+export interface MediaEngine {
+  /** Container (by content), duration, size, codecs; StudioError('MEDIA') for corrupt or unsupported files. */
+  probe(file: string): Promise<MediaInfo>;
+  /** Mono float32 PCM, for quality checks. */
+  decodePcm(
+    file: string,
+    options?: { sampleRate?: number; startMs?: number; endMs?: number },
+  ): Promise<{ samples: Float32Array; sampleRate: number }>;
+  /** Stream copy into the same container; repairs MediaRecorder WebM (duration, cues), e.g. after a crash. */
+  remux(input: string, output: string): Promise<void>;
+  prepareVoice(input: string, output: string, options: VoicePrepareOptions, signal?: AbortSignal): Promise<PreparedFile>;
+  prepareVideo(input: string, output: string, options: VideoPrepareOptions, signal?: AbortSignal): Promise<PreparedFile>;
+  preparePhoto(input: string, output: string, options: PhotoPrepareOptions, signal?: AbortSignal): Promise<PreparedFile>;
+  /** Cancels a queued or running preparation; false when no such job is active. */
+  cancel(jobId: string): boolean;
+  /** Loads the core ahead of the first job (optional: jobs load it on demand). */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type MediaEngineOptions = {
+  log: Logger;
+  /** Reserved for scratch files; outputs are written beside their final name and renamed. */
+  workDir?: string;
+  /** Limit for one job (a probe, or a whole preparation); the worker is replaced when it is exceeded. */
+  jobTimeoutMs?: number;
+  onProgress?: (progress: EngineProgress) => void;
+  /** Runners for the two lanes; tests and the benchmark may pass their own. */
+  runners?: { quick: FFmpegRunner & { close?(): Promise<void> }; prepare: FFmpegRunner & { close?(): Promise<void> } };
+};
+
+/** A safety net, not a schedule: re-encoding a 5-minute 1080p WebM would take about 14 minutes here. */
+export const defaultJobTimeoutMs = 30 * 60 * 1000;
+
+/** One job at a time per lane; a job cancelled while it waits leaves the queue at once. */
+class Lane {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly runner: FFmpegRunner & { close?(): Promise<void> }) {}
+
+  enqueue<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    let started = false;
+    const run = this.tail.then(() => {
+      signal.throwIfAborted();
+      started = true;
+      return task();
+    });
+    // The next job waits for this one to finish or be skipped, never for less.
+    this.tail = run.catch(() => undefined);
+    return new Promise<T>((resolve, reject) => {
+      // Only a waiting job is answered at once; a running one settles when its worker is gone
+      // and its partial output removed.
+      const onAbort = () => {
+        if (!started) reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+}
+
+type ActiveJob = { controller: AbortController; progress: EngineProgress };
+
+function progressThrottle(emit: (ratio: number) => void): (ratio: number) => void {
+  let last = -1;
+  let lastAt = 0;
+  return (ratio) => {
+    const now = performance.now();
+    if (ratio < 1 && ratio - last < 0.01 && now - lastAt < 500) return;
+    last = ratio;
+    lastAt = now;
+    emit(ratio);
+  };
+}
+
+export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
+  const log = options.log;
+  const timeoutMs = options.jobTimeoutMs ?? defaultJobTimeoutMs;
+  const runners = options.runners ?? { quick: new WasmRunner(log.child('quick')), prepare: new WasmRunner(log.child('prepare')) };
+  const quick = new Lane(runners.quick);
+  const prepare = new Lane(runners.prepare);
+  const active = new Map<string, ActiveJob>();
+  let closed = false;
+
+  const report = (progress: EngineProgress) => {
+    try {
+      options.onProgress?.({ ...progress });
+    } catch (error) {
+      log.warn('progress listener failed', error);
+    }
+  };
+
+  /** Links the caller's signal and the time limit into one, and names why it fired. */
+  function jobSignal(what: string, external?: AbortSignal): { controller: AbortController; dispose: () => void } {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort(new StudioError('TIMEOUT', `${what} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`));
+    }, timeoutMs);
+    timer.unref?.();
+    const onExternal = () => controller.abort(new StudioError('CANCELLED', `${what} was cancelled.`));
+    if (external?.aborted) onExternal();
+    external?.addEventListener('abort', onExternal, { once: true });
+    return {
+      controller,
+      dispose: () => {
+        clearTimeout(timer);
+        external?.removeEventListener('abort', onExternal);
+      },
+    };
+  }
+
+  /** Quick calls: no progress events, but the same time limit. */
+  async function quickCall<T>(what: string, work: (job: JobContext) => Promise<T>): Promise<T> {
+    if (closed) throw new StudioError('NOT_AVAILABLE', 'The media engine is closed.');
+    const { controller, dispose } = jobSignal(what);
+    try {
+      return await quick.enqueue(controller.signal, () => work({ runner: runners.quick, log, signal: controller.signal }));
+    } finally {
+      dispose();
+    }
+  }
+
+  async function preparation<T extends PreparedFile>(
+    kind: string,
+    defaultLabel: string,
+    jobOptions: JobOptions,
+    external: AbortSignal | undefined,
+    work: (job: JobContext) => Promise<T>,
+  ): Promise<PreparedFile> {
+    if (closed) throw new StudioError('NOT_AVAILABLE', 'The media engine is closed.');
+    const jobId = jobOptions.jobId ?? `j_${randomBytes(8).toString('hex')}`;
+    if (active.has(jobId)) throw new StudioError('CONFLICT', 'A job with this id is already running.');
+    const label = jobOptions.label ?? defaultLabel;
+    const { controller, dispose } = jobSignal(label, external);
+    const progress: EngineProgress = { jobId, kind, label, ratio: null, state: 'queued', message: null };
+    active.set(jobId, { controller, progress });
+    report(progress);
+    const started = performance.now();
+    try {
+      const result = await prepare.enqueue(controller.signal, () => {
+        Object.assign(progress, { state: 'running', ratio: 0 });
+        report(progress);
+        const onRatio = progressThrottle((ratio) => {
+          progress.ratio = Math.min(1, Math.max(0, ratio));
+          report(progress);
+        });
+        return work({ runner: runners.prepare, log: log.child(kind), signal: controller.signal, onRatio });
+      });
+      Object.assign(progress, { state: 'done', ratio: 1, message: result.summary });
+      report(progress);
+      log.info('job done', { jobId, kind, ms: Math.round(performance.now() - started) });
+      const { file, mimeType, info, summary, loudnessLufs, audioBitrate } = result;
+      return { file, mimeType, info, summary, loudnessLufs, audioBitrate };
+    } catch (error) {
+      // An abort surfaces as whatever the runner rejected with; the signal knows the real reason.
+      const failure = controller.signal.aborted && controller.signal.reason instanceof StudioError ? controller.signal.reason : error;
+      const studioError =
+        failure instanceof StudioError ? failure : new StudioError('INTERNAL', `${label} failed unexpectedly: ${String(failure)}`);
+      if (!(failure instanceof StudioError)) log.error('job crashed', failure);
+      Object.assign(progress, { state: studioError.code === 'CANCELLED' ? 'cancelled' : 'failed', message: studioError.message });
+      report(progress);
+      throw studioError;
+    } finally {
+      dispose();
+      active.delete(jobId);
+    }
+  }
+
+  return {
+    probe: (file) => quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal })),
+    decodePcm: (file, decodeOptions = {}) => quickCall('Decoding the sound', (job) => decodePcmFile(job, file, decodeOptions)),
+    remux: (input, output) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output)),
+    prepareVoice: (input, output, voiceOptions, signal) =>
+      preparation('prepareVoice', 'Preparing the voice file', voiceOptions, signal, (job) => prepareVoiceFile(job, input, output, voiceOptions)),
+    prepareVideo: (input, output, videoOptions, signal) =>
+      preparation('prepareVideo', 'Preparing the video', videoOptions, signal, (job) => prepareVideoFile(job, input, output, videoOptions)),
+    preparePhoto: (input, output, photoOptions, signal) =>
+      preparation('preparePhoto', 'Preparing the photo', photoOptions, signal, (job) => preparePhotoFile(job, input, output, photoOptions)),
+    cancel: (jobId) => {
+      const job = active.get(jobId);
+      if (!job) return false;
+      job.controller.abort(new StudioError('CANCELLED', `${job.progress.label} was cancelled.`));
+      return true;
+    },
+    warm: async () => {
+      await Promise.all([runners.quick, runners.prepare].map((runner) => (runner instanceof WasmRunner ? runner.warm() : undefined)));
+    },
+    close: async () => {
+      closed = true;
+      for (const job of active.values()) job.controller.abort(new StudioError('CANCELLED', 'The studio is closing.'));
+      await Promise.all([runners.quick.close?.(), runners.prepare.close?.()]);
+    },
+  };
+}

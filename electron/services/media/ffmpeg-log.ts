@@ -1,0 +1,68 @@
+/** Reading ffmpeg's own log: progress lines, loudness summaries and the line that explains a failure. */
+
+/** `time=00:01:02.34` in a stats line, as milliseconds; null when the line carries no time. */
+export function statsTimeMs(line: string): number | null {
+  const match = /time=\s*(-?)(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(line);
+  if (!match) return null;
+  if (match[1] === '-') return 0;
+  return Math.round((Number(match[2]) * 3600 + Number(match[3]) * 60 + Number(match[4])) * 1000);
+}
+
+/** Lines that are noise rather than explanation: the wasm runtime's exit marker, stats, banners. */
+function isNoise(line: string): boolean {
+  return (
+    line.trim() === '' ||
+    line.startsWith('Aborted(') ||
+    /^size=|^video:|^\s*(Metadata|Duration|Stream|Input|Output|encoder|ENCODER|DURATION)\b/.test(line) ||
+    line.startsWith('Press [q]')
+  );
+}
+
+/**
+ * The most telling lines of a failed run: ffmpeg prints the cause first and generic trailers
+ * ("Conversion failed!") last, so the earlier specific lines are kept ahead of those.
+ */
+export function explainFailure(lines: readonly string[]): string {
+  const generic = /^(Conversion failed!|Error while filtering|Exiting normally|Error reinitializing filters!)/;
+  const meaningful = lines.filter((line) => !isNoise(line)).map((line) => line.replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/, '').trim());
+  const specific = meaningful.filter((line) => !generic.test(line));
+  const chosen = (specific.length > 0 ? specific : meaningful).slice(-3);
+  const unique = [...new Set(chosen)];
+  return unique.join(' / ') || 'ffmpeg gave no reason';
+}
+
+export type LoudnessSummary = {
+  /** EBU R128 integrated loudness, LUFS. */
+  integratedLufs: number;
+  loudnessRangeLu: number;
+  /** True peak (dBTP) when the scan ran with peak=true, else null. */
+  truePeakDbtp: number | null;
+};
+
+/** The `Summary:` block ebur128 prints when it closes. */
+export function parseEbur128Summary(lines: readonly string[]): LoudnessSummary | null {
+  const start = lines.findIndex((line) => line.includes('Summary:'));
+  if (start < 0) return null;
+  const block = lines.slice(start).join('\n');
+  const integrated = /I:\s*(-?[\d.]+|-inf)\s*LUFS/.exec(block);
+  const range = /LRA:\s*(-?[\d.]+)\s*LU/.exec(block);
+  const peak = /True peak:\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS/.exec(block);
+  if (!integrated) return null;
+  const number = (text: string | undefined) => (text === undefined || text === '-inf' ? -Infinity : Number(text));
+  return {
+    integratedLufs: number(integrated[1]),
+    loudnessRangeLu: range ? Number(range[1]) : 0,
+    truePeakDbtp: peak ? number(peak[1]) : null,
+  };
+}
+
+/** Momentary loudness (400 ms window) every 100 ms, from ebur128's per-frame lines. */
+export function parseMomentary(lines: readonly string[]): { timeMs: number; lufs: number }[] {
+  const frames: { timeMs: number; lufs: number }[] = [];
+  for (const line of lines) {
+    const match = /\bt:\s*([\d.]+)\s+.*?\bM:\s*(-?[\d.]+|-inf)/.exec(line);
+    if (!match) continue;
+    frames.push({ timeMs: Math.round(Number(match[1]) * 1000), lufs: match[2] === '-inf' ? -Infinity : Number(match[2]) });
+  }
+  return frames;
+}

@@ -1,0 +1,66 @@
+/**
+ * What a preparation needs while it runs: the runner, cancellation, progress split across its
+ * ffmpeg steps, and output written beside its final name so a half-made file is never seen.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../../../shared/errors';
+import type { Logger } from '../log';
+import { explainFailure } from './ffmpeg-log';
+import type { FFmpegRunner, RunControl, RunResult, RunSpec } from './runner';
+
+export type JobContext = {
+  runner: FFmpegRunner;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Overall progress 0..1 of the job. */
+  onRatio?: (ratio: number) => void;
+};
+
+/** A RunControl whose progress covers [from, to] of the job, given the output duration to expect. */
+export function stepControl(job: JobContext, from: number, to: number, expectedMs: number | null): RunControl {
+  return {
+    signal: job.signal,
+    onTime: (timeMs) => {
+      if (!expectedMs || expectedMs <= 0) return;
+      const share = Math.min(1, Math.max(0, timeMs / expectedMs));
+      job.onRatio?.(from + (to - from) * share);
+    },
+  };
+}
+
+/** Runs a command and turns a non-zero exit into a MEDIA error carrying ffmpeg's own words. */
+export async function runChecked(job: JobContext, spec: RunSpec, control: RunControl, doing: string): Promise<RunResult> {
+  const result = await job.runner.run(spec, control);
+  if (spec.program === 'ffmpeg' && result.exitCode !== 0) {
+    job.log.warn(`ffmpeg failed to ${doing}`, { exitCode: result.exitCode, log: result.log.slice(-8) });
+    throw new StudioError('MEDIA', `Could not ${doing} (ffmpeg: ${explainFailure(result.log)}).`);
+  }
+  return result;
+}
+
+/**
+ * A temporary file in the output's folder: the job writes there and renames on success (atomic on
+ * one file system), and removes it on failure or cancellation.
+ */
+export async function withPartialOutput<T>(output: string, work: (partial: string) => Promise<T>): Promise<T> {
+  await fs.mkdir(path.dirname(output), { recursive: true });
+  const partial = path.join(path.dirname(output), `.${path.basename(output)}.${randomBytes(4).toString('hex')}.partial`);
+  try {
+    const result = await work(partial);
+    await fs.rename(partial, output);
+    return result;
+  } finally {
+    await fs.rm(partial, { force: true });
+  }
+}
+
+export function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** ffmpeg time arguments in seconds with millisecond precision. */
+export function secondsArg(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}

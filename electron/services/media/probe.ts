@@ -1,0 +1,150 @@
+/**
+ * Probing with ffprobe from the same ffmpeg.wasm core that prepares the files: the container is
+ * recognised from the bytes (the input is mounted without its file name), never from the extension.
+ */
+import { promises as fs } from 'node:fs';
+import { StudioError } from '../../../shared/errors';
+import type { MediaContainer, MediaInfo } from '../../../shared/media';
+import { explainFailure } from './ffmpeg-log';
+import type { FFmpegRunner, RunControl } from './runner';
+
+/** The name an input gets inside ffmpeg: no extension, so no demuxer can guess from it. */
+export const inputName = 'input';
+
+type ProbeStream = {
+  codec_type?: string;
+  codec_name?: string;
+  sample_rate?: string;
+  channels?: number;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  duration?: string;
+  disposition?: { attached_pic?: number };
+};
+type ProbeOutput = {
+  streams?: ProbeStream[];
+  format?: { format_name?: string; duration?: string; tags?: Record<string, string> };
+};
+
+/** Matroska and WebM share a demuxer; the EBML DocType in the first bytes tells them apart. */
+async function matroskaDocType(file: string): Promise<'webm' | 'matroska'> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    await handle.read(head, 0, head.length, 0);
+    const at = head.indexOf(Buffer.from([0x42, 0x82]));
+    if (at >= 0 && head.subarray(at + 3, at + 7).toString('latin1') === 'webm') return 'webm';
+    return 'matroska';
+  } finally {
+    await handle.close();
+  }
+}
+
+async function containerOf(file: string, probe: ProbeOutput): Promise<MediaContainer | null> {
+  const names = (probe.format?.format_name ?? '').split(',');
+  if (names.includes('matroska') || names.includes('webm')) return matroskaDocType(file);
+  if (names.includes('mov') || names.includes('mp4')) {
+    const brand = (probe.format?.tags?.major_brand ?? '').trim();
+    if (brand === 'qt') return 'mov';
+    if (brand === 'M4A' || brand === 'M4B') return 'm4a';
+    return 'mp4';
+  }
+  const codec = probe.streams?.[0]?.codec_name;
+  if (names.includes('jpeg_pipe') || (names.includes('image2') && codec === 'mjpeg')) return 'jpeg';
+  if (names.includes('png_pipe') || (names.includes('image2') && codec === 'png')) return 'png';
+  const direct: Record<string, MediaContainer> = { ogg: 'ogg', wav: 'wav', mp3: 'mp3', flac: 'flac', aac: 'aac' };
+  for (const name of names) if (direct[name]) return direct[name];
+  return null;
+}
+
+function frameRate(text: string | undefined): number | null {
+  const match = /^(\d+)\/(\d+)$/.exec(text ?? '');
+  if (!match || Number(match[2]) === 0 || Number(match[1]) === 0) return null;
+  return Math.round((Number(match[1]) / Number(match[2])) * 1000) / 1000;
+}
+
+function seconds(text: string | undefined): number | null {
+  const value = Number(text);
+  return text !== undefined && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+/**
+ * MediaRecorder's WebM carries no duration, and a take cut short by a crash has none either:
+ * demux it once (stream copy, no decoding) and read how far the timestamps went.
+ */
+async function measureDuration(runner: FFmpegRunner, file: string, control: RunControl): Promise<number | null> {
+  const result = await runner.run(
+    {
+      program: 'ffmpeg',
+      args: ['-loglevel', 'error', '-nostats', '-progress', 'pipe:1', '-i', `/in/${inputName}`, '-map', '0', '-c', 'copy', '-f', 'null', '-'],
+      inputs: [{ name: inputName, path: file }],
+    },
+    control,
+  );
+  const times = [...result.stdout.matchAll(/^out_time_us=(\d+)$/gm)].map((match) => Number(match[1]));
+  const last = times.at(-1);
+  return last !== undefined && last > 0 ? last / 1000 : null;
+}
+
+export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}): Promise<MediaInfo> {
+  let bytes: number;
+  try {
+    bytes = (await fs.stat(file)).size;
+  } catch {
+    throw new StudioError('NOT_FOUND', 'The media file is missing from the draft folder.');
+  }
+  if (bytes === 0) throw new StudioError('MEDIA', 'The media file is empty: nothing was recorded or imported.');
+  const result = await runner.run(
+    {
+      program: 'ffprobe',
+      args: ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', `/in/${inputName}`],
+      inputs: [{ name: inputName, path: file }],
+    },
+    control,
+  );
+  let probe: ProbeOutput;
+  try {
+    probe = JSON.parse(result.stdout || '{}') as ProbeOutput;
+  } catch {
+    probe = {};
+  }
+  const reason = explainFailure(result.log).replace(`/in/${inputName}: `, '');
+  if (!probe.format || !probe.streams || probe.streams.length === 0) {
+    throw new StudioError('MEDIA', `This file is not audio, video or a picture the studio can read (ffmpeg: ${reason}).`);
+  }
+  const container = await containerOf(file, probe);
+  if (!container) {
+    throw new StudioError('MEDIA', `This file's format (${probe.format.format_name ?? 'unknown'}) is not one the studio works with.`);
+  }
+  const audioStream = probe.streams.find((stream) => stream.codec_type === 'audio');
+  const videoStream = probe.streams.find((stream) => stream.codec_type === 'video' && !stream.disposition?.attached_pic);
+  const still = container === 'jpeg' || container === 'png';
+  let durationS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
+  if (!still && durationS === null) {
+    const measuredMs = await measureDuration(runner, file, control);
+    durationS = measuredMs === null ? null : measuredMs / 1000;
+    if (durationS === null) throw new StudioError('MEDIA', 'This recording holds no audio or video frames: it may be damaged.');
+  }
+  return {
+    container,
+    durationMs: durationS === null ? null : Math.round(durationS * 1000),
+    bytes,
+    audio: audioStream
+      ? {
+          codec: audioStream.codec_name ?? 'unknown',
+          sampleRate: Number(audioStream.sample_rate ?? 0),
+          channels: audioStream.channels ?? 0,
+        }
+      : null,
+    video: videoStream
+      ? {
+          codec: videoStream.codec_name ?? 'unknown',
+          width: videoStream.width ?? 0,
+          height: videoStream.height ?? 0,
+          fps: still ? null : (frameRate(videoStream.avg_frame_rate) ?? frameRate(videoStream.r_frame_rate)),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,81 @@
+/** Stream-copy a recording into a fresh file of the same container, and decode audio to PCM for checks. */
+import { StudioError } from '../../../shared/errors';
+import type { MediaContainer } from '../../../shared/media';
+import { type JobContext, runChecked, secondsArg, withPartialOutput } from './job';
+import { inputName, probeFile } from './probe';
+
+/** The muxer that writes each container, and what it needs to write a complete index. */
+const muxers: Partial<Record<MediaContainer, string[]>> = {
+  webm: ['-f', 'webm'],
+  matroska: ['-f', 'matroska'],
+  mp4: ['-movflags', '+faststart', '-f', 'mp4'],
+  m4a: ['-movflags', '+faststart', '-f', 'ipod'],
+  mov: ['-movflags', '+faststart', '-f', 'mov'],
+  ogg: ['-f', 'ogg'],
+  wav: ['-f', 'wav'],
+  mp3: ['-f', 'mp3'],
+  flac: ['-f', 'flac'],
+  aac: ['-f', 'adts'],
+};
+
+/**
+ * Rewrites the file through ffmpeg's muxer without touching the streams. MediaRecorder writes WebM
+ * as a live stream (no duration, no cues) and a crash cuts it mid-cluster: the muxer writes both
+ * and ffmpeg keeps every whole frame before the damage. `output` may equal `input`.
+ */
+export async function remuxFile(job: JobContext, input: string, output: string): Promise<void> {
+  const info = await probeFile(job.runner, input, { signal: job.signal });
+  const muxer = muxers[info.container];
+  if (!muxer) throw new StudioError('MEDIA', `A ${info.container} file cannot be remuxed.`);
+  await withPartialOutput(output, async (partial) => {
+    await runChecked(
+      job,
+      {
+        program: 'ffmpeg',
+        args: [
+          '-hide_banner', '-loglevel', 'error', '-fflags', '+genpts+discardcorrupt', '-err_detect', 'ignore_err',
+          '-i', `/in/${inputName}`, '-map', '0', '-c', 'copy', ...muxer, '/out/remuxed',
+        ],
+        inputs: [{ name: inputName, path: input }],
+        outputs: [{ name: 'remuxed', path: partial }],
+      },
+      { signal: job.signal },
+      'repair the recording',
+    );
+    const repaired = await probeFile(job.runner, partial, { signal: job.signal });
+    if (!repaired.durationMs) throw new StudioError('MEDIA', 'The recording holds no complete frames.');
+  });
+}
+
+export async function decodePcmFile(
+  job: JobContext,
+  input: string,
+  options: { sampleRate?: number; startMs?: number; endMs?: number },
+): Promise<{ samples: Float32Array; sampleRate: number }> {
+  const sampleRate = options.sampleRate ?? 48000;
+  const startMs = options.startMs ?? 0;
+  const range = [
+    ...(startMs > 0 ? ['-ss', secondsArg(startMs)] : []),
+    ...(options.endMs !== undefined ? ['-t', secondsArg(options.endMs - startMs)] : []),
+  ];
+  if (options.endMs !== undefined && options.endMs <= startMs) throw new StudioError('BAD_REQUEST', 'The range to decode is empty.');
+  const result = await runChecked(
+    job,
+    {
+      program: 'ffmpeg',
+      args: [
+        '-hide_banner', '-loglevel', 'error', ...range, '-i', `/in/${inputName}`,
+        '-vn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', '-c:a', 'pcm_f32le', '/out/pcm',
+      ],
+      inputs: [{ name: inputName, path: input }],
+      outputs: [{ name: 'pcm', path: null }],
+    },
+    { signal: job.signal },
+    'decode the sound',
+  );
+  const bytes = result.data.pcm;
+  if (!bytes) throw new StudioError('MEDIA', 'This file has no sound to decode.');
+  // The worker hands over a fresh buffer, so it is aligned for a Float32Array view.
+  const samples = new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
+  return { samples, sampleRate };
+}

@@ -1,0 +1,42 @@
+/** Messages between the media engine (main thread) and its ffmpeg.wasm worker thread. */
+
+export type WorkerInput = { name: string; path: string };
+/** `path: null` sends the bytes back to the main thread (PCM for checks) instead of writing a file. */
+export type WorkerOutput = {
+  name: string;
+  path: string | null;
+  /**
+   * The output is raw RGBA of this size; the worker encodes it as a JPEG and writes that to `path`.
+   * ffmpeg.wasm 0.12's own MJPEG encoder traps ("memory access out of bounds") above small sizes.
+   */
+  jpegFromRgba?: { width: number; height: number; quality: number };
+};
+
+export type RunRequest = {
+  type: 'run';
+  id: number;
+  program: 'ffmpeg' | 'ffprobe';
+  /** Arguments after the program name; inputs are read as /in/<name>, outputs written as /out/<name>. */
+  args: string[];
+  inputs: WorkerInput[];
+  outputs: WorkerOutput[];
+  /** 'all' keeps every log line (loudness frames); 'tail' only the last few, for error messages. */
+  keepLog: 'tail' | 'all';
+};
+
+export type RunResult = {
+  exitCode: number;
+  stdout: string;
+  log: string[];
+  data: Record<string, Uint8Array>;
+  /** Size of the wasm heap after the run: it only grows, so the engine recycles a worker that got big. */
+  heapBytes: number;
+};
+
+export type WorkerMessage =
+  | { type: 'ready'; loadMs: number }
+  | { type: 'progress'; id: number; timeMs: number }
+  | ({ type: 'done'; id: number } & RunResult)
+  | { type: 'failed'; id: number; message: string; fatal: boolean };
+
+export type WorkerData = { wasmPath: string; corePath: string; /** Linux nice value for the worker thread. */ nice?: number };

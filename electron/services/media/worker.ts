@@ -1,0 +1,197 @@
+/**
+ * The ffmpeg.wasm worker thread: loads @ffmpeg/core once and runs one ffmpeg or ffprobe command per
+ * request, reading inputs straight from disk and writing outputs to disk, so no media crosses threads.
+ */
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import jpeg from 'jpeg-js';
+import { type EmscriptenFs, createDiskFs } from './disk-fs';
+import { statsTimeMs } from './ffmpeg-log';
+import type { RunRequest, RunResult, WorkerData, WorkerMessage } from './worker-protocol';
+
+type CoreFs = {
+  mkdir(path: string): void;
+  mount(type: unknown, options: unknown, mountpoint: string): void;
+  unmount(mountpoint: string): void;
+  readdir(path: string): string[];
+  readFile(path: string): Uint8Array;
+  unlink(path: string): void;
+  rmdir(path: string): void;
+  analyzePath(path: string): { exists: boolean };
+  filesystems: { WORKERFS: unknown; MEMFS: unknown };
+} & EmscriptenFs;
+
+type FFmpegCore = {
+  exec(...args: string[]): number;
+  ffprobe(...args: string[]): number;
+  reset(): void;
+  setLogger(logger: (entry: { type: 'stdout' | 'stderr'; message: string }) => void): void;
+  FS: CoreFs;
+  HEAPU8: Uint8Array;
+};
+
+const tailLines = 60;
+const progressIntervalMs = 200;
+
+/**
+ * A read-only view of a file on disk shaped like a Blob, for Emscripten's WORKERFS: ffmpeg reads
+ * (and seeks) the input in small pieces instead of the whole file being copied into memory first.
+ */
+class DiskSlice {
+  constructor(
+    readonly fd: number,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get size(): number {
+    return this.end - this.start;
+  }
+
+  slice(from = 0, to = this.size): DiskSlice {
+    const begin = this.start + Math.max(0, Math.min(from, this.size));
+    return new DiskSlice(this.fd, begin, Math.max(begin, Math.min(this.start + to, this.end)));
+  }
+}
+
+/** WORKERFS reads through FileReaderSync, which Node lacks: this one reads the slice synchronously. */
+class DiskReaderSync {
+  readAsArrayBuffer(slice: DiskSlice): ArrayBuffer {
+    const bytes = new Uint8Array(slice.size);
+    let offset = 0;
+    while (offset < bytes.length) {
+      const read = readSync(slice.fd, bytes, offset, bytes.length - offset, slice.start + offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return bytes.buffer;
+  }
+}
+
+async function loadCore(data: WorkerData): Promise<FFmpegCore> {
+  // The core expects a browser worker: it reads self.location and fetches its wasm unless given the bytes.
+  const scope = globalThis as unknown as { self?: unknown; FileReaderSync?: unknown };
+  scope.self ??= { location: { href: pathToFileURL(data.corePath).href } };
+  scope.FileReaderSync ??= DiskReaderSync;
+  const module = (await import(pathToFileURL(data.corePath).href)) as {
+    default: (options: { wasmBinary: Uint8Array }) => Promise<FFmpegCore>;
+  };
+  return module.default({ wasmBinary: await readFile(data.wasmPath) });
+}
+
+function removeTree(fs: CoreFs, dir: string): void {
+  if (!fs.analyzePath(dir).exists) return;
+  for (const name of fs.readdir(dir)) {
+    if (name !== '.' && name !== '..') fs.unlink(`${dir}/${name}`);
+  }
+  fs.rmdir(dir);
+}
+
+function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (message: WorkerMessage) => void): RunResult {
+  const fds: number[] = [];
+  const lines: string[] = [];
+  let stdout = '';
+  let lastProgressAt = 0;
+  core.setLogger(({ type, message }) => {
+    if (type === 'stdout') {
+      stdout += `${message}\n`;
+      return;
+    }
+    const timeMs = message.startsWith('size=') || message.includes(' time=') ? statsTimeMs(message) : null;
+    if (timeMs !== null) {
+      const now = performance.now();
+      if (now - lastProgressAt >= progressIntervalMs) {
+        lastProgressAt = now;
+        post({ type: 'progress', id: request.id, timeMs });
+      }
+      return;
+    }
+    lines.push(message);
+    if (request.keepLog === 'tail' && lines.length > tailLines * 2) lines.splice(0, lines.length - tailLines);
+  });
+  const fs = core.FS;
+  try {
+    fs.mkdir('/in');
+    fs.mkdir('/out');
+    // Outputs bound for disk are written there as ffmpeg produces them; PCM for the caller stays in memory.
+    const toDisk = request.outputs.length > 0 && request.outputs.every((output) => output.path !== null && !output.jpegFromRgba);
+    if (toDisk) fs.mount(diskFs, { files: Object.fromEntries(request.outputs.map((output) => [output.name, output.path])) }, '/out');
+    const blobs = request.inputs.map((input) => {
+      const fd = openSync(input.path, 'r');
+      fds.push(fd);
+      return { name: input.name, data: new DiskSlice(fd, 0, fstatSync(fd).size) };
+    });
+    fs.mount(fs.filesystems.WORKERFS, { blobs }, '/in');
+    const exitCode = request.program === 'ffmpeg' ? core.exec(...request.args) : core.ffprobe(...request.args);
+    const data: Record<string, Uint8Array> = {};
+    // ffprobe never sets the exit code (it stays -1): its JSON on stdout is the verdict.
+    const succeeded = request.program === 'ffprobe' || exitCode === 0;
+    if (succeeded) {
+      for (const output of request.outputs) {
+        if (output.jpegFromRgba && output.path !== null) {
+          const { width, height, quality } = output.jpegFromRgba;
+          const rgba = fs.readFile(`/out/${output.name}`);
+          if (rgba.length !== width * height * 4) throw new Error(`ffmpeg wrote ${rgba.length} bytes of ${output.name}, not a ${width}×${height} picture`);
+          writeFileSync(output.path, jpeg.encode({ data: rgba, width, height }, quality).data);
+        } else if (output.path === null) data[output.name] = fs.readFile(`/out/${output.name}`);
+        else if (!existsSync(output.path)) throw new Error(`ffmpeg wrote no ${output.name}`);
+      }
+    }
+    return { exitCode, stdout, log: request.keepLog === 'tail' ? lines.slice(-tailLines) : lines, data, heapBytes: core.HEAPU8.length };
+  } finally {
+    for (const fd of fds) closeSync(fd);
+    try {
+      for (const mountpoint of ['/in', '/out']) {
+        if (!fs.analyzePath(mountpoint).exists) continue;
+        try {
+          fs.unmount(mountpoint);
+        } catch {
+          // Not a mount point: the in-memory /out, emptied below.
+        }
+        removeTree(fs, mountpoint);
+      }
+    } finally {
+      core.reset();
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('the media worker must run in a worker thread');
+  const started = performance.now();
+  const data = workerData as WorkerData;
+  // On Linux a thread has its own nice value: lowering this one's leaves the main thread (IPC, the
+  // window) ahead of ffmpeg for the CPU. Elsewhere it would lower the whole process, so not there.
+  if (process.platform === 'linux' && data.nice) {
+    try {
+      setPriority(data.nice);
+    } catch {
+      // Not permitted: run at normal priority.
+    }
+  }
+  const core = await loadCore(data);
+  const diskFs = createDiskFs(core.FS);
+  const post = (message: WorkerMessage) => port.postMessage(message);
+  port.on('message', (request: RunRequest) => {
+    try {
+      const result = run(core, diskFs, request, post);
+      const transfer = Object.values(result.data).map((bytes) => bytes.buffer as ArrayBuffer);
+      port.postMessage({ type: 'done', id: request.id, ...result } satisfies WorkerMessage, transfer);
+    } catch (error) {
+      // A wasm trap leaves the module in an unknown state: the engine replaces this worker.
+      const fatal = error instanceof Error && (error.name === 'RuntimeError' || /memory/i.test(error.message));
+      const message = error instanceof Error ? error.message : String(error);
+      post({ type: 'failed', id: request.id, message, fatal });
+    }
+  });
+  post({ type: 'ready', loadMs: Math.round(performance.now() - started) });
+}
+
+void main().catch((error: unknown) => {
+  // An unhandled rejection ends the thread with an 'error' event the engine reports.
+  throw error;
+});

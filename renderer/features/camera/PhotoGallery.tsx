@@ -1,0 +1,160 @@
+/**
+ * The draft's photos: a gallery to compare shots, the selected one large with its checks, the
+ * chosen one marked; and importing a picture instead, by drop or file picker.
+ */
+import { useState } from 'react';
+import { overallVerdict } from '../../../shared/audio-analysis';
+import type { Photo } from '../../../shared/drafts';
+import { photoRules } from '../../../shared/requirements';
+import { mediaPath } from '../../../shared/transport';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { Notice } from '../../ui/Notice';
+import { ChecksList, verdictSummary } from '../voice/ChecksList';
+import type { PhotoControl } from './use-photo';
+
+function photoName(photo: Photo, number: number): string {
+  return photo.source === 'imported' ? (photo.originalName ?? `Imported picture ${number}`) : `Photo ${number}`;
+}
+
+export function PhotoGallery({
+  draftId,
+  photos,
+  chosenId,
+  selectedId,
+  control,
+  onSelect,
+  onChoose,
+  onDiscard,
+}: {
+  draftId: string;
+  photos: readonly Photo[];
+  chosenId: string | null;
+  selectedId: string | null;
+  control: PhotoControl;
+  onSelect: (photoId: string) => void;
+  onChoose: (photoId: string) => void;
+  onDiscard: (photoId: string) => void;
+}) {
+  const [over, setOver] = useState(false);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const selected = photos.find((photo) => photo.id === selectedId) ?? null;
+  const selectedNumber = selected ? photos.indexOf(selected) + 1 : 0;
+  const importing = control.phase === 'importing';
+
+  return (
+    <section className="panel photo-gallery" aria-labelledby="photos-title">
+      <header className="panel-header">
+        <h3 id="photos-title">Photos</h3>
+        <span className="muted small">{photos.length === 0 ? 'none yet' : `${photos.length} in this draft${chosenId ? ' · one chosen' : ' · none chosen yet'}`}</span>
+      </header>
+
+      {photos.length === 0 ? (
+        <p className="muted takes-empty">No photos yet. Take one above, or import a picture.</p>
+      ) : (
+        <ul className="photo-grid" aria-label="Photos">
+          {photos.map((photo, index) => {
+            const verdict = overallVerdict(photo.checks);
+            return (
+              <li key={photo.id} data-photo={photo.id}>
+                <button type="button" className={photo.id === selectedId ? 'photo-thumb open' : 'photo-thumb'} onClick={() => onSelect(photo.id)} aria-current={photo.id === selectedId ? 'true' : undefined}>
+                  <img src={mediaPath(draftId, photo.fileName)} alt="" loading="lazy" />
+                  <span className="photo-thumb-name">
+                    {photoName(photo, index + 1)}
+                    {photo.id === chosenId && <span className="badge badge-chosen">Chosen</span>}
+                  </span>
+                  <span className={`take-verdict verdict-${verdict ?? 'none'}`}>{verdictSummary(photo.checks)}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      {selected && (
+        <div className="photo-detail" data-photo={selected.id}>
+          <img className="photo-large" src={mediaPath(draftId, selected.fileName)} alt={`${photoName(selected, selectedNumber)}, ${selected.width}×${selected.height}`} />
+          <div className="photo-detail-side">
+            <div className="review-title">
+              <strong>{photoName(selected, selectedNumber)}</strong>
+              <span className="muted small">
+                {selected.width}×{selected.height} · {selected.source === 'camera' ? 'from the camera' : 'imported'} · {new Date(selected.createdAt).toLocaleString()}
+              </span>
+            </div>
+            <div className="review-badges photo-badges">
+              {selected.id === chosenId && <span className="badge badge-chosen">Chosen photo</span>}
+              <span className={`badge badge-${overallVerdict(selected.checks) ?? 'pass'}`} data-testid="photo-verdict">
+                {verdictSummary(selected.checks)}
+              </span>
+            </div>
+            <ChecksList checks={selected.checks} />
+            <div className="review-actions">
+              <button type="button" className="button" onClick={() => onChoose(selected.id)} disabled={selected.id === chosenId}>
+                {selected.id === chosenId ? 'This is the chosen photo' : 'Use this photo'}
+              </button>
+              <button type="button" className="button button-quiet" onClick={() => setConfirming(selected.id)}>
+                Discard
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+
+      <div
+        className={over ? 'import-drop over' : 'import-drop'}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(event) => {
+          event.preventDefault();
+          setOver(false);
+          const file = event.dataTransfer.files[0];
+          if (file && !importing) void control.importFile(file);
+        }}
+      >
+        <div className="import-text">
+          <strong>Import a picture</strong>
+          <span className="muted small">
+            A JPEG or PNG of at least {photoRules.minWidth}×{photoRules.minHeight}; it is cropped to 16:9 around its centre and gets the same checks as a photo.
+          </span>
+        </div>
+        <label className="button">
+          {importing ? 'Importing…' : 'Choose picture…'}
+          <input
+            type="file"
+            className="visually-hidden"
+            accept="image/jpeg,image/png,.jpg,.jpeg,.png"
+            aria-label="Import a picture"
+            disabled={importing}
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = '';
+              if (file) void control.importFile(file);
+            }}
+          />
+        </label>
+        {control.importError && (
+          <div className="import-error">
+            <Notice tone="error" title="Import refused">
+              {control.importError}
+            </Notice>
+          </div>
+        )}
+      </div>
+
+      <ConfirmDialog
+        open={confirming !== null}
+        title="Discard this photo?"
+        message="The photo is deleted from this draft. Other photos are not affected."
+        confirmLabel="Discard photo"
+        danger
+        onConfirm={() => {
+          if (confirming) onDiscard(confirming);
+          setConfirming(null);
+        }}
+        onCancel={() => setConfirming(null)}
+      />
+    </section>
+  );
+}

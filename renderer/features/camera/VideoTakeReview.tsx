@@ -1,0 +1,313 @@
+/**
+ * Reviewing one video take offline: the picture, its sound's waveform under it (wavesurfer.js
+ * driving the <video> as its media, so the two never drift), a trim range that preparation honours
+ * and that playback stays inside, and the checks, run again on the trimmed range. A take just
+ * recorded is drawn at once from the peaks captured while recording.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import RegionsPlugin, { type Region } from 'wavesurfer.js/plugins/regions';
+import TimelinePlugin from 'wavesurfer.js/plugins/timeline';
+import { formatDuration, overallVerdict } from '../../../shared/audio-analysis';
+import type { Take } from '../../../shared/drafts';
+import { mediaPath } from '../../../shared/transport';
+import { asStudioError, useStudio } from '../../api/studio-context';
+import { DurationMeter } from '../../capture/DurationMeter';
+import { WaveSurfer } from '../../capture/waveform';
+import { Notice } from '../../ui/Notice';
+import { ChecksList, verdictSummary } from '../voice/ChecksList';
+import { videoDurationLimits } from './limits';
+import type { FreshVideoTake } from './use-video-take';
+
+type Range = { startMs: number; endMs: number };
+
+const regionColor = 'rgba(79, 70, 229, 0.14)';
+
+export function VideoTakeReview({
+  draftId,
+  take,
+  number,
+  fresh,
+  chosen,
+  onChoose,
+  onDiscard,
+  onKeep,
+}: {
+  draftId: string;
+  /** Null while a just-recorded take is still being saved. */
+  take: Take | null;
+  number: number;
+  fresh: FreshVideoTake | null;
+  chosen: boolean;
+  onChoose: () => void;
+  onDiscard: () => void;
+  onKeep: () => void;
+}) {
+  const studio = useStudio();
+  const section = useRef<HTMLElement>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  const container = useRef<HTMLDivElement>(null);
+  const timeline = useRef<HTMLDivElement>(null);
+  const surfer = useRef<WaveSurfer | null>(null);
+  const regions = useRef<RegionsPlugin | null>(null);
+  const region = useRef<Region | null>(null);
+  const [ready, setReady] = useState(false);
+  const [playing, setPlaying] = useState(false);
+  const [time, setTime] = useState(0);
+  const [range, setRange] = useState<Range | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [loadedPeaks, setLoadedPeaks] = useState<{ takeId: string; peaks: Float32Array } | null>(null);
+
+  const takeId = take?.id ?? fresh?.takeId ?? null;
+  const saved = take !== null && take.state !== 'recording' && take.durationMs !== null;
+  const durationMs = saved ? take.durationMs! : (fresh?.durationMs ?? 0);
+  const url = saved ? mediaPath(draftId, take.fileName) : '';
+  const freshPeaks = fresh && fresh.takeId === takeId && fresh.peaks.length > 0 ? fresh.peaks : null;
+  const peaks = freshPeaks ?? (loadedPeaks?.takeId === takeId ? loadedPeaks.peaks : null);
+  const trim = take?.trim ?? null;
+  const shown: Range = range ?? trim ?? { startMs: 0, endMs: durationMs };
+
+  const isFresh = fresh !== null;
+  useEffect(() => {
+    if (isFresh) section.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [isFresh]);
+
+  // A saved take opened later: its sound's peaks come from the studio (the file itself may be hundreds of MB).
+  useEffect(() => {
+    if (!saved || freshPeaks || !take) return;
+    let live = true;
+    studio.call('camera/videoPeaks', { draftId, takeId: take.id }).then(
+      (result) => live && setLoadedPeaks({ takeId: take.id, peaks: Float32Array.from(result.peaks, (value) => value / 255) }),
+      (failure: unknown) => {
+        if (!live) return;
+        setError(`The sound of this take could not be drawn: ${asStudioError(failure).message}`);
+        // A flat line still lets the picture play and the trim be set.
+        setLoadedPeaks({ takeId: take.id, peaks: new Float32Array(Math.max(1, Math.round((take.durationMs ?? 0) / 100))) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [studio, draftId, take, saved, freshPeaks]);
+
+  // One wavesurfer per take, playing the <video> itself.
+  useEffect(() => {
+    if (!container.current || !timeline.current || !video.current || !takeId) return;
+    const plugin = RegionsPlugin.create();
+    const instance = WaveSurfer.create({
+      container: container.current,
+      media: video.current,
+      height: 88,
+      waveColor: '#94a3b8',
+      progressColor: '#4f46e5',
+      cursorColor: '#111827',
+      cursorWidth: 2,
+      barWidth: 2,
+      barGap: 1,
+      barRadius: 1,
+      normalize: true,
+      dragToSeek: true,
+      plugins: [plugin, TimelinePlugin.create({ container: timeline.current, height: 18, timeInterval: 5, primaryLabelInterval: 15 })],
+    });
+    surfer.current = instance;
+    regions.current = plugin;
+    const offs = [
+      instance.on('play', () => setPlaying(true)),
+      instance.on('pause', () => setPlaying(false)),
+      instance.on('finish', () => setPlaying(false)),
+      instance.on('timeupdate', (seconds) => {
+        setTime(seconds * 1000);
+        const current = region.current;
+        // Playback stays inside the trim: what will be uploaded is what is seen and heard.
+        if (current && instance.isPlaying() && seconds >= current.end) {
+          instance.pause();
+          instance.setTime(current.start);
+        }
+      }),
+    ];
+    return () => {
+      offs.forEach((off) => off());
+      surfer.current = null;
+      regions.current = null;
+      region.current = null;
+      setReady(false);
+      instance.destroy();
+    };
+  }, [takeId]);
+
+  const durationSeconds = durationMs / 1000;
+  useEffect(() => {
+    const instance = surfer.current;
+    if (!instance || durationSeconds <= 0 || !peaks) return;
+    setReady(false);
+    instance
+      .load(url, [peaks], durationSeconds)
+      .then(() => setReady(true))
+      .catch((failure: unknown) => {
+        if ((failure as Error)?.name !== 'AbortError') setError(`The take could not be loaded: ${String(failure)}`);
+      });
+  }, [url, peaks, durationSeconds]);
+
+  const commitTrim = useCallback(
+    async (next: Range) => {
+      if (!take || !saved) return;
+      const full = next.startMs <= 50 && next.endMs >= durationMs - 50;
+      setChecking(true);
+      setError(null);
+      try {
+        await studio.call('takes/trim', { draftId, takeId: take.id, trim: full ? null : next });
+        setRange(null);
+      } catch (failure) {
+        setError(asStudioError(failure).message);
+      } finally {
+        setChecking(false);
+      }
+    },
+    [studio, draftId, take, saved, durationMs],
+  );
+
+  useEffect(() => {
+    const plugin = regions.current;
+    if (!ready || !plugin) return;
+    const start = (trim?.startMs ?? 0) / 1000;
+    const end = (trim?.endMs ?? durationMs) / 1000;
+    if (region.current) {
+      region.current.setOptions({ start, end });
+      return;
+    }
+    const created = plugin.addRegion({ id: 'trim', start, end, color: regionColor, drag: false, resize: saved, minLength: 1 });
+    region.current = created;
+    const offUpdate = created.on('update', () => setRange({ startMs: Math.round(created.start * 1000), endMs: Math.round(created.end * 1000) }));
+    const offEnd = created.on('update-end', () => void commitTrim({ startMs: Math.round(created.start * 1000), endMs: Math.round(created.end * 1000) }));
+    return () => {
+      offUpdate();
+      offEnd();
+    };
+  }, [ready, trim?.startMs, trim?.endMs, durationMs, saved, commitTrim]);
+
+  useEffect(() => {
+    region.current?.setOptions({ resize: saved });
+  }, [saved]);
+
+  function playPause() {
+    const instance = surfer.current;
+    const current = region.current;
+    if (!instance) return;
+    if (instance.isPlaying()) {
+      instance.pause();
+      return;
+    }
+    if (current && (instance.getCurrentTime() < current.start || instance.getCurrentTime() >= current.end - 0.05)) instance.setTime(current.start);
+    void instance.play().catch((failure: unknown) => setError(`The take could not be played: ${String(failure)}`));
+  }
+
+  function setEdge(edge: 'startMs' | 'endMs', seconds: number) {
+    if (!Number.isFinite(seconds)) return;
+    const next = { ...shown, [edge]: Math.round(Math.min(durationMs, Math.max(0, seconds * 1000))) };
+    if (next.endMs - next.startMs < 1000) return;
+    region.current?.setOptions({ start: next.startMs / 1000, end: next.endMs / 1000 });
+    void commitTrim(next);
+  }
+
+  const checks = take?.checks ?? [];
+  const verdict = overallVerdict(checks);
+  const busy = !saved ? 'Saving the take: repairing the file, measuring it and running the checks…' : checking ? 'Checking the trimmed range…' : null;
+
+  return (
+    <section ref={section} className="panel review video-review" aria-labelledby="video-review-title" data-take={takeId ?? ''} data-ready={ready ? 'true' : 'false'} data-saved={saved ? 'true' : 'false'}>
+      <header className="panel-header">
+        <div className="review-title">
+          <h3 id="video-review-title">Review · {take ? `Video take ${number}` : 'New video take'}</h3>
+          {take && (
+            <span className="muted small">
+              {take.state === 'recovered' ? 'Recovered after an interruption · ' : ''}
+              {new Date(take.createdAt).toLocaleString()}
+            </span>
+          )}
+        </div>
+        <div className="review-badges">
+          {chosen && <span className="badge badge-chosen">Chosen take</span>}
+          {verdict && (
+            <span className={`badge badge-${verdict}`} data-testid="video-review-verdict">
+              {verdictSummary(checks)}
+            </span>
+          )}
+        </div>
+      </header>
+
+      {error && <Notice tone="error">{error}</Notice>}
+
+      <div className="video-review-stage">
+        <video ref={video} className="review-video" playsInline preload="metadata" aria-label="Video take playback" />
+        {!saved && <div className="review-video-wait">Saving…</div>}
+      </div>
+
+      <div className="review-wave">
+        <div ref={container} className="review-waveform" data-testid="video-review-waveform" />
+        <div ref={timeline} className="review-timeline" />
+      </div>
+
+      <div className="review-controls">
+        <button type="button" className="button button-primary" onClick={playPause} disabled={!saved || !ready}>
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <span className="review-time meter-clock" aria-label="Playback position">
+          {formatDuration(time)} / {formatDuration(durationMs)}
+        </span>
+        <div className="trim-fields" role="group" aria-label="Trim">
+          <label>
+            <span>Trim start (s)</span>
+            <input
+              key={`start-${shown.startMs}`}
+              className="input input-small"
+              type="number"
+              min={0}
+              step={0.1}
+              defaultValue={(shown.startMs / 1000).toFixed(1)}
+              disabled={!saved}
+              onBlur={(event) => Number(event.target.value) * 1000 !== shown.startMs && setEdge('startMs', Number(event.target.value))}
+              onKeyDown={(event) => event.key === 'Enter' && setEdge('startMs', Number(event.currentTarget.value))}
+            />
+          </label>
+          <label>
+            <span>Trim end (s)</span>
+            <input
+              key={`end-${shown.endMs}`}
+              className="input input-small"
+              type="number"
+              min={0}
+              step={0.1}
+              defaultValue={(shown.endMs / 1000).toFixed(1)}
+              disabled={!saved}
+              onBlur={(event) => Number(event.target.value) * 1000 !== shown.endMs && setEdge('endMs', Number(event.target.value))}
+              onKeyDown={(event) => event.key === 'Enter' && setEdge('endMs', Number(event.currentTarget.value))}
+            />
+          </label>
+          <button type="button" className="button" disabled={!saved || !trim} onClick={() => void commitTrim({ startMs: 0, endMs: durationMs })}>
+            Reset trim
+          </button>
+        </div>
+      </div>
+
+      <DurationMeter ms={shown.endMs - shown.startMs} limits={videoDurationLimits} label={trim || range ? 'Trimmed length' : 'Length'} />
+
+      <ChecksList checks={checks} busy={busy} />
+
+      {take && (
+        <div className="review-actions">
+          {take.state === 'recovered' && (
+            <button type="button" className="button button-primary" onClick={onKeep} disabled={!saved}>
+              Keep recovered take
+            </button>
+          )}
+          <button type="button" className="button" onClick={onChoose} disabled={!saved || chosen || take.state === 'recovered'}>
+            {chosen ? 'This is the chosen take' : 'Use this take'}
+          </button>
+          <button type="button" className="button button-quiet" onClick={onDiscard}>
+            Discard
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,334 @@
+/**
+ * The camera (and, for a v2 video, the microphone) as one live session: which devices, at which
+ * resolution and frame rate, the preview's stream, the sound's meter, and the light measured on the
+ * frames a few times a second; and what to tell a person when a device is missing, busy, refused
+ * or pulled out. Built from the generic capture pieces in renderer/capture.
+ */
+import { type RefCallback, useCallback, useEffect, useRef, useState } from 'react';
+import { photoCrop } from '../../../shared/camera';
+import type { ExposureAnalysis } from '../../../shared/exposure';
+import { cameraCapture, exposureQuality } from '../../../shared/requirements';
+import { asStudioError, useStudio } from '../../api/studio-context';
+import { AudioMonitor, type MeterReading, PeakTrack, silentReading } from '../../capture/audio-monitor';
+import { CaptureError, type CaptureRequest, openCapture, stopStream } from '../../capture/capture-stream';
+import { type CaptureDevice, listDevices, pickDevice, useDevices } from '../../capture/devices';
+import { type CameraOffer, type Resolution, cameraOffer } from './camera-formats';
+import { FrameSampler } from './frame-sampler';
+
+export type CameraPhase = 'off' | 'opening' | 'live';
+export type AvatarVersion = 'v1' | 'v2';
+
+/** What the camera actually delivers (it may give less than was asked). */
+export type ActualFormat = { width: number; height: number; frameRate: number | null };
+
+export type CameraSession = {
+  version: AvatarVersion;
+  phase: CameraPhase;
+  cameras: CaptureDevice[];
+  microphones: CaptureDevice[];
+  cameraId: string | null;
+  microphoneId: string | null;
+  offer: CameraOffer;
+  resolution: Resolution;
+  frameRate: number;
+  actual: ActualFormat | null;
+  stream: MediaStream | null;
+  monitor: AudioMonitor | null;
+  liveTrack: PeakTrack | null;
+  reading: MeterReading;
+  exposure: ExposureAnalysis | null;
+  mirrored: boolean;
+  error: string | null;
+  notice: string | null;
+  /** Attach to the preview's <video>: the session shows its stream there and measures its frames. */
+  videoRef: RefCallback<HTMLVideoElement>;
+  video(): HTMLVideoElement | null;
+  enable(): Promise<void>;
+  disable(): void;
+  selectCamera(device: CaptureDevice): void;
+  selectMicrophone(device: CaptureDevice): void;
+  selectResolution(height: number): void;
+  selectFrameRate(rate: number): void;
+  setMirrored(mirrored: boolean): void;
+  /** Every frame measured, while subscribed (a take collects its light this way). */
+  onExposure(listener: (analysis: ExposureAnalysis) => void): () => void;
+  /** While a take or a shot is under way, device changes wait and a lost device is closed afterwards. */
+  setBusy(busy: boolean): void;
+  say(notice: string | null, error?: string | null): void;
+};
+
+type Live = {
+  stream: MediaStream;
+  monitor: AudioMonitor | null;
+  liveTrack: PeakTrack | null;
+  unsubscribe: () => void;
+  removeEnded: () => void;
+};
+
+/** How often meters are redrawn: smooth to the eye, light on the page. */
+const displayIntervalMs = 50;
+
+const offerOf = (stream: MediaStream | null) => cameraOffer(stream?.getVideoTracks()[0] ?? null);
+
+function actualOf(stream: MediaStream): ActualFormat | null {
+  const settings = stream.getVideoTracks()[0]?.getSettings();
+  if (!settings?.width || !settings.height) return null;
+  return { width: settings.width, height: settings.height, frameRate: settings.frameRate ?? null };
+}
+
+/** A photo is taken at the largest frame the camera gives, whatever it was opened at. */
+async function maximise(track: MediaStreamTrack | undefined): Promise<void> {
+  const capabilities = track?.getCapabilities?.() as { width?: { max?: number }; height?: { max?: number } } | undefined;
+  const width = capabilities?.width?.max;
+  const height = capabilities?.height?.max;
+  const settings = track?.getSettings();
+  if (!track || !width || !height || (settings?.width === width && settings.height === height)) return;
+  await track.applyConstraints({ width: { ideal: width }, height: { ideal: height } }).catch(() => undefined);
+}
+
+export function useCamera(version: AvatarVersion): CameraSession {
+  const studio = useStudio();
+  const cameras = useDevices('videoinput');
+  const microphones = useDevices('audioinput');
+  const [phase, setPhase] = useState<CameraPhase>('off');
+  const [cameraId, setCameraId] = useState<string | null>(null);
+  const [microphoneId, setMicrophoneId] = useState<string | null>(null);
+  const [preferred, setPreferred] = useState<{ camera: string | null; microphone: string | null }>({ camera: null, microphone: null });
+  const [resolutionHeight, setResolutionHeight] = useState<number>(cameraCapture.resolutions[0].height);
+  const [frameRate, setFrameRate] = useState<number>(cameraCapture.defaultFrameRate);
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [monitor, setMonitor] = useState<AudioMonitor | null>(null);
+  const [liveTrack, setLiveTrack] = useState<PeakTrack | null>(null);
+  const [actual, setActual] = useState<ActualFormat | null>(null);
+  const [offer, setOffer] = useState<CameraOffer>(() => offerOf(null));
+  const [reading, setReading] = useState<MeterReading>(silentReading);
+  const [exposure, setExposure] = useState<ExposureAnalysis | null>(null);
+  const [mirrored, setMirrored] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [element, setElement] = useState<HTMLVideoElement | null>(null);
+  const live = useRef<Live | null>(null);
+  const busy = useRef(false);
+  const lostWhileBusy = useRef(false);
+  const listeners = useRef(new Set<(analysis: ExposureAnalysis) => void>());
+  const sampler = useRef<FrameSampler | null>(null);
+
+  // The devices remembered for this machine (the microphone is shared with the voice step).
+  useEffect(() => {
+    let alive = true;
+    studio.call('settings/get', {}).then(
+      (settings) => alive && setPreferred({ camera: settings.preferredCameraLabel, microphone: settings.preferredMicrophoneLabel }),
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
+  }, [studio]);
+
+  const chosenCamera = pickDevice(cameras.devices, preferred.camera, cameraId);
+  const chosenMicrophone = pickDevice(microphones.devices, preferred.microphone, microphoneId);
+  const resolution = cameraCapture.resolutions.find((item) => item.height === resolutionHeight) ?? cameraCapture.resolutions[0];
+
+  const close = useCallback(() => {
+    const current = live.current;
+    live.current = null;
+    if (!current) return;
+    current.unsubscribe();
+    current.removeEnded();
+    void current.monitor?.close();
+    stopStream(current.stream);
+    setStream(null);
+    setMonitor(null);
+    setLiveTrack(null);
+    setActual(null);
+    setReading(silentReading);
+    setExposure(null);
+  }, []);
+
+  /** A device went away: stop cleanly, or (mid-take) let the take keep what it has and stop afterwards. */
+  const lost = useCallback(
+    (kind: string) => {
+      const what = kind === 'audio' ? 'microphone' : 'camera';
+      if (busy.current) {
+        lostWhileBusy.current = true;
+        return;
+      }
+      setNotice(`The ${what} was disconnected (or another application took it). Connect it, or pick another one, and turn the camera on again.`);
+      close();
+      setPhase('off');
+    },
+    [close],
+  );
+
+  const open = useCallback(
+    async (wantedCamera: string | null, wantedMicrophone: string | null, format: { width: number; height: number; frameRate: number }) => {
+      close();
+      setPhase('opening');
+      setError(null);
+      setNotice(null);
+      const request: CaptureRequest =
+        version === 'v2'
+          ? { video: { deviceId: wantedCamera, ...format }, audio: { deviceId: wantedMicrophone } }
+          : // Ask high; the camera answers with the nearest it has, and maximise() takes the rest.
+            { video: { deviceId: wantedCamera, width: 4096, height: 2160 }, audio: false };
+      try {
+        const access = await studio.call('system/requestMediaAccess', { kinds: version === 'v2' ? ['camera', 'microphone'] : ['camera'] });
+        if (!access.granted) throw new CaptureError('denied', access.message ?? 'Access to the camera was denied.');
+        const opened = await openCapture(request).catch(async (failure: unknown) => {
+          // "Not found" for two devices: say which one is missing.
+          if (failure instanceof CaptureError && failure.reason === 'not-found' && version === 'v2') {
+            const [videoInputs, audioInputs] = await Promise.all([listDevices('videoinput'), listDevices('audioinput')]);
+            if (videoInputs.length > 0 && audioInputs.length === 0) throw new CaptureError('not-found', 'No microphone was found. A v2 video needs the person’s voice: connect one and try again.');
+            if (audioInputs.length > 0 || videoInputs.length === 0) throw new CaptureError('not-found', 'No camera was found. Connect one (and close any app that hides it), then try again.');
+          }
+          throw failure;
+        });
+        if (version === 'v1') await maximise(opened.getVideoTracks()[0]);
+        const audio = version === 'v2' ? await AudioMonitor.open(opened).catch((failure: unknown) => {
+          stopStream(opened);
+          throw failure;
+        }) : null;
+        const track = audio ? new PeakTrack(audio.sampleRate, 100, 30) : null;
+        const unsubscribe = audio && track ? audio.onSamples((samples) => track.push(samples)) : () => undefined;
+        const removers = opened.getTracks().map((item) => {
+          const onEnded = () => lost(item.kind);
+          item.addEventListener('ended', onEnded);
+          return () => item.removeEventListener('ended', onEnded);
+        });
+        live.current = { stream: opened, monitor: audio, liveTrack: track, unsubscribe, removeEnded: () => removers.forEach((remove) => remove()) };
+        setStream(opened);
+        setMonitor(audio);
+        setLiveTrack(track);
+        setActual(actualOf(opened));
+        setOffer(offerOf(opened));
+        setCameraId(opened.getVideoTracks()[0]?.getSettings().deviceId ?? wantedCamera);
+        if (audio) setMicrophoneId(opened.getAudioTracks()[0]?.getSettings().deviceId ?? wantedMicrophone);
+        setPhase('live');
+        // With permission granted the devices have labels now.
+        cameras.refresh();
+        microphones.refresh();
+      } catch (failure) {
+        close();
+        setPhase('off');
+        setError(failure instanceof CaptureError ? failure.message : asStudioError(failure).message);
+      }
+    },
+    [close, lost, studio, version, cameras.refresh, microphones.refresh],
+  );
+
+  // The preview shows the stream; playing it starts the frames the exposure check reads.
+  useEffect(() => {
+    if (!element) return;
+    if (element.srcObject !== stream) element.srcObject = stream;
+    if (stream) void element.play().catch(() => undefined);
+  }, [element, stream]);
+
+  // Meters at display rate; the light a few times a second (never per frame or per sample).
+  useEffect(() => {
+    if (phase !== 'live') return;
+    sampler.current ??= new FrameSampler();
+    let lastExposure = 0;
+    const timer = window.setInterval(() => {
+      const current = live.current;
+      if (!current) return;
+      if (current.monitor) setReading(current.monitor.reading());
+      const now = performance.now();
+      if (now - lastExposure < exposureQuality.liveIntervalMs || !element) return;
+      lastExposure = now;
+      const region = version === 'v1' && element.videoWidth > 0 ? photoCrop(element.videoWidth, element.videoHeight) : null;
+      const measured = sampler.current!.measure(element, region);
+      if (!measured) return;
+      setExposure(measured);
+      for (const listener of listeners.current) listener(measured);
+    }, displayIntervalMs);
+    return () => window.clearInterval(timer);
+  }, [phase, element, version]);
+
+  // A different avatar model wants a different session (a microphone or not): start again.
+  useEffect(() => () => close(), [close, version]);
+
+  const format = { width: resolution.width, height: resolution.height, frameRate };
+
+  const applyFormat = useCallback(
+    async (next: { width: number; height: number; frameRate: number }) => {
+      const track = live.current?.stream.getVideoTracks()[0];
+      if (!track || version !== 'v2') return;
+      try {
+        await track.applyConstraints({ width: { ideal: next.width }, height: { ideal: next.height }, frameRate: { ideal: next.frameRate } });
+      } catch (failure) {
+        setError(`The camera refused ${next.width}×${next.height} at ${next.frameRate} fps (${failure instanceof Error ? failure.message : String(failure)}).`);
+      }
+      if (live.current) setActual(actualOf(live.current.stream));
+    },
+    [version],
+  );
+
+  return {
+    version,
+    phase,
+    cameras: cameras.devices,
+    microphones: microphones.devices,
+    cameraId: live.current ? cameraId : (chosenCamera?.deviceId ?? null),
+    microphoneId: live.current ? microphoneId : (chosenMicrophone?.deviceId ?? null),
+    offer,
+    resolution,
+    frameRate,
+    actual,
+    stream,
+    monitor,
+    liveTrack,
+    reading,
+    exposure,
+    mirrored,
+    error,
+    notice,
+    videoRef: setElement,
+    video: () => element,
+    enable: () => open(chosenCamera?.deviceId ?? null, chosenMicrophone?.deviceId ?? null, format),
+    disable: () => {
+      if (busy.current) return;
+      close();
+      setPhase('off');
+    },
+    selectCamera: (device) => {
+      setCameraId(device.deviceId);
+      setPreferred((current) => ({ ...current, camera: device.label }));
+      void studio.call('settings/update', { patch: { preferredCameraLabel: device.label } }).catch(() => undefined);
+      if (live.current && !busy.current) void open(device.deviceId, microphoneId, format);
+    },
+    selectMicrophone: (device) => {
+      setMicrophoneId(device.deviceId);
+      setPreferred((current) => ({ ...current, microphone: device.label }));
+      void studio.call('settings/update', { patch: { preferredMicrophoneLabel: device.label } }).catch(() => undefined);
+      if (live.current && !busy.current) void open(cameraId, device.deviceId, format);
+    },
+    selectResolution: (height) => {
+      const next = cameraCapture.resolutions.find((item) => item.height === height);
+      if (!next || busy.current) return;
+      setResolutionHeight(height);
+      void applyFormat({ width: next.width, height: next.height, frameRate });
+    },
+    selectFrameRate: (rate) => {
+      if (busy.current) return;
+      setFrameRate(rate);
+      void applyFormat({ width: resolution.width, height: resolution.height, frameRate: rate });
+    },
+    setMirrored,
+    onExposure: (listener) => {
+      listeners.current.add(listener);
+      return () => listeners.current.delete(listener);
+    },
+    setBusy: (value) => {
+      busy.current = value;
+      if (!value && lostWhileBusy.current) {
+        lostWhileBusy.current = false;
+        close();
+        setPhase('off');
+      }
+    },
+    say: (nextNotice, nextError = null) => {
+      setNotice(nextNotice);
+      setError(nextError);
+    },
+  };
+}

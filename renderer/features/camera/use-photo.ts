@@ -1,0 +1,122 @@
+/**
+ * Taking and importing v1 photos: a countdown (so the person can settle and look into the lens),
+ * one frame at the camera's full resolution cropped to the 16:9 guide, or a picture from disk
+ * cropped the same way; each stored and checked by the studio, which refuses what it cannot use.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Photo } from '../../../shared/drafts';
+import { cameraCapture } from '../../../shared/requirements';
+import { asStudioError, useStudio } from '../../api/studio-context';
+import { captureFrame, cropImport } from './photo-capture';
+import { uploadPhoto } from './photo-upload';
+import type { CameraSession } from './use-camera';
+
+export type PhotoPhase = 'idle' | 'countdown' | 'saving' | 'importing';
+
+export type PhotoControl = {
+  phase: PhotoPhase;
+  /** Seconds left on the countdown. */
+  countdown: number;
+  /** The moment a frame was taken, for the flash. */
+  flashAt: number;
+  error: string | null;
+  importError: string | null;
+  capture(): void;
+  cancel(): void;
+  importFile(file: File): Promise<void>;
+  dismiss(): void;
+};
+
+export function usePhoto(draftId: string, session: CameraSession, onSaved: (photo: Photo) => void): PhotoControl {
+  const studio = useStudio();
+  const [phase, setPhase] = useState<PhotoPhase>('idle');
+  const [countdown, setCountdown] = useState(0);
+  const [flashAt, setFlashAt] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const timer = useRef<number | null>(null);
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+  const onSavedRef = useRef(onSaved);
+  onSavedRef.current = onSaved;
+
+  const clearTimer = () => {
+    if (timer.current !== null) window.clearInterval(timer.current);
+    timer.current = null;
+  };
+
+  useEffect(() => clearTimer, []);
+
+  const shoot = useCallback(async () => {
+    const video = sessionRef.current.video();
+    setPhase('saving');
+    try {
+      if (!video) throw new Error('The camera preview is not showing.');
+      const pixels = await captureFrame(video);
+      setFlashAt(performance.now());
+      const photo = await uploadPhoto(studio, draftId, pixels.blob, { source: 'camera' });
+      onSavedRef.current(photo);
+    } catch (failure) {
+      setError(`The photo could not be taken: ${failure instanceof Error ? failure.message : String(failure)}`);
+    } finally {
+      sessionRef.current.setBusy(false);
+      setPhase('idle');
+    }
+  }, [draftId, studio]);
+
+  const capture = useCallback(() => {
+    if (phase !== 'idle' || sessionRef.current.phase !== 'live') return;
+    setError(null);
+    sessionRef.current.setBusy(true);
+    let left = cameraCapture.photoCountdownSeconds;
+    setCountdown(left);
+    setPhase('countdown');
+    timer.current = window.setInterval(() => {
+      left -= 1;
+      setCountdown(left);
+      if (left > 0) return;
+      clearTimer();
+      void shoot();
+    }, 1000);
+  }, [phase, shoot]);
+
+  const cancel = useCallback(() => {
+    if (phase !== 'countdown') return;
+    clearTimer();
+    sessionRef.current.setBusy(false);
+    setPhase('idle');
+  }, [phase]);
+
+  const importFile = useCallback(
+    async (file: File) => {
+      setImportError(null);
+      setPhase('importing');
+      try {
+        // Cropped here when the browser can read it; otherwise sent as it is, and the studio says why it is refused.
+        const cropped = await cropImport(file);
+        const photo = await uploadPhoto(studio, draftId, cropped?.blob ?? file, { source: 'imported', originalName: file.name });
+        onSavedRef.current(photo);
+      } catch (failure) {
+        setImportError(`“${file.name}” was not imported. ${asStudioError(failure).message}`);
+      } finally {
+        setPhase('idle');
+      }
+    },
+    [draftId, studio],
+  );
+
+  return {
+    phase,
+    countdown,
+    flashAt,
+    error,
+    importError,
+    capture,
+    cancel,
+    importFile,
+    dismiss: () => {
+      setError(null);
+      setImportError(null);
+    },
+  };
+}

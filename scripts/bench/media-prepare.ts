@@ -1,0 +1,136 @@
+/**
+ * Preparation benchmarks: each preparation through the media engine on ffmpeg.wasm, measured as
+ * the main process sees it, then the very same ffmpeg commands on native ffmpeg for comparison.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { PreparedFile } from '../../shared/media';
+import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
+import type { JobContext } from '../../electron/services/media/job';
+import { WasmRunner } from '../../electron/services/media/runner';
+import { prepareVideoFile } from '../../electron/services/media/video-preparation';
+import { prepareVoiceFile } from '../../electron/services/media/voice-preparation';
+import { measure, ratio, round } from './measure';
+import { type MediaInputs, mediaInputs } from './media-inputs';
+import { NativeRunner, nativeAvailable } from './native-runner';
+import type { BenchContext, Benchmark, Figures } from './types';
+
+type Preparation = {
+  key: string;
+  description: string;
+  input: (inputs: MediaInputs) => string;
+  extension: string;
+  viaEngine: (engine: MediaEngine, input: string, output: string) => Promise<PreparedFile>;
+  viaRunner: (job: JobContext, input: string, output: string) => Promise<PreparedFile>;
+  /** Run a second time on the same worker (the code is then fully optimised); skipped for slow ones. */
+  repeat: boolean;
+  targets: (figures: { ratio: number | null; wasmMs: number; maxLoopDelayMs: number }) => Figures;
+};
+
+const loopDelayTargetMs = 50;
+
+function preparationBenchmark(spec: Preparation): Benchmark {
+  return {
+    key: spec.key,
+    description: spec.description,
+    async run(context: BenchContext): Promise<Figures> {
+      const input = spec.input(await mediaInputs(context));
+      const output = (name: string) => path.join(context.workDir, `${spec.key}-${name}.${spec.extension}`);
+      const runners = { quick: new WasmRunner(context.quiet), prepare: new WasmRunner(context.quiet) };
+      const engine = createMediaEngine({ log: context.quiet, runners });
+      try {
+        // As the studio does at start-up: the core is loaded before the first job.
+        await engine.warm();
+        const coreLoadMs = Math.max(...runners.prepare.loadTimes);
+        const native = nativeAvailable() ? new NativeRunner() : null;
+        const runNative = async (name: string): Promise<number | null> => {
+          if (!native) return null;
+          context.note(`${spec.key}: native ffmpeg`);
+          const started = performance.now();
+          await spec.viaRunner({ runner: native, log: context.quiet }, input, output(name));
+          return Math.round(performance.now() - started);
+        };
+        // Each wasm run is followed at once by its native twin, so that both meet the same load
+        // on a shared machine; the ratios are taken pair by pair.
+        context.note(`${spec.key}: ffmpeg.wasm`);
+        const first = await measure(() => spec.viaEngine(engine, input, output('wasm')));
+        const nativeMs = await runNative('native');
+        let repeatMs: number | null = null;
+        let nativeRepeatMs: number | null = null;
+        let maxLoopDelayMs = first.maxLoopDelayMs;
+        let p99LoopDelayMs = first.p99LoopDelayMs;
+        let peakRssMb = first.peakRssMb;
+        let loadAverage = first.loadAverage;
+        if (spec.repeat) {
+          context.note(`${spec.key}: ffmpeg.wasm again`);
+          const again = await measure(() => spec.viaEngine(engine, input, output('wasm-again')));
+          nativeRepeatMs = await runNative('native-again');
+          repeatMs = again.ms;
+          maxLoopDelayMs = Math.max(maxLoopDelayMs, again.maxLoopDelayMs);
+          p99LoopDelayMs = Math.max(p99LoopDelayMs, again.p99LoopDelayMs);
+          loadAverage = Math.max(loadAverage, again.loadAverage);
+          peakRssMb = Math.max(peakRssMb, again.peakRssMb);
+        }
+        const nativePeakRssMb = native ? round(native.peakRssKb / 1024) : null;
+        const prepared = first.result;
+        return {
+          wasmMs: first.ms,
+          nativeMs,
+          ratio: ratio(first.ms, nativeMs),
+          peakRssMb,
+          maxLoopDelayMs,
+          p99LoopDelayMs,
+          loadAverage,
+          wasmRepeatMs: repeatMs,
+          nativeRepeatMs,
+          repeatRatio: repeatMs === null ? null : ratio(repeatMs, nativeRepeatMs),
+          nativePeakRssMb,
+          coreLoadMs,
+          inputMb: round(statSync(input).size / 2 ** 20, 2),
+          outputMb: round(prepared.info.bytes / 2 ** 20, 2),
+          outputSeconds: prepared.info.durationMs === null ? null : round(prepared.info.durationMs / 1000),
+          summary: prepared.summary,
+          ...spec.targets({ ratio: ratio(first.ms, nativeMs), wasmMs: first.ms, maxLoopDelayMs }),
+        };
+      } finally {
+        await engine.close();
+      }
+    },
+  };
+}
+
+export const voicePrepare300s = preparationBenchmark({
+  key: 'voicePrepare300s',
+  description: 'voice preparation of a 300 s Opus/WebM take to the default format (target: within 2× native)',
+  input: (inputs) => inputs.voice300Webm,
+  extension: 'mp3',
+  viaEngine: (engine, input, output) => engine.prepareVoice(input, output, {}),
+  viaRunner: (job, input, output) => prepareVoiceFile(job, input, output, {}),
+  repeat: true,
+  targets: ({ ratio: measured, maxLoopDelayMs }) => ({
+    targetRatio: 2,
+    meetsTargets: measured !== null && measured <= 2 && maxLoopDelayMs < loopDelayTargetMs,
+  }),
+});
+
+export const videoPrepare120sMp4 = preparationBenchmark({
+  key: 'videoPrepare120sMp4',
+  description: 'video preparation of a 120 s 1280×720 H.264/Opus MP4 take: remux, sound to AAC (target: within 5 s)',
+  input: (inputs) => inputs.camera120Mp4,
+  extension: 'mp4',
+  viaEngine: (engine, input, output) => engine.prepareVideo(input, output, {}),
+  viaRunner: (job, input, output) => prepareVideoFile(job, input, output, {}),
+  repeat: true,
+  targets: ({ wasmMs, maxLoopDelayMs }) => ({ targetMs: 5000, meetsTargets: wasmMs <= 5000 && maxLoopDelayMs < loopDelayTargetMs }),
+});
+
+export const videoPrepare120sWebm = preparationBenchmark({
+  key: 'videoPrepare120sWebm',
+  description: 'video preparation of a 120 s 1280×720 VP8/Opus WebM take: picture re-encoded to H.264 (no time target)',
+  input: (inputs) => inputs.camera120Webm,
+  extension: 'mp4',
+  viaEngine: (engine, input, output) => engine.prepareVideo(input, output, {}),
+  viaRunner: (job, input, output) => prepareVideoFile(job, input, output, {}),
+  repeat: false,
+  targets: ({ maxLoopDelayMs }) => ({ meetsTargets: maxLoopDelayMs < loopDelayTargetMs }),
+});

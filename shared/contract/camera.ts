@@ -1,0 +1,63 @@
+/**
+ * Calls of the camera step. Video takes are takes (shared/contract/takes.ts, kind `video`): they
+ * stream, finish, trim and recover like voice takes; here is only what is particular to the camera:
+ * photos (streamed in pieces like takes, judged by their content), the exposure a video take was
+ * recorded with, a take's sound as peaks for its review, and "use this video's audio as the voice".
+ */
+import { z } from 'zod';
+import { photoSchema, takeSchema } from '../drafts';
+import { exposureAnalysisSchema } from '../exposure';
+import { draftIdSchema, takeIdSchema } from '../ids';
+import { defineCall } from './define';
+import { takeStreaming } from './takes';
+
+const photoRef = { draftId: draftIdSchema, photoId: takeIdSchema };
+
+export const cameraCalls = {
+  /** Starts storing a photo: a camera shot (already cropped to 16:9) or an imported picture. */
+  'camera/photoBegin': defineCall(
+    z.strictObject({
+      draftId: draftIdSchema,
+      source: z.enum(['camera', 'imported']),
+      /** What the page says the bytes are; the main process believes the bytes. */
+      mimeType: z.string().max(120),
+      originalName: z.string().max(255).optional(),
+      expectedBytes: z.number().int().nonnegative(),
+    }),
+    z.object({ photoId: takeIdSchema }),
+  ),
+  /** One piece, in order from 0; a repeated seq is ignored, a gap refused. */
+  'camera/photoAppend': defineCall(
+    z.strictObject({
+      ...photoRef,
+      seq: z.number().int().min(0),
+      bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= takeStreaming.maxChunkBytes, 'piece too large'),
+    }),
+    z.object({ nextSeq: z.number().int(), bytes: z.number().int() }),
+  ),
+  /**
+   * Ends the upload: a JPEG or PNG is decoded and checked (size, shape, exposure) and joins the
+   * draft; anything else, or an imported picture under the minimum size, is refused and removed.
+   */
+  'camera/photoFinish': defineCall(z.strictObject(photoRef), photoSchema),
+  'camera/photoChoose': defineCall(z.strictObject(photoRef), z.object({ chosenPhotoId: takeIdSchema })),
+  /** Removes a stored photo, or drops an upload that did not finish. */
+  'camera/photoDiscard': defineCall(z.strictObject(photoRef), z.object({ discarded: z.literal(true) })),
+  /** The light a video take was recorded in, measured live on its frames: kept as its exposure checks. */
+  'camera/videoExposure': defineCall(
+    z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema, exposure: exposureAnalysisSchema }),
+    takeSchema,
+  ),
+  /** A video take's sound as peaks (0–255, `perSecond` a second), drawn under its playback. */
+  'camera/videoPeaks': defineCall(
+    z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema }),
+    z.object({ perSecond: z.number().int().positive(), peaks: z.instanceof(Uint8Array), durationMs: z.number().nonnegative() }),
+  ),
+  /** v2 only: the twin's voice comes from the chosen video take instead of a voice take. */
+  'camera/useVideoAudioAsVoice': defineCall(
+    z.strictObject({ draftId: draftIdSchema, enabled: z.boolean() }),
+    z.object({ useVideoAudioAsVoice: z.boolean() }),
+  ),
+};
+
+export const cameraEvents = {};

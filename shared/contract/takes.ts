@@ -1,0 +1,73 @@
+/**
+ * Calls on takes: a recording streams into the main process chunk by chunk (begin, append, finish)
+ * so that a crash loses at most one chunk; an import streams the same way. Then review: choose,
+ * trim, keep a recovered take, discard.
+ */
+import { z } from 'zod';
+import { takeSchema, trimSchema } from '../drafts';
+import { draftIdSchema, takeIdSchema } from '../ids';
+import { defineCall } from './define';
+
+/** How takes stream: the numbers both ends agree on. */
+export const takeStreaming = {
+  /** MediaRecorder timeslice: a crash or an unplugged device loses at most this much. */
+  chunkMs: 1000,
+  /** One append carries at most this much (imports are read in pieces of this size). */
+  maxChunkBytes: 4 * 1024 * 1024,
+  /** No take or import file may grow beyond this (a 5-minute 96 kHz stereo WAV is ~110 MB). */
+  maxTakeBytes: 256 * 1024 * 1024,
+  /** A paused recorder says it is still there this often; a take silent for staleAfterMs is orphaned. */
+  keepAliveMs: 3000,
+  staleAfterMs: 15_000,
+} as const;
+
+/** Voice takes live in draft.voice, video takes in draft.camera; both stream and repair the same way. */
+export const takeKinds = ['voice', 'video'] as const;
+export type TakeKind = (typeof takeKinds)[number];
+
+const takeRef = { draftId: draftIdSchema, takeId: takeIdSchema };
+
+export const takeCalls = {
+  /**
+   * Starts a take. A recording is added to the draft at once (state `recording`, so a crash leaves
+   * it findable); an import joins the draft only when `takes/finish` has accepted the file.
+   */
+  'takes/begin': defineCall(
+    z.strictObject({
+      draftId: draftIdSchema,
+      kind: z.enum(takeKinds),
+      source: z.enum(['recorded', 'imported']),
+      /** What the recorder or the file picker says; the main process believes the bytes, not this. */
+      mimeType: z.string().max(120),
+      /** An imported file's own name, for the log and the take's label. */
+      originalName: z.string().max(255).optional(),
+      /** An imported file's size, refused up front when too large. */
+      expectedBytes: z.number().int().nonnegative().optional(),
+    }),
+    takeSchema,
+  ),
+  /** One chunk, in order: `seq` starts at 0; a repeated seq is ignored, a gap is refused. */
+  'takes/append': defineCall(
+    z.strictObject({
+      ...takeRef,
+      seq: z.number().int().min(0),
+      bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= takeStreaming.maxChunkBytes, 'chunk too large'),
+    }),
+    z.object({ nextSeq: z.number().int(), bytes: z.number().int() }),
+  ),
+  /**
+   * Ends a take: repairs the container so it has a correct duration, probes it, runs the checks.
+   * `recordedMs` is the recorder's own clock, kept for the log and compared with the file.
+   */
+  'takes/finish': defineCall(z.strictObject({ ...takeRef, recordedMs: z.number().nonnegative().optional() }), takeSchema),
+  'takes/discard': defineCall(z.strictObject(takeRef), z.object({ discarded: z.literal(true) })),
+  'takes/choose': defineCall(z.strictObject(takeRef), z.object({ chosenTakeId: takeIdSchema })),
+  /** Sets (or with null clears) the range that preparation keeps; the checks are run again on it. */
+  'takes/trim': defineCall(z.strictObject({ ...takeRef, trim: trimSchema.nullable() }), takeSchema),
+  /** A take recovered after a crash, accepted by the person: it becomes an ordinary complete take. */
+  'takes/keep': defineCall(z.strictObject(takeRef), takeSchema),
+  /** Repairs the draft's takes that stopped receiving chunks (a renderer that died mid-take). */
+  'takes/recover': defineCall(z.strictObject({ draftId: draftIdSchema }), z.object({ recovered: z.array(takeSchema) })),
+};
+
+export const takeEvents = {};

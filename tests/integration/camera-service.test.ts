@@ -1,0 +1,240 @@
+/**
+ * The camera step's main-process side against real files and the real media engine: photos judged
+ * by their bytes (camera shots kept even when small, imports refused when not a picture or too
+ * small, nothing left behind), and a video take recorded as Chromium records it (fragmented MP4,
+ * H.264 + Opus) streamed through the takes service, repaired, checked as a video and trimmed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StudioError } from '../../shared/errors';
+import { analyseExposure, lumaFromPixels } from '../../shared/exposure';
+import { CameraService } from '../../electron/services/camera/camera-service';
+import { createVideoTakeChecker } from '../../electron/services/camera/video-checks';
+import { DraftStore } from '../../electron/services/drafts/draft-store';
+import { createLogger } from '../../electron/services/log';
+import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
+import { TakeService } from '../../electron/services/takes/take-service';
+import { speechWav } from '../support/media-fixtures';
+import { missingPrerequisite } from '../support/prerequisites';
+
+const missing = missingPrerequisite(['ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The camera integration tests');
+const quiet = createLogger('camera-test', () => undefined);
+
+let dataDir: string;
+let scratch: string;
+let engine: MediaEngine;
+let drafts: DraftStore;
+let camera: CameraService;
+let takes: TakeService;
+
+/** An RGBA picture: mid-grey with a soft gradient (well exposed), or the given luma everywhere. */
+function pixels(width: number, height: number, level?: number): Uint8Array {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const value = level ?? Math.round(110 + 40 * Math.sin((x / width) * Math.PI) * Math.cos((y / height) * Math.PI));
+      data.set([value, value, value, 255], (y * width + x) * 4);
+    }
+  }
+  return data;
+}
+
+function png(width: number, height: number, level?: number): Uint8Array {
+  const image = new PNG({ width, height });
+  image.data = Buffer.from(pixels(width, height, level));
+  return new Uint8Array(PNG.sync.write(image));
+}
+
+function jpg(width: number, height: number): Uint8Array {
+  return new Uint8Array(jpeg.encode({ width, height, data: Buffer.from(pixels(width, height)) }, 90).data);
+}
+
+async function store(draftId: string, bytes: Uint8Array, source: 'camera' | 'imported', name?: string) {
+  const photoId = await camera.beginPhoto({ draftId, source, mimeType: 'image/png', originalName: name, expectedBytes: bytes.length });
+  let seq = 0;
+  for (let offset = 0; offset < bytes.length; offset += 256 * 1024) await camera.appendPhoto(draftId, photoId, seq++, bytes.subarray(offset, offset + 256 * 1024));
+  return camera.finishPhoto(draftId, photoId);
+}
+
+async function folderNames(draftId: string): Promise<string[]> {
+  return (await fs.readdir(drafts.folder(draftId))).filter((name) => name !== 'draft.json').sort();
+}
+
+beforeAll(async () => {
+  if (missing) return;
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'camera-data-'));
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'camera-scratch-'));
+  engine = createMediaEngine({ log: quiet });
+  drafts = new DraftStore({ dataDir, log: quiet });
+  await drafts.init();
+  camera = new CameraService({ drafts, engine, log: quiet });
+  takes = new TakeService({ drafts, engine, log: quiet, checkers: { video: createVideoTakeChecker(engine) } });
+});
+
+afterAll(async () => {
+  if (missing) return;
+  await takes.close();
+  await camera.close();
+  await engine.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe.skipIf(missing !== null)('photos', () => {
+  it('stores a 16:9 camera shot with passing size, shape and light checks', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v1' });
+    const photo = await store(draft.id, png(1280, 720), 'camera');
+    expect(photo).toMatchObject({ source: 'camera', width: 1280, height: 720, fileName: `photo-${photo.id}.png` });
+    expect(Object.fromEntries(photo.checks.map((check) => [check.id, check.verdict]))).toEqual({
+      resolution: 'pass',
+      shape: 'pass',
+      brightness: 'pass',
+      highlights: 'pass',
+      shadows: 'pass',
+      evenness: 'pass',
+    });
+    const stored = await drafts.get(draft.id);
+    expect(stored.camera.photos.map((item) => item.id)).toEqual([photo.id]);
+    expect(await folderNames(draft.id)).toEqual([photo.fileName]);
+    // What is on disk is what was sent, byte for byte.
+    expect(readFileSync(drafts.mediaFile(draft.id, photo.fileName)).length).toBe(png(1280, 720).length);
+  });
+
+  it('keeps a camera shot under the minimum, failing its resolution check', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v1' });
+    const photo = await store(draft.id, png(640, 360), 'camera');
+    expect(photo.checks.find((check) => check.id === 'resolution')).toMatchObject({ verdict: 'fail' });
+    expect((await drafts.get(draft.id)).camera.photos).toHaveLength(1);
+  });
+
+  it('judges the light of a dark picture', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v1' });
+    const photo = await store(draft.id, png(1280, 720, 12), 'camera');
+    expect(photo.checks.find((check) => check.id === 'brightness')).toMatchObject({ verdict: 'fail', label: 'Brightness' });
+  });
+
+  it('imports a JPEG and keeps its name', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v1' });
+    const photo = await store(draft.id, jpg(1920, 1080), 'imported', 'portrait.jpg');
+    expect(photo).toMatchObject({ source: 'imported', width: 1920, height: 1080, originalName: 'portrait.jpg' });
+    expect(photo.fileName).toMatch(/\.jpg$/);
+  });
+
+  it('refuses an imported file that is not a picture, and one too small, leaving nothing behind', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v1' });
+    const kept = await store(draft.id, png(1280, 720), 'camera');
+    const text = new TextEncoder().encode('this is not a picture at all, only text pretending to be one');
+    await expect(store(draft.id, text, 'imported', 'notes.jpg')).rejects.toThrow(/not a picture the studio can use/);
+    await expect(store(draft.id, png(320, 180), 'imported', 'tiny.png')).rejects.toThrow(/320×180.*at least 1280×720/);
+    // A PNG cut short: its signature is right, its content is not.
+    await expect(store(draft.id, png(1280, 720).subarray(0, 2000), 'imported', 'cut.png')).rejects.toThrow(/damaged/);
+    const after = await drafts.get(draft.id);
+    expect(after.camera.photos.map((photo) => photo.id)).toEqual([kept.id]);
+    expect(await folderNames(draft.id)).toEqual([kept.fileName]);
+  });
+
+  it('refuses a picture larger than it keeps before any byte is written', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v1' });
+    await expect(camera.beginPhoto({ draftId: draft.id, source: 'imported', mimeType: 'image/jpeg', expectedBytes: 60 * 1024 * 1024 })).rejects.toThrow(StudioError);
+    expect(await folderNames(draft.id)).toEqual([]);
+  });
+
+  it('chooses and discards photos; discarding the chosen one clears the choice', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v1' });
+    const first = await store(draft.id, png(1280, 720), 'camera');
+    const second = await store(draft.id, png(1280, 720), 'camera');
+    await camera.choosePhoto(draft.id, second.id);
+    expect((await drafts.get(draft.id)).camera.chosenPhotoId).toBe(second.id);
+    await camera.discardPhoto(draft.id, second.id);
+    const after = await drafts.get(draft.id);
+    expect(after.camera.chosenPhotoId).toBeNull();
+    expect(after.camera.photos.map((photo) => photo.id)).toEqual([first.id]);
+    expect(await folderNames(draft.id)).toEqual([first.fileName]);
+    await expect(camera.discardPhoto(draft.id, second.id)).rejects.toThrow(/no longer exists/);
+  });
+
+  it('removes staging files an interrupted upload left behind', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v1' });
+    await fs.writeFile(path.join(drafts.folder(draft.id), '.photo-t_00000000000000000000.part'), 'half a picture');
+    await camera.removeStaleUploads();
+    expect(await folderNames(draft.id)).toEqual([]);
+  });
+
+  it('takes the voice from the video only for a v2 avatar', async () => {
+    const v1 = await drafts.create({ avatarVersion: 'v1' });
+    await expect(camera.setVideoAudioAsVoice(v1.id, true)).rejects.toThrow(/Only a v2 avatar/);
+    const v2 = await drafts.create({ avatarVersion: 'v2' });
+    expect(await camera.setVideoAudioAsVoice(v2.id, true)).toBe(true);
+    expect((await drafts.get(v2.id)).camera.useVideoAudioAsVoice).toBe(true);
+  });
+});
+
+describe.skipIf(missing !== null)('video takes', () => {
+  /** What Chromium's MediaRecorder writes for video/mp4;codecs=avc1,opus: a fragmented MP4 with no duration up front. */
+  function recorderMp4(seconds: number): Buffer {
+    const out = path.join(scratch, `recorded-${seconds}s.mp4`);
+    execFileSync('ffmpeg', [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=30`, '-i', speechWav(30),
+      '-t', String(seconds), '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+      '-c:a', 'libopus', '-b:a', '128k', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', out,
+    ]);
+    return readFileSync(out);
+  }
+
+  it('streams, repairs and checks a video take; the light measured live is kept through a trim', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v2' });
+    const bytes = recorderMp4(6);
+    const begun = await takes.begin({ draftId: draft.id, kind: 'video', source: 'recorded', mimeType: 'video/mp4;codecs=avc1,opus' });
+    expect((await drafts.get(draft.id)).camera.videoTakes.map((take) => take.state)).toEqual(['recording']);
+    let seq = 0;
+    for (let offset = 0; offset < bytes.length; offset += 200_000) await takes.append(draft.id, begun.id, seq++, new Uint8Array(bytes.subarray(offset, offset + 200_000)));
+    const take = await takes.finish(draft.id, begun.id, 6000);
+    expect(take).toMatchObject({ kind: 'video', state: 'complete', fileName: `video-${begun.id}.mp4` });
+    expect(Math.abs(take.durationMs! - 6000)).toBeLessThan(150);
+    const verdicts = Object.fromEntries(take.checks.map((check) => [check.id, check.verdict]));
+    // Too short (kept, and failing), a real picture and real speech.
+    expect(verdicts).toMatchObject({ duration: 'fail', picture: 'pass', level: expect.stringMatching(/pass|warn/), clipping: 'pass' });
+    expect(take.checks.find((check) => check.id === 'picture')?.reason).toMatch(/1280×720 at 30 fps, H\.264/);
+    expect((await drafts.get(draft.id)).voice.takes).toEqual([]);
+
+    const light = analyseExposure(lumaFromPixels(pixels(160, 90), 160, 90));
+    const lit = await camera.recordVideoExposure(draft.id, take.id, light);
+    expect(lit.checks.map((check) => check.id)).toEqual([...take.checks.map((check) => check.id), 'brightness', 'highlights', 'shadows', 'evenness']);
+
+    const trimmed = await takes.trim(draft.id, take.id, { startMs: 1000, endMs: 5000 });
+    expect(trimmed.trim).toEqual({ startMs: 1000, endMs: 5000 });
+    expect(trimmed.checks.find((check) => check.id === 'duration')?.reason).toMatch(/0:04/);
+    expect(trimmed.checks.find((check) => check.id === 'brightness')).toMatchObject({ verdict: 'pass' });
+
+    const peaks = await camera.videoPeaks(draft.id, take.id);
+    expect(peaks.perSecond).toBe(100);
+    expect(Math.abs(peaks.peaks.length - 600)).toBeLessThan(10);
+    expect(Math.max(...peaks.peaks)).toBeGreaterThan(20);
+
+    await takes.choose(draft.id, take.id);
+    expect((await drafts.get(draft.id)).camera.chosenVideoTakeId).toBe(take.id);
+    await takes.discard(draft.id, take.id);
+    const after = await drafts.get(draft.id);
+    expect(after.camera.videoTakes).toEqual([]);
+    expect(after.camera.chosenVideoTakeId).toBeNull();
+    expect(await folderNames(draft.id)).toEqual([]);
+  }, 120_000);
+
+  it('recovers a video take whose recorder went away', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v2' });
+    const bytes = recorderMp4(3);
+    const begun = await takes.begin({ draftId: draft.id, kind: 'video', source: 'recorded', mimeType: 'video/mp4;codecs=avc1,opus' });
+    await takes.append(draft.id, begun.id, 0, new Uint8Array(bytes));
+    // A new process: the session is gone, only the file and the draft remain.
+    await takes.close();
+    takes = new TakeService({ drafts, engine, log: quiet, checkers: { video: createVideoTakeChecker(engine) } });
+    const recovered = await takes.recover(draft.id);
+    expect(recovered.map((take) => [take.id, take.kind, take.state])).toEqual([[begun.id, 'video', 'recovered']]);
+    expect(recovered[0]!.durationMs).toBeGreaterThan(2500);
+  }, 120_000);
+});
