@@ -145,8 +145,8 @@ test('N starts the next person with the same settings; T keeps the take and star
   await page.waitForTimeout(3000);
   await press('t');
   // The false start is saved as its own take, and a new one is recording.
-  await expect.poll(() => readDraft(host.dataDir, grace).voice.takes.filter((take) => take.state !== 'recording').length, { timeout: 30_000 }).toBe(1);
-  await expect(page.locator('section.recorder[data-phase="recording"]')).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => readDraft(host.dataDir, grace).voice.takes.filter((take) => take.state !== 'recording').length, { timeout: 60_000 }).toBe(1);
+  await expect(page.locator('section.recorder[data-phase="recording"]')).toBeVisible({ timeout: 60_000 });
   await page.waitForTimeout(voiceSeconds * 1000);
   await press('s');
   await expect.poll(() => readDraft(host.dataDir, grace).voice.chosenTakeId, { timeout: 60_000 }).not.toBeNull();

@@ -12,6 +12,7 @@ import type { Take } from '../../../shared/drafts';
 import { mediaPath } from '../../../shared/transport';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import { DurationMeter } from '../../capture/DurationMeter';
+import { TakeActions, TrimFields } from '../../capture/TakeReviewParts';
 import { WaveSurfer } from '../../capture/waveform';
 import { Notice } from '../../ui/Notice';
 import { ChecksList, verdictSummary } from '../voice/ChecksList';
@@ -254,60 +255,20 @@ export function VideoTakeReview({
         <span className="review-time meter-clock" aria-label="Playback position">
           {formatDuration(time)} / {formatDuration(durationMs)}
         </span>
-        <div className="trim-fields" role="group" aria-label="Trim">
-          <label>
-            <span>Trim start (s)</span>
-            <input
-              key={`start-${shown.startMs}`}
-              className="input input-small"
-              type="number"
-              min={0}
-              step={0.1}
-              defaultValue={(shown.startMs / 1000).toFixed(1)}
-              disabled={!saved}
-              onBlur={(event) => Number(event.target.value) * 1000 !== shown.startMs && setEdge('startMs', Number(event.target.value))}
-              onKeyDown={(event) => event.key === 'Enter' && setEdge('startMs', Number(event.currentTarget.value))}
-            />
-          </label>
-          <label>
-            <span>Trim end (s)</span>
-            <input
-              key={`end-${shown.endMs}`}
-              className="input input-small"
-              type="number"
-              min={0}
-              step={0.1}
-              defaultValue={(shown.endMs / 1000).toFixed(1)}
-              disabled={!saved}
-              onBlur={(event) => Number(event.target.value) * 1000 !== shown.endMs && setEdge('endMs', Number(event.target.value))}
-              onKeyDown={(event) => event.key === 'Enter' && setEdge('endMs', Number(event.currentTarget.value))}
-            />
-          </label>
-          <button type="button" className="button" disabled={!saved || !trim} onClick={() => void commitTrim({ startMs: 0, endMs: durationMs })}>
-            Reset trim
-          </button>
-        </div>
+        <TrimFields
+          shown={shown}
+          enabled={saved}
+          trimmed={trim !== null}
+          onEdge={setEdge}
+          onReset={() => void commitTrim({ startMs: 0, endMs: durationMs })}
+        />
       </div>
 
       <DurationMeter ms={shown.endMs - shown.startMs} limits={videoDurationLimits} label={trim || range ? 'Trimmed length' : 'Length'} />
 
       <ChecksList checks={checks} busy={busy} />
 
-      {take && (
-        <div className="review-actions">
-          {take.state === 'recovered' && (
-            <button type="button" className="button button-primary" onClick={onKeep} disabled={!saved}>
-              Keep recovered take
-            </button>
-          )}
-          <button type="button" className="button" onClick={onChoose} disabled={!saved || chosen || take.state === 'recovered'}>
-            {chosen ? 'This is the chosen take' : 'Use this take'}
-          </button>
-          <button type="button" className="button button-quiet" onClick={onDiscard}>
-            Discard
-          </button>
-        </div>
-      )}
+      {take && <TakeActions take={take} saved={saved} chosen={chosen} onKeep={onKeep} onChoose={onChoose} onDiscard={onDiscard} />}
     </section>
   );
 }

@@ -46,8 +46,9 @@ export async function perform(action: OperatorAction, root: ParentNode = documen
   if (action === 'retake') {
     const stop = find(root, 'stop');
     if (stop) stop.click();
-    // Saving a take takes a moment: the recorder offers Record again when it is done.
-    const again = await waitFor(root, 'record', 20_000);
+    // Saving a take (remux and checks on ffmpeg.wasm) takes a moment, longer on a busy machine: the
+    // recorder offers Record again when it is done.
+    const again = await waitFor(root, 'record', 60_000);
     if (!again) return 'There is no recorder on this page.';
     again.click();
     return stop ? 'Kept the last take; recording a new one.' : 'Recording.';
