@@ -25,6 +25,7 @@ import {
 } from '../../../shared/napster';
 import { type Logger, registerSecret } from '../log';
 import { NapsterError, errorFromResponse } from './errors';
+import { sleepUnlessAborted } from '../abortable-sleep';
 
 export type RetryPolicy = {
   /** Attempts in all, the first included. */
@@ -68,18 +69,7 @@ const userAgent = 'TwinStudio/0.1';
 
 /** Sleeps, waking early (with CANCELLED) when the signal aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleepUnlessAborted(ms, signal, cancelled);
 }
 
 function cancelled(): NapsterError {

@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { NetworkError, type PutResponse, streamPut } from './http-put';
 import { isTransientStatus, mayBeExpired, refusalOfPut } from './storage-errors';
 import type { PresignedPut, UploadSource, UploadTarget, UploadedPart } from './targets';
+import { sleepUnlessAborted } from '../abortable-sleep';
 
 export type RetryPolicy = { attempts: number; baseDelayMs: number; maxDelayMs: number };
 export const defaultUploadRetry: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 15_000 };
@@ -39,18 +40,7 @@ export type UploaderOptions = {
 };
 
 function sleepAbortable(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new StudioError('CANCELLED', 'Upload cancelled.'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new StudioError('CANCELLED', 'Upload cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleepUnlessAborted(ms, signal, () => new StudioError('CANCELLED', 'Upload cancelled.'));
 }
 
 export class Uploader {

@@ -22,6 +22,7 @@ import { sha256File } from '../storage/object-key';
 import type { StorageService } from '../storage/storage-service';
 import { type SubmissionRecord, type SubmissionRecordFile, type SubmissionStore, toView } from './submission-store';
 import { type TwinUpdate, type TwinWatcher, isFailedStatus, isReadyStatus } from './twin-watcher';
+import { sleepUnlessAborted } from '../abortable-sleep';
 
 export type SubmissionDeps = {
   drafts: DraftStore;
@@ -55,18 +56,7 @@ type JobProgressState = JobProgress['state'];
 const roleLabels = { voice: 'voice', video: 'video', photo: 'photo' } as const;
 
 function sleepAbortable(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled.'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new StudioError('CANCELLED', 'Cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleepUnlessAborted(ms, signal, () => new StudioError('CANCELLED', 'Cancelled.'));
 }
 
 /** Thrown by a step to stop the run with the record already saved as it should stay. */
