@@ -87,6 +87,10 @@ export const consentSchema = z.object({
   code: consentCodeSchema.nullable().default(null),
   statement: z.string().max(2000).nullable().default(null),
   take: takeSchema.nullable().default(null),
+  /** A consent take being recorded, or cut short and recovered: it replaces `take` once complete. */
+  recording: takeSchema.nullish(),
+  /** The statement shown when `recording` was started (it names the person as they were named then). */
+  recordingStatement: z.string().max(2000).nullish(),
   attestation: attestationSchema.nullable().default(null),
 });
 export type Consent = z.infer<typeof consentSchema>;

@@ -1,8 +1,8 @@
 /** Remembers where the main window was, and puts it back only where a display still shows it. */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './files/atomic-write';
+import { dataFile } from './files/data-folders';
 
 const windowStateSchema = z.object({
   x: z.number().int().optional(),
@@ -28,7 +28,7 @@ export function fitToDisplays(state: WindowState, workAreas: Rect[]): WindowStat
 
 export async function loadWindowState(dataDir: string): Promise<WindowState> {
   try {
-    const parsed = windowStateSchema.safeParse(JSON.parse(await fs.readFile(path.join(dataDir, 'window-state.json'), 'utf8')));
+    const parsed = windowStateSchema.safeParse(JSON.parse(await fs.readFile(dataFile(dataDir, 'windowState'), 'utf8')));
     return parsed.success ? parsed.data : defaultWindowState;
   } catch {
     return defaultWindowState;
@@ -36,5 +36,5 @@ export async function loadWindowState(dataDir: string): Promise<WindowState> {
 }
 
 export async function saveWindowState(dataDir: string, state: WindowState): Promise<void> {
-  await writeFileAtomic(path.join(dataDir, 'window-state.json'), JSON.stringify(windowStateSchema.parse(state)));
+  await writeFileAtomic(dataFile(dataDir, 'windowState'), JSON.stringify(windowStateSchema.parse(state)));
 }

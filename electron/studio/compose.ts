@@ -9,8 +9,9 @@ import type { Settings } from '../../shared/settings';
 import { CameraService } from '../services/camera/camera-service';
 import { cameraHandlers } from '../services/camera/camera-handlers';
 import { createVideoTakeChecker } from '../services/camera/video-checks';
-import { consentHandlers, preparerFromMedia } from '../services/consent/consent-handlers';
-import { ConsentService } from '../services/consent/consent-service';
+import { createConsentTakeChecker } from '../services/review/consent-checks';
+import { reviewHandlers, preparerFromMedia } from '../services/review/review-handlers';
+import { ReviewService } from '../services/review/review-service';
 import { draftHandlers } from '../services/drafts/draft-handlers';
 import { DraftStore } from '../services/drafts/draft-store';
 import type { SecretStore } from '../services/keychain/secret-store';
@@ -75,7 +76,7 @@ export async function createStudio(launchOptions: StudioOptions): Promise<Studio
   const sandbox = await launchSandbox({ dataDir: launchOptions.dataDir, requested: launchOptions.sandbox, log: log.child('sandbox') });
   const options = sandbox ? inSandbox(launchOptions, sandbox) : launchOptions;
   await fs.mkdir(options.dataDir, { recursive: true });
-  // Set once the consent service exists: an approval whose material changed is withdrawn.
+  // Set once the review service exists: an approval whose material changed is withdrawn.
   let afterDraftsChange: (ids: string[]) => void = () => undefined;
   const drafts = new DraftStore({
     dataDir: options.dataDir,
@@ -135,23 +136,27 @@ export async function createStudio(launchOptions: StudioOptions): Promise<Studio
     log: log.child('media'),
     onProgress: (progress) => options.emit('jobs/progress', progress),
   });
-  // One take life cycle for voice and video; the camera service says how a video take is judged.
-  const takes = new TakeService({ drafts, engine: media, log: log.child('takes'), checkers: { video: createVideoTakeChecker(media) } });
+  // One take life cycle for every kind; each feature says how its kind is judged.
+  const takes = new TakeService({
+    drafts,
+    engine: media,
+    log: log.child('takes'),
+    checkers: { video: createVideoTakeChecker(media), consent: createConsentTakeChecker(media) },
+  });
   // Takes cut short by the last run ending are repaired in the background and offered as `recovered`.
   void takes.recoverAll().catch((error: unknown) => log.error('take recovery failed', error));
   const camera = new CameraService({ drafts, engine: media, log: log.child('camera') });
   void camera.removeStaleUploads().catch((error: unknown) => log.error('photo upload clean-up failed', error));
 
   const mediaCallHandlers = mediaHandlers(media, drafts);
-  const consent = new ConsentService({
+  const review = new ReviewService({
     dataDir: options.dataDir,
     drafts,
-    engine: media,
     prepare: preparerFromMedia(mediaCallHandlers),
-    log: log.child('consent'),
+    log: log.child('review'),
     studioVersion: options.version,
   });
-  afterDraftsChange = (ids) => void consent.onDraftsChanged(ids);
+  afterDraftsChange = (ids) => void review.onDraftsChanged(ids);
   const library = new LibraryService({
     dataDir: options.dataDir,
     drafts,
@@ -185,7 +190,7 @@ export async function createStudio(launchOptions: StudioOptions): Promise<Studio
     ...twinsHandlers(twins),
     ...sandboxHandlers(sandbox, launchOptions.dataDir),
     ...libraryHandlers(library),
-    ...consentHandlers(consent),
+    ...reviewHandlers(review),
   } satisfies StudioHandlers;
 
   return {
@@ -197,8 +202,7 @@ export async function createStudio(launchOptions: StudioOptions): Promise<Studio
       await submissions.close();
       twins.close();
       watcher.close();
-      library.close();
-      await consent.close();
+      await library.close();
       await takes.close();
       await camera.close();
       await media.close();

@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { sha256File } from '../../electron/services/storage/object-key';
+import { sha256File } from '../../electron/services/files/hash';
 import { S3UploadTarget } from '../../electron/services/storage/targets';
 import { Uploader } from '../../electron/services/storage/uploader';
 import { startRadosGw } from '../../tests/support/radosgw';
@@ -41,7 +41,7 @@ export const upload200MB: Benchmark = {
   description: 'upload 200 MB to radosgw (multipart, streamed) vs curl -T, and peak RSS',
   async run(context) {
     const file = await input(context);
-    const sha256 = await sha256File(file);
+    const { sha256 } = await sha256File(file);
     context.note('starting radosgw (about 15 s)');
     const gw = await startRadosGw();
     try {

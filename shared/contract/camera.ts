@@ -5,8 +5,7 @@
  * recorded with, a take's sound as peaks for its review, and "use this video's audio as the voice".
  */
 import { z } from 'zod';
-import { photoSchema, takeSchema } from '../drafts';
-import { exposureAnalysisSchema } from '../exposure';
+import { photoSchema } from '../drafts';
 import { draftIdSchema, takeIdSchema } from '../ids';
 import { defineCall } from './define';
 import { takeStreaming } from './takes';
@@ -43,11 +42,6 @@ export const cameraCalls = {
   'camera/photoChoose': defineCall(z.strictObject(photoRef), z.object({ chosenPhotoId: takeIdSchema })),
   /** Removes a stored photo, or drops an upload that did not finish. */
   'camera/photoDiscard': defineCall(z.strictObject(photoRef), z.object({ discarded: z.literal(true) })),
-  /** The light a video take was recorded in, measured live on its frames: kept as its exposure checks. */
-  'camera/videoExposure': defineCall(
-    z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema, exposure: exposureAnalysisSchema }),
-    takeSchema,
-  ),
   /** A video take's sound as peaks (0–255, `perSecond` a second), drawn under its playback. */
   'camera/videoPeaks': defineCall(
     z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema }),

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { cameraCalls, cameraEvents } from './camera';
-import { consentCalls, consentEvents } from './consent';
+import { reviewCalls, reviewEvents } from './review';
 import { draftCalls, draftEvents } from './drafts';
 import { libraryCalls, libraryEvents } from './library';
 import { mediaCalls, mediaEvents } from './media';
@@ -29,7 +29,7 @@ export const calls = {
   ...takeCalls,
   ...cameraCalls,
   ...libraryCalls,
-  ...consentCalls,
+  ...reviewCalls,
 };
 
 export const events = {
@@ -44,7 +44,7 @@ export const events = {
   ...takeEvents,
   ...cameraEvents,
   ...libraryEvents,
-  ...consentEvents,
+  ...reviewEvents,
 };
 
 export type Calls = typeof calls;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { takeSchema, trimSchema } from '../drafts';
+import { exposureAnalysisSchema } from '../exposure';
 import { draftIdSchema, takeIdSchema } from '../ids';
 import { defineCall } from './define';
 
@@ -21,8 +22,11 @@ export const takeStreaming = {
   staleAfterMs: 15_000,
 } as const;
 
-/** Voice takes live in draft.voice, video takes in draft.camera; both stream and repair the same way. */
-export const takeKinds = ['voice', 'video'] as const;
+/**
+ * Voice takes live in draft.voice, video takes in draft.camera, the consent take in draft.consent;
+ * all stream, recover, repair and are checked the same way (electron/services/takes/take-kinds.ts).
+ */
+export const takeKinds = ['voice', 'video', 'consent'] as const;
 export type TakeKind = (typeof takeKinds)[number];
 
 const takeRef = { draftId: draftIdSchema, takeId: takeIdSchema };
@@ -59,7 +63,15 @@ export const takeCalls = {
    * Ends a take: repairs the container so it has a correct duration, probes it, runs the checks.
    * `recordedMs` is the recorder's own clock, kept for the log and compared with the file.
    */
-  'takes/finish': defineCall(z.strictObject({ ...takeRef, recordedMs: z.number().nonnegative().optional() }), takeSchema),
+  'takes/finish': defineCall(
+    z.strictObject({
+      ...takeRef,
+      recordedMs: z.number().nonnegative().optional(),
+      /** The light of a video take, measured live on its frames while it was recorded: kept as its light checks. */
+      exposure: exposureAnalysisSchema.optional(),
+    }),
+    takeSchema,
+  ),
   'takes/discard': defineCall(z.strictObject(takeRef), z.object({ discarded: z.literal(true) })),
   'takes/choose': defineCall(z.strictObject(takeRef), z.object({ chosenTakeId: takeIdSchema })),
   /** Sets (or with null clears) the range that preparation keeps; the checks are run again on it. */

@@ -10,7 +10,7 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DraftStore } from '../../electron/services/drafts/draft-store';
-import { sha256File } from '../../electron/services/library/hash';
+import { sha256File } from '../../electron/services/files/hash';
 import { LibraryService } from '../../electron/services/library/library-service';
 import { createLogger } from '../../electron/services/log';
 import type { Draft, Take } from '../../shared/drafts';

@@ -12,7 +12,7 @@ import type { CallName, EventName } from '../../shared/contract';
 import { createLogger } from '../../electron/services/log';
 import { startMediaHost } from '../../electron/services/sandbox/media-host';
 import { readNextLaunch } from '../../electron/services/sandbox/sandbox';
-import { sha256File } from '../../electron/services/storage/object-key';
+import { sha256File } from '../../electron/services/files/hash';
 import { PresignEndpointTarget } from '../../electron/services/storage/targets';
 import { streamPut } from '../../electron/services/storage/http-put';
 import { type Studio, createStudio } from '../../electron/studio/compose';
@@ -105,8 +105,8 @@ describe.skipIf(missing)('sandbox mode', () => {
     expect(agent).toMatchObject({ companionId: twinId, id: expect.stringMatching(/\S/) });
     // Stored under content-hash keys (beside the storage test's small text file).
     const hosted = readdirSync(path.join(dataDir, 'sandbox', 'hosted-media'));
-    expect(hosted).toContain(`${await sha256File(studio.mediaFile(draft.id, 'prepared-voice.wav'))}.wav`);
-    expect(hosted).toContain(`${await sha256File(studio.mediaFile(draft.id, 'prepared-photo.jpg'))}.jpg`);
+    expect(hosted).toContain(`${(await sha256File(studio.mediaFile(draft.id, 'prepared-voice.wav'))).sha256}.wav`);
+    expect(hosted).toContain(`${(await sha256File(studio.mediaFile(draft.id, 'prepared-photo.jpg'))).sha256}.jpg`);
   }, 90_000);
 });
 
@@ -119,7 +119,7 @@ describe('sandbox media host', () => {
       const file = path.join(dir, 'file.bin');
       const { writeFileSync } = await import('node:fs');
       writeFileSync(file, Buffer.alloc(1000, 7));
-      const source = { file, size: 1000, sha256: await sha256File(file), contentType: 'audio/wav', fileName: 'file.wav' };
+      const source = { file, size: 1000, sha256: (await sha256File(file)).sha256, contentType: 'audio/wav', fileName: 'file.wav' };
       const target = new PresignEndpointTarget({ kind: 'presign', url: host.presignUrl }, host.token, { allowHttpLoopback: true });
       const signed = await target.presignPut(source);
       const put = (url: string, headers = signed.headers, length = source.size) => streamPut({ url, headers, file, start: 0, length });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Target } from '../../shared/contract/storage';
 import { createLogger } from '../../electron/services/log';
 import { streamPut } from '../../electron/services/storage/http-put';
-import { sha256File } from '../../electron/services/storage/object-key';
+import { sha256File } from '../../electron/services/files/hash';
 import { S3UploadTarget, type UploadSource, type UploadTarget } from '../../electron/services/storage/targets';
 import { type UploadState, Uploader } from '../../electron/services/storage/uploader';
 import { radosgwMissing } from '../support/radosgw';
@@ -38,7 +38,7 @@ async function randomFile(name: string, bytes: number): Promise<UploadSource> {
   }
   out.end();
   await once(out, 'finish');
-  return { file, size: bytes, sha256: await sha256File(file), contentType: 'video/mp4', fileName: name };
+  return { file, size: bytes, sha256: (await sha256File(file)).sha256, contentType: 'video/mp4', fileName: name };
 }
 
 function s3Config(bucket: string, endpoint = gw.endpoint): S3Target {

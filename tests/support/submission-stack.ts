@@ -12,7 +12,7 @@ import { ApiKeyStore } from '../../electron/services/keychain/api-key';
 import { createMemorySecretStore } from '../../electron/services/keychain/secret-store';
 import { type Logger, createLogger } from '../../electron/services/log';
 import { NapsterClient } from '../../electron/services/napster/client';
-import { sha256File } from '../../electron/services/storage/object-key';
+import { sha256File } from '../../electron/services/files/hash';
 import { StorageService } from '../../electron/services/storage/storage-service';
 import { SubmissionQueue, type SubmissionDeps } from '../../electron/services/submission/submission-queue';
 import { SubmissionStore } from '../../electron/services/submission/submission-store';
@@ -117,7 +117,7 @@ export async function approvedDraft(drafts: DraftStore, media: { voiceWav: strin
   copyFileSync(media.photoJpeg, drafts.mediaFile(draft.id, 'prepared-photo.jpg'));
   const file = async (role: 'voice' | 'photo', fileName: string, mimeType: string) => {
     const path = drafts.mediaFile(draft.id, fileName);
-    return { role, fileName, mimeType, bytes: statSync(path).size, sha256: await sha256File(path) };
+    return { role, fileName, mimeType, bytes: statSync(path).size, sha256: (await sha256File(path)).sha256 };
   };
   const files = [await file('voice', 'prepared-voice.wav', 'audio/wav'), await file('photo', 'prepared-photo.jpg', 'image/jpeg')];
   return drafts.update(draft.id, (current) => ({

@@ -106,7 +106,7 @@ describe('approval gate', () => {
 
   it('refuses a draft without consent', () => {
     const draft = completeDraft();
-    const withoutConsent = { ...draft, consent: { code: draft.consent.code, statement: null, take: null, attestation: null } };
+    const withoutConsent = { ...draft, consent: { ...draft.consent, statement: null, take: null, attestation: null } };
     const blockers = approvalBlockers(withoutConsent);
     expect(blockers.map((blocker) => blocker.id)).toEqual(['consent:take', 'consent:attestation']);
     expect(blockers.every((blocker) => blocker.area === 'consent')).toBe(true);

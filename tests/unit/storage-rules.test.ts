@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { s3TargetSchema, storageTargetSchema } from '../../shared/contract/storage';
-import { extensionFor, objectKey, publicUrlFor, sha256Bytes } from '../../electron/services/storage/object-key';
+import { sha256Text as sha256Bytes } from '../../electron/services/files/hash';
+import { extensionFor, objectKey, publicUrlFor } from '../../electron/services/storage/object-key';
 import { isLoopbackHost, publicUrlProblem } from '../../electron/services/storage/public-check';
 import { mayBeExpired, refusalOfPut, s3ErrorCode } from '../../electron/services/storage/storage-errors';
 import { presignedDeadline } from '../../electron/services/storage/targets';

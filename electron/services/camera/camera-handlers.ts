@@ -13,7 +13,6 @@ export function cameraHandlers(camera: CameraService): Pick<StudioHandlers, keyo
       await camera.discardPhoto(draftId, photoId);
       return { discarded: true as const };
     },
-    'camera/videoExposure': ({ draftId, takeId, exposure }) => camera.recordVideoExposure(draftId, takeId, exposure),
     'camera/videoPeaks': ({ draftId, takeId }) => camera.videoPeaks(draftId, takeId),
     'camera/useVideoAudioAsVoice': async ({ draftId, enabled }) => ({ useVideoAudioAsVoice: await camera.setVideoAudioAsVoice(draftId, enabled) }),
   };

@@ -1,20 +1,20 @@
 /**
  * The camera step in the main process: photos arrive in pieces into a staging file, are judged by
- * their content (JPEG or PNG, size, shape, light) and then join the draft; a video take's live
- * exposure becomes its checks; a take's sound is drawn as peaks; and the v2 "voice from the video"
- * choice. Video takes themselves are streamed, repaired and trimmed by the takes service.
+ * their content (JPEG or PNG, size, shape, light) and then join the draft; a take's sound is drawn
+ * as peaks; and the v2 "voice from the video" choice. Video takes themselves are streamed, repaired,
+ * checked (with the light measured live) and trimmed by the takes service.
  */
 import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes } from '../../../shared/audio-analysis';
 import { importedPhotoProblem, photoResolutionCheck, photoShapeCheck } from '../../../shared/camera';
-import type { Draft, Photo, Take } from '../../../shared/drafts';
+import type { Draft, Photo } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
-import { type ExposureAnalysis, analyseExposure, exposureCheckIds, exposureChecks } from '../../../shared/exposure';
+import { analyseExposure, exposureChecks } from '../../../shared/exposure';
 import { photoRules } from '../../../shared/requirements';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { fileSystemError } from '../files/atomic-write';
+import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
 import { readPicture } from './picture';
@@ -31,12 +31,7 @@ type Upload = {
   photoId: string;
   source: 'camera' | 'imported';
   originalName: string | null;
-  file: string;
-  handle: FileHandle;
-  nextSeq: number;
-  bytes: number;
-  queue: Promise<unknown>;
-  closed: boolean;
+  sink: ChunkSink;
 };
 
 const stagingPrefix = '.photo-';
@@ -44,8 +39,6 @@ const stagingPrefix = '.photo-';
 const peaksPerSecond = 100;
 /** Decoding at this rate is enough for peaks at 100/s and four times cheaper than 48 kHz. */
 const peaksSampleRate = 8000;
-
-const exposureIds: readonly string[] = exposureCheckIds;
 
 export class CameraService {
   private readonly drafts: DraftStore;
@@ -68,61 +61,28 @@ export class CameraService {
       throw new StudioError('MEDIA', `This picture is ${formatBytes(input.expectedBytes)}; the studio keeps pictures up to ${formatBytes(photoRules.maxFileBytes)}. Save it smaller first.`);
     }
     const photoId = newId('t');
-    const file = path.join(this.drafts.folder(draft.id), `${stagingPrefix}${photoId}.part`);
-    let handle: FileHandle;
-    try {
-      handle = await fs.open(file, 'wx', 0o600);
-    } catch (error) {
-      throw fileSystemError(error, 'start a file for the photo');
-    }
-    this.uploads.set(photoId, {
-      draftId: draft.id,
-      photoId,
-      source: input.source,
-      originalName: input.originalName ?? null,
-      file,
-      handle,
-      nextSeq: 0,
-      bytes: 0,
-      queue: Promise.resolve(),
-      closed: false,
+    const sink = await ChunkSink.open(path.join(this.drafts.folder(draft.id), `${stagingPrefix}${photoId}.part`), {
+      what: 'the picture',
+      maxBytes: photoRules.maxFileBytes,
+      expectedBytes: input.expectedBytes,
     });
+    this.uploads.set(photoId, { draftId: draft.id, photoId, source: input.source, originalName: input.originalName ?? null, sink });
     return photoId;
   }
 
   appendPhoto(draftId: string, photoId: string, seq: number, bytes: Uint8Array): Promise<{ nextSeq: number; bytes: number }> {
-    const upload = this.upload(draftId, photoId);
-    const work = upload.queue.then(async () => {
-      if (upload.closed) throw new StudioError('CONFLICT', 'This photo has already been stored.');
-      if (seq < upload.nextSeq) return { nextSeq: upload.nextSeq, bytes: upload.bytes };
-      if (seq > upload.nextSeq) throw new StudioError('CONFLICT', `Piece ${seq} of the picture arrived before piece ${upload.nextSeq}.`);
-      if (upload.bytes + bytes.byteLength > photoRules.maxFileBytes) {
-        throw new StudioError('MEDIA', `The picture is larger than ${formatBytes(photoRules.maxFileBytes)}.`);
-      }
-      try {
-        let written = 0;
-        while (written < bytes.byteLength) {
-          const result = await upload.handle.write(bytes, written, bytes.byteLength - written, upload.bytes + written);
-          written += result.bytesWritten;
-        }
-      } catch (error) {
-        throw fileSystemError(error, 'save the photo');
-      }
-      upload.nextSeq++;
-      upload.bytes += bytes.byteLength;
-      return { nextSeq: upload.nextSeq, bytes: upload.bytes };
-    });
-    upload.queue = work.catch(() => undefined);
-    return work;
+    return this.upload(draftId, photoId).sink.append(seq, bytes);
   }
 
   /** Judges the picture by its bytes; a refused one is removed and nothing else in the draft changes. */
   async finishPhoto(draftId: string, photoId: string): Promise<Photo> {
     const upload = this.upload(draftId, photoId);
-    await this.closeUpload(upload);
+    this.uploads.delete(photoId);
+    await upload.sink.close();
     try {
-      if (upload.bytes === 0) throw new StudioError('MEDIA', 'The file is empty.');
-      const bytes = await fs.readFile(upload.file).catch((error: unknown) => {
+      if (upload.sink.bytes === 0) throw new StudioError('MEDIA', 'The file is empty.');
+      if (!upload.sink.complete) throw new StudioError('MEDIA', 'The picture arrived incomplete. Take or import it again.');
+      const bytes = await fs.readFile(upload.sink.file).catch((error: unknown) => {
         throw fileSystemError(error, 'read the photo');
       });
       const picture = readPicture(bytes);
@@ -144,7 +104,7 @@ export class CameraService {
       };
       const final = this.drafts.mediaFile(draftId, photo.fileName);
       try {
-        await fs.rename(upload.file, final);
+        await fs.rename(upload.sink.file, final);
       } catch (error) {
         throw fileSystemError(error, 'store the photo');
       }
@@ -160,7 +120,7 @@ export class CameraService {
       this.log.info('photo refused', { draftId, photoId, source: upload.source, reason: error instanceof Error ? error.message : String(error) });
       throw error;
     } finally {
-      await fs.rm(upload.file, { force: true });
+      await fs.rm(upload.sink.file, { force: true });
     }
   }
 
@@ -176,8 +136,8 @@ export class CameraService {
   async discardPhoto(draftId: string, photoId: string): Promise<void> {
     const upload = this.uploads.get(photoId);
     if (upload && upload.draftId === draftId) {
-      await this.closeUpload(upload);
-      await fs.rm(upload.file, { force: true });
+      this.uploads.delete(photoId);
+      await upload.sink.discard();
       return;
     }
     let removed: Photo | null = null;
@@ -202,18 +162,6 @@ export class CameraService {
   // ---- video takes -----------------------------------------------------------------------------
 
   /** Keeps the light measured while the take was recorded as its exposure checks (replacing earlier ones). */
-  async recordVideoExposure(draftId: string, takeId: string, exposure: ExposureAnalysis): Promise<Take> {
-    const result: { take?: Take } = {};
-    await this.drafts.update(draftId, (draft) => {
-      const take = draft.camera.videoTakes.find((item) => item.id === takeId);
-      if (!take) throw new StudioError('NOT_FOUND', 'This video take no longer exists.');
-      const checks = [...take.checks.filter((item) => !exposureIds.includes(item.id)), ...exposureChecks(exposure)];
-      result.take = { ...take, checks };
-      return { ...draft, camera: { ...draft.camera, videoTakes: draft.camera.videoTakes.map((item) => (item.id === takeId ? result.take! : item)) } };
-    });
-    return result.take!;
-  }
-
   /** The take's sound as peaks for its review; decoded once per file version. */
   async videoPeaks(draftId: string, takeId: string): Promise<{ perSecond: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }> {
     const draft = await this.drafts.get(draftId);
@@ -250,23 +198,15 @@ export class CameraService {
   /** At start-up: photo uploads cut short by the last run ending leave staging files; remove them. */
   async removeStaleUploads(): Promise<void> {
     const { drafts } = await this.drafts.list();
-    for (const summary of drafts) {
-      const folder = this.drafts.folder(summary.id);
-      const names = await fs.readdir(folder).catch(() => [] as string[]);
-      for (const name of names) {
-        if (name.startsWith(stagingPrefix) && name.endsWith('.part') && !this.uploads.has(name.slice(stagingPrefix.length, -'.part'.length))) {
-          await fs.rm(path.join(folder, name), { force: true });
-        }
-      }
-    }
+    const live = new Set([...this.uploads.values()].map((upload) => upload.sink.file));
+    for (const summary of drafts) await sweepStaleChunks(this.drafts.folder(summary.id), stagingPrefix, live);
   }
 
+  /** Pictures still arriving are dropped with their partial files. */
   async close(): Promise<void> {
-    for (const upload of this.uploads.values()) {
-      await this.closeUpload(upload).catch(() => undefined);
-      await fs.rm(upload.file, { force: true }).catch(() => undefined);
-    }
+    const uploads = [...this.uploads.values()];
     this.uploads.clear();
+    for (const upload of uploads) await upload.sink.discard();
     this.peaks.clear();
   }
 
@@ -276,13 +216,5 @@ export class CameraService {
       throw new StudioError('CONFLICT', 'This picture is not being stored any more (the studio may have restarted). Take or import it again.');
     }
     return upload;
-  }
-
-  private async closeUpload(upload: Upload): Promise<void> {
-    this.uploads.delete(upload.photoId);
-    await upload.queue;
-    if (upload.closed) return;
-    upload.closed = true;
-    await upload.handle.close();
   }
 }

@@ -16,6 +16,7 @@ import { draftIdSchema, mediaFileNameSchema } from '../../../shared/ids';
 import { missingBeforeApproval } from '../../../shared/progress';
 import type { Logger } from '../log';
 import { fileSystemError, writeFileAtomic } from '../files/atomic-write';
+import { dataFolder } from '../files/data-folders';
 
 const metadataFile = 'draft.json';
 
@@ -39,7 +40,7 @@ export class DraftStore {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(options: DraftStoreOptions) {
-    this.root = path.join(options.dataDir, 'drafts');
+    this.root = dataFolder(options.dataDir, 'drafts');
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
     this.onChange = options.onChange ?? (() => undefined);
@@ -135,6 +136,41 @@ export class DraftStore {
       }
     });
     this.log.info('deleted draft', { id });
+    this.onChange([id]);
+  }
+
+  /**
+   * Moves a complete draft folder made elsewhere on the same disk (an import's staging, a copy, the
+   * trash) into place as draft `id`, under the draft's queue: it appears whole or not at all.
+   * Throws CONFLICT when a draft with that id is already here.
+   */
+  async adopt(id: string, from: string): Promise<void> {
+    const target = this.folder(id);
+    await this.serialise(id, async () => {
+      if (await fs.access(target).then(() => true, () => false)) throw new StudioError('CONFLICT', 'A draft with this id is already in the studio.');
+      try {
+        await fs.rename(from, target);
+      } catch (error) {
+        throw fileSystemError(error, 'move the draft into place');
+      }
+    });
+    this.onChange([id]);
+  }
+
+  /**
+   * Moves draft `id`'s folder out to `to` (the trash, or back to an import's staging when an import
+   * is undone), under the draft's queue, after any work on it has finished.
+   * Throws NOT_FOUND when there is no such draft.
+   */
+  async moveOut(id: string, to: string): Promise<void> {
+    const folder = this.folder(id);
+    await this.serialise(id, async () => {
+      try {
+        await fs.rename(folder, to);
+      } catch (error) {
+        throw fileSystemError(error, 'move the draft');
+      }
+    });
     this.onChange([id]);
   }
 

@@ -15,7 +15,7 @@ import { consentReceiptSchema, receiptFileName } from '../../../shared/consent';
 import { type Draft, draftSchema } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { draftIdSchema, mediaFileNameSchema } from '../../../shared/ids';
-import { HashingStream, sha256Text } from './hash';
+import { HashingStream, sha256Text } from '../files/hash';
 
 export const archiveFormat = 'twin-studio-archive';
 export const manifestName = 'manifest.json';

@@ -22,10 +22,12 @@ import { StudioError } from '../../../shared/errors';
 import { draftProgress, missingBeforeApproval } from '../../../shared/progress';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { fileSystemError, writeFileAtomic } from '../files/atomic-write';
+import { ChunkSink } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import { type VerifiedDraft, filesOfDraft, verifyArchive, writeArchive } from './archive';
 import { type SystemTrash, StudioTrash } from './trash';
-import { dataFolders, folderBytes, freeBytes, storageUsage } from './usage';
+import { dataFolders } from '../files/data-folders';
+import { folderBytes, freeBytes, storageUsage } from './usage';
 
 export type SubmissionStatus = { state: string; label: string };
 
@@ -66,7 +68,7 @@ export type LibraryServiceOptions = {
   submissionOf?: (draftId: string) => Promise<SubmissionStatus | null>;
 };
 
-type Upload = { importId: string; file: string; handle: FileHandle; expected: number; received: number; nextSeq: number; queue: Promise<unknown> };
+type Upload = { importId: string; sink: ChunkSink };
 
 type Journal = { importId: string; staging: string; ids: string[]; replace: boolean };
 
@@ -126,10 +128,12 @@ export class LibraryService {
     await this.trash.init();
   }
 
-  close(): void {
+  /** Archives still arriving are dropped with their partial files; drafts already in place stay. */
+  async close(): Promise<void> {
     this.trash.close();
-    for (const upload of this.uploads.values()) void upload.handle.close().catch(() => undefined);
+    const uploads = [...this.uploads.values()];
     this.uploads.clear();
+    for (const upload of uploads) await upload.sink.discard();
   }
 
   // ---- the library list ------------------------------------------------------------------------
@@ -191,7 +195,7 @@ export class LibraryService {
         await fs.copyFile(path.join(sourceFolder, name), path.join(staging, name), fsConstants.COPYFILE_FICLONE);
       }
       await writeFileAtomic(path.join(staging, 'draft.json'), `${JSON.stringify(copy, null, 2)}\n`);
-      await fs.rename(staging, this.options.drafts.folder(copyId));
+      await this.options.drafts.adopt(copyId, staging);
     } catch (error) {
       await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
       throw error instanceof StudioError ? error : fileSystemError(error, 'copy the draft');
@@ -207,10 +211,8 @@ export class LibraryService {
     for (const id of new Set(ids)) {
       const draft = await this.options.drafts.get(id).catch(() => null);
       const folder = this.options.drafts.folder(id);
-      const entry = await this.options.drafts.serialise(id, async () => {
-        if (!(await pathExists(folder))) throw new StudioError('NOT_FOUND', 'This draft no longer exists.');
-        return this.trash.put(id, draft ? displayName(draft.person) : 'Unreadable draft', folder);
-      });
+      if (!(await pathExists(folder))) throw new StudioError('NOT_FOUND', 'This draft no longer exists.');
+      const entry = await this.trash.put(id, draft ? displayName(draft.person) : 'Unreadable draft', folder, (to) => this.options.drafts.moveOut(id, to));
       trashed.push(entry);
     }
     this.options.onDraftsChanged(trashed.map((entry) => entry.draftId));
@@ -218,7 +220,7 @@ export class LibraryService {
   }
 
   async restore(entryId: string): Promise<string> {
-    const id = await this.trash.restore(entryId, (draftId) => this.options.drafts.folder(draftId));
+    const id = await this.trash.restore(entryId, (draftId, folder) => this.options.drafts.adopt(draftId, folder));
     this.options.onDraftsChanged([id]);
     return id;
   }
@@ -298,65 +300,39 @@ export class LibraryService {
     }
     await fs.mkdir(this.importsDir, { recursive: true });
     const importId = `i_${randomBytes(10).toString('hex')}`;
-    const file = path.join(this.importsDir, `${importId}.zip`);
-    let handle: FileHandle;
-    try {
-      handle = await fs.open(file, 'wx', 0o600);
-    } catch (error) {
-      throw fileSystemError(error, 'receive the archive');
-    }
-    this.uploads.set(importId, { importId, file, handle, expected: bytes, received: 0, nextSeq: 0, queue: Promise.resolve() });
+    const sink = await ChunkSink.open(path.join(this.importsDir, `${importId}.zip`), {
+      what: 'the archive',
+      maxBytes: archiveStreaming.maxArchiveBytes,
+      expectedBytes: bytes,
+    });
+    this.uploads.set(importId, { importId, sink });
     this.log.info('receiving an archive', { importId, fileName, bytes });
     return importId;
   }
 
-  importAppend(importId: string, seq: number, bytes: Uint8Array): Promise<number> {
-    const upload = this.upload(importId);
-    const work = upload.queue.then(async () => {
-      if (seq < upload.nextSeq) return upload.received;
-      if (seq > upload.nextSeq) throw new StudioError('CONFLICT', `Piece ${seq} of the archive arrived before piece ${upload.nextSeq}.`);
-      if (upload.received + bytes.byteLength > upload.expected) throw new StudioError('BAD_REQUEST', 'More of the archive arrived than was announced.');
-      try {
-        let written = 0;
-        while (written < bytes.byteLength) {
-          const result = await upload.handle.write(bytes, written, bytes.byteLength - written, upload.received + written);
-          written += result.bytesWritten;
-        }
-      } catch (error) {
-        throw fileSystemError(error, 'receive the archive');
-      }
-      upload.received += bytes.byteLength;
-      upload.nextSeq++;
-      return upload.received;
-    });
-    upload.queue = work.catch(() => undefined);
-    return work;
+  async importAppend(importId: string, seq: number, bytes: Uint8Array): Promise<number> {
+    return (await this.upload(importId).sink.append(seq, bytes)).bytes;
   }
 
   async importCancel(importId: string): Promise<boolean> {
     const upload = this.uploads.get(importIdSchema.parse(importId));
     if (!upload) return false;
     this.uploads.delete(importId);
-    await upload.queue;
-    await upload.handle.close().catch(() => undefined);
-    await fs.rm(upload.file, { force: true });
+    await upload.sink.discard();
     return true;
   }
 
   async importFinish(importId: string, replace: boolean): Promise<ImportResult> {
     const upload = this.upload(importId);
     this.uploads.delete(importId);
-    await upload.queue;
     try {
-      await upload.handle.sync();
-      await upload.handle.close();
-      if (upload.received !== upload.expected) {
-        throw new StudioError('CORRUPT', `The archive arrived incomplete (${upload.received} of ${upload.expected} bytes). Nothing was imported; try again.`);
+      await upload.sink.close();
+      if (!upload.sink.complete) {
+        throw new StudioError('CORRUPT', 'The archive arrived incomplete. Nothing was imported; try again.');
       }
-      return await this.importArchive(upload.file, { replace, importId });
+      return await this.importArchive(upload.sink.file, { replace, importId });
     } finally {
-      await upload.handle.close().catch(() => undefined);
-      await fs.rm(upload.file, { force: true });
+      await upload.sink.discard();
     }
   }
 
@@ -402,17 +378,17 @@ export class LibraryService {
         const folder = this.options.drafts.folder(item.id);
         const current = await this.options.drafts.get(item.id).catch(() => null);
         trashed.push(
-          await this.options.drafts.serialise(item.id, () => this.trash.put(item.id, current ? displayName(current.person) : displayName(item.draft.person), folder)),
+          await this.trash.put(item.id, current ? displayName(current.person) : displayName(item.draft.person), folder, (to) => this.options.drafts.moveOut(item.id, to)),
         );
       }
       for (const item of drafts) {
-        await this.options.drafts.serialise(item.id, () => fs.rename(item.folder, this.options.drafts.folder(item.id)));
+        await this.options.drafts.adopt(item.id, item.folder);
         installed.push(item.id);
       }
     } catch (error) {
       // Undo what this import did so far: its drafts out again, the replaced ones back.
-      for (const id of installed) await fs.rename(this.options.drafts.folder(id), path.join(staging, id)).catch(() => undefined);
-      for (const entry of trashed) await this.trash.restore(entry.entryId, (id) => this.options.drafts.folder(id)).catch(() => undefined);
+      for (const id of installed) await this.options.drafts.moveOut(id, path.join(staging, id)).catch(() => undefined);
+      for (const entry of trashed) await this.trash.restore(entry.entryId, (id, folder) => this.options.drafts.adopt(id, folder)).catch(() => undefined);
       await fs.rm(journalFile, { force: true });
       throw error instanceof StudioError ? error : fileSystemError(error, 'move the imported drafts into place');
     }
@@ -435,9 +411,9 @@ export class LibraryService {
       if (await pathExists(target)) {
         if (!journal.replace) continue;
         const current = await this.options.drafts.get(id).catch(() => null);
-        await this.trash.put(id, current ? displayName(current.person) : 'Replaced draft', target);
+        await this.trash.put(id, current ? displayName(current.person) : 'Replaced draft', target, (to) => this.options.drafts.moveOut(id, to));
       }
-      await fs.rename(staged, target);
+      await this.options.drafts.adopt(id, staged);
     }
     this.options.onDraftsChanged(journal.ids);
   }

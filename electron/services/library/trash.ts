@@ -14,6 +14,7 @@ import { StudioError } from '../../../shared/errors';
 import { fileSystemError, writeFileAtomic } from '../files/atomic-write';
 import type { Logger } from '../log';
 import { folderBytes } from './usage';
+import { dataFolder } from '../files/data-folders';
 
 /** Moves a file or folder to the system trash (Electron: `shell.trashItem`). */
 export type SystemTrash = (target: string) => Promise<void>;
@@ -45,7 +46,7 @@ export class StudioTrash {
 
   constructor(options: StudioTrashOptions) {
     this.options = options;
-    this.folder = path.join(options.dataDir, 'trash');
+    this.folder = dataFolder(options.dataDir, 'trash');
   }
 
   get hasSystemTrash(): boolean {
@@ -58,8 +59,11 @@ export class StudioTrash {
     for (const entry of await this.entries()) this.schedule(entry);
   }
 
-  /** Moves a draft folder into the trash; `move` performs the rename under the draft's queue. */
-  async put(draftId: string, displayName: string, draftFolder: string): Promise<TrashEntry> {
+  /**
+   * Moves a draft into the trash: `draftFolder` is measured, then `moveOut(destination)` moves it
+   * (the drafts store does, under the draft's queue).
+   */
+  async put(draftId: string, displayName: string, draftFolder: string, moveOut: (destination: string) => Promise<void>): Promise<TrashEntry> {
     const entryId = `x_${randomBytes(10).toString('hex')}`;
     const entryFolder = path.join(this.folder, entryId);
     const deletedAt = this.options.now();
@@ -76,7 +80,7 @@ export class StudioTrash {
     try {
       await fs.mkdir(entryFolder, { recursive: true });
       await writeFileAtomic(path.join(entryFolder, entryFile), `${JSON.stringify(entry, null, 2)}\n`);
-      await fs.rename(draftFolder, path.join(entryFolder, entry.folderName));
+      await moveOut(path.join(entryFolder, entry.folderName));
     } catch (error) {
       await fs.rm(entryFolder, { recursive: true, force: true }).catch(() => undefined);
       throw error instanceof StudioError ? error : fileSystemError(error, 'move the draft to the trash');
@@ -91,19 +95,21 @@ export class StudioTrash {
     return (await this.entries()).map(strip).sort((a, b) => b.deletedAt.localeCompare(a.deletedAt));
   }
 
-  /** Moves an entry's folder back to `target` (which must not exist) and forgets the entry. */
-  async restore(entryId: string, target: (draftId: string) => string): Promise<string> {
+  /**
+   * Gives an entry's folder back through `adopt(draftId, folder)` (the drafts store, which refuses
+   * when the draft is already there) and forgets the entry.
+   */
+  async restore(entryId: string, adopt: (draftId: string, folder: string) => Promise<void>): Promise<string> {
     const entry = await this.entry(entryId);
-    const destination = target(entry.draftId);
-    if (await exists(destination)) {
-      throw new StudioError('CONFLICT', `${entry.displayName} is already in the studio (a draft with the same id); it was left in the trash.`);
-    }
     this.cancelTimer(entryId);
     try {
-      await fs.rename(path.join(this.folder, entryId, entry.folderName), destination);
+      await adopt(entry.draftId, path.join(this.folder, entryId, entry.folderName));
     } catch (error) {
       this.schedule(entry);
-      throw fileSystemError(error, 'restore the draft');
+      if (error instanceof StudioError && error.code === 'CONFLICT') {
+        throw new StudioError('CONFLICT', `${entry.displayName} is already in the studio (a draft with the same id); it was left in the trash.`);
+      }
+      throw error instanceof StudioError ? error : fileSystemError(error, 'restore the draft');
     }
     await fs.rm(path.join(this.folder, entryId), { recursive: true, force: true });
     this.options.log.info('draft restored from the studio trash', { draftId: entry.draftId, entryId });

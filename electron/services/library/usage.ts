@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { StorageUsage } from '../../../shared/contract/library';
+import { dataFolders } from '../files/data-folders';
 
 /** Bytes of every file under `folder` (symbolic links are not followed); 0 when it does not exist. */
 export async function folderBytes(folder: string): Promise<number> {
@@ -28,8 +29,6 @@ export async function freeBytes(folder: string): Promise<number | null> {
     return null;
   }
 }
-
-export const dataFolders = { drafts: 'drafts', trash: 'trash', exports: 'exports', receipts: 'receipts', imports: '.imports' } as const;
 
 export async function storageUsage(dataDir: string): Promise<StorageUsage> {
   const [totalBytes, draftsBytes, trashBytes, exportsBytes, receiptsBytes, free] = await Promise.all([

@@ -1,5 +1,4 @@
 /** Builds the service link from plain dependencies: keychain, API key, client, ethnicity cache, handlers. */
-import path from 'node:path';
 import type { ApiKeyStatus } from '../../../shared/contract/service';
 import type { Settings } from '../../../shared/settings';
 import { ApiKeyStore } from '../keychain/api-key';
@@ -8,6 +7,7 @@ import type { Logger } from '../log';
 import { NapsterClient, type NapsterClientOptions } from './client';
 import { EthnicityService } from './ethnicities';
 import { serviceHandlers } from './service-handlers';
+import { dataFile } from '../files/data-folders';
 
 /** The keychain's service name; every secret of the studio lives under it. */
 export const keychainService = 'Twin Studio';
@@ -37,7 +37,7 @@ export function createServiceLink(options: ServiceLinkOptions) {
     client,
     hasApiKey: () => apiKey.configured(),
     baseUrl: async () => (await options.settings.get()).apiBaseUrl,
-    file: path.join(options.dataDir, 'cache', 'ethnicities.json'),
+    file: dataFile(options.dataDir, 'ethnicities'),
     log: options.log.child('ethnicities'),
   });
   return { secrets, apiKey, client, ethnicities, handlers: serviceHandlers({ apiKey, client, ethnicities }) };

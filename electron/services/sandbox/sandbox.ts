@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { startEmulator } from '../../../emulator/server';
 import type { SandboxStatus } from '../../../shared/contract/sandbox';
@@ -16,9 +15,10 @@ import { type SecretStore, createMemorySecretStore } from '../keychain/secret-st
 import { type Logger, registerSecret } from '../log';
 import type { SandboxStorage } from '../storage/storage-service';
 import { startMediaHost } from './media-host';
+import { dataFile, dataFolder } from '../files/data-folders';
 
 const modeFileSchema = z.object({ nextLaunch: z.enum(['sandbox', 'service']).default('service') });
-const modeFile = (dataDir: string) => path.join(dataDir, 'studio-mode.json');
+const modeFile = (dataDir: string) => dataFile(dataDir, 'studioMode');
 
 /** The mode the Settings switch chose for launches without `--sandbox`. */
 export async function readNextLaunch(dataDir: string): Promise<'sandbox' | 'service'> {
@@ -53,7 +53,7 @@ export type SandboxOptions = {
 };
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const dataDir = path.join(options.baseDataDir, 'sandbox');
+  const dataDir = dataFolder(options.baseDataDir, 'sandbox');
   await fs.mkdir(dataDir, { recursive: true });
   const log = options.log;
   const apiKey = `sbx_${randomBytes(24).toString('base64url')}`;
@@ -74,7 +74,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   let host;
   try {
-    host = await startMediaHost({ dir: path.join(dataDir, 'hosted-media'), log: log.child('media-host') });
+    host = await startMediaHost({ dir: dataFolder(dataDir, 'hostedMedia'), log: log.child('media-host') });
   } catch (error) {
     await emulator.close();
     throw error;

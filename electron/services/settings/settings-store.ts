@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Settings, settingsSchema } from '../../../shared/settings';
 import type { Logger } from '../log';
 import { writeFileAtomic } from '../files/atomic-write';
+import { dataFile } from '../files/data-folders';
 
 export class SettingsStore {
   private readonly file: string;
@@ -15,7 +16,7 @@ export class SettingsStore {
     /** Values given on the command line win over the file for this launch (and are then saved). */
     private readonly overrides: Partial<Settings> = {},
   ) {
-    this.file = path.join(dataDir, 'settings.json');
+    this.file = dataFile(dataDir, 'settings');
   }
 
   async get(): Promise<Settings> {

@@ -3,20 +3,6 @@
  * files never share a key, the same file uploaded twice lands on the same object, and a key says
  * nothing about the person it belongs to.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-
-/** Streams the file through SHA-256: memory stays flat whatever the size. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-export function sha256Bytes(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 const extensionOfType: Record<string, string> = {
   'audio/mpeg': 'mp3',
   'audio/wav': 'wav',

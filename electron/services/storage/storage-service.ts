@@ -20,10 +20,11 @@ import { StudioError } from '../../../shared/errors';
 import { writeFileAtomic } from '../files/atomic-write';
 import { KeychainError, type SecretStore } from '../keychain/secret-store';
 import { type Logger, registerSecret } from '../log';
-import { sha256Bytes } from './object-key';
+import { sha256Text } from '../files/hash';
 import { checkPublicUrl, publicUrlProblem } from './public-check';
 import { PresignEndpointTarget, S3UploadTarget, type S3TargetOptions, type UploadTarget } from './targets';
 import { Uploader, type UploaderOptions } from './uploader';
+import { dataFile, dataFolder } from '../files/data-folders';
 
 export const storageSecretAccounts = { s3: 'storage-s3-secret-key', presign: 'storage-presign-token' } as const;
 
@@ -60,7 +61,7 @@ export class StorageService {
   private readonly now: () => Date;
 
   constructor(private readonly options: StorageServiceOptions) {
-    this.file = path.join(options.dataDir, 'storage.json');
+    this.file = dataFile(options.dataDir, 'storage');
     this.allowHttpLoopback = options.allowHttpLoopback ?? Boolean(options.sandbox);
     this.now = options.now ?? (() => new Date());
     this.uploader = new Uploader({ log: options.log.child('upload'), ...options.uploader });
@@ -172,11 +173,11 @@ export class StorageService {
 
     let target: UploadTarget;
     const content = `Twin Studio storage check ${this.now().toISOString()} ${randomBytes(8).toString('hex')}\n`;
-    const scratch = path.join(this.options.dataDir, 'tmp');
+    const scratch = dataFolder(this.options.dataDir, 'scratch');
     await fs.mkdir(scratch, { recursive: true });
     const file = path.join(scratch, `storage-check-${randomBytes(6).toString('hex')}.txt`);
     await fs.writeFile(file, content);
-    const source = { file, size: Buffer.byteLength(content), sha256: sha256Bytes(content), contentType: 'text/plain', fileName: 'twin-studio-check.txt' };
+    const source = { file, size: Buffer.byteLength(content), sha256: sha256Text(content), contentType: 'text/plain', fileName: 'twin-studio-check.txt' };
     try {
       try {
         target = await this.target();

@@ -18,7 +18,7 @@ import type { DraftStore } from '../drafts/draft-store';
 import type { Logger } from '../log';
 import type { NapsterClient } from '../napster/client';
 import { NapsterError } from '../napster/errors';
-import { sha256File } from '../storage/object-key';
+import { sha256File } from '../files/hash';
 import type { StorageService } from '../storage/storage-service';
 import { type SubmissionRecord, type SubmissionRecordFile, type SubmissionStore, toView } from './submission-store';
 import { type TwinUpdate, type TwinWatcher, isFailedStatus, isReadyStatus } from './twin-watcher';
@@ -325,7 +325,7 @@ export class SubmissionQueue {
       if (!stat) {
         throw new StudioError('NOT_FOUND', `The prepared ${roleLabels[file.role]} file is gone from the draft folder. Prepare the files and approve again on the Review step.`);
       }
-      if (stat.size !== file.bytes || (await sha256File(path)) !== file.sha256) {
+      if (stat.size !== file.bytes || (await sha256File(path)).sha256 !== file.sha256) {
         throw new StudioError('CONFLICT', `The prepared ${roleLabels[file.role]} file changed after the draft was approved. Prepare the files and approve again on the Review step.`);
       }
     }

@@ -16,6 +16,7 @@ import type { Logger } from '../log';
 import type { NapsterClient } from '../napster/client';
 import { publicUrlProblem } from '../storage/public-check';
 import type { TwinUpdate, TwinWatcher } from './twin-watcher';
+import { dataFile } from '../files/data-folders';
 
 const agentsFileSchema = z.object({ agents: z.array(agentSummarySchema).default([]) });
 const maxMediaBytes = 40 * 1024 * 1024;
@@ -47,7 +48,7 @@ export class TwinsService {
   private readonly now: () => Date;
 
   constructor(private readonly deps: TwinsServiceDeps) {
-    this.file = path.join(deps.dataDir, 'agents.json');
+    this.file = dataFile(deps.dataDir, 'agents');
     this.now = deps.now ?? (() => new Date());
     this.unsubscribe = deps.watcher.subscribe((update) => this.onUpdate(update));
   }

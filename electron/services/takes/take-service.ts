@@ -1,24 +1,26 @@
 /**
- * Takes in the main process: a recording arrives chunk by chunk and is appended to its file in the
- * draft folder as it comes (so a crash loses at most a chunk), then is repaired, probed and checked;
- * an import streams the same way but joins the draft only once its content is accepted. Takes cut
- * short by a crash are repaired at start-up and offered back as `recovered`.
+ * Takes of every kind (voice, video, consent) in the main process: a recording arrives chunk by
+ * chunk through the one piece receiver and is appended to its file in the draft folder as it comes
+ * (so a crash loses at most a chunk or two), then is repaired, probed and checked; an import streams
+ * the same way but joins the draft only once its content is accepted. Takes cut short by a crash are
+ * repaired at start-up and offered back as `recovered`. What differs between kinds is one entry of
+ * take-kinds.ts and one checker.
  */
 import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes } from '../../../shared/audio-analysis';
 import { type TakeKind, takeStreaming } from '../../../shared/contract/takes';
-import type { CheckResult, Draft, Take } from '../../../shared/drafts';
+import type { CheckResult, Take } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
+import { type ExposureAnalysis, exposureCheckIds, exposureChecks } from '../../../shared/exposure';
 import type { MediaInfo, MediaTrim } from '../../../shared/media';
 import { voiceRules } from '../../../shared/requirements';
 import { type DraftStore, newId } from '../drafts/draft-store';
-import { fileSystemError } from '../files/atomic-write';
+import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
-import { voiceFormatOfContainer } from '../media/voice-formats';
 import { type TakeChecker, voiceTakeChecker } from './take-checker';
+import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
 export type { TakeKind };
 export type TakeSource = 'recorded' | 'imported';
@@ -27,31 +29,25 @@ export type TakeServiceOptions = {
   drafts: DraftStore;
   engine: MediaEngine;
   log: Logger;
-  /** How each kind is judged; voice is built in, video comes from the camera service. */
+  /** How each kind is judged; voice is built in, video and consent come from their features. */
   checkers?: Partial<Record<TakeKind, TakeChecker>>;
-  /** Milliseconds clock, for staleness and periodic fsync; tests pass a fake. */
+  /** Milliseconds clock, for staleness and the sync policy; tests pass a fake. */
   now?: () => number;
-  /** How often chunks are forced to disk while a take is recorded. */
+  /** How often chunks are forced to disk while a take is recorded (default: the piece receiver's policy). */
   syncEveryMs?: number;
 };
+
+/** What a finished recording brings that only the page could measure, live, while it was made. */
+export type LiveMeasurements = { exposure?: ExposureAnalysis };
 
 type Session = {
   draftId: string;
   takeId: string;
   kind: TakeKind;
   source: TakeSource;
-  mimeType: string;
   originalName: string | null;
-  /** The file being written: the raw recording in the draft folder, or an import's staging file. */
-  file: string;
-  handle: FileHandle;
-  nextSeq: number;
-  bytes: number;
-  lastActivity: number;
-  lastSync: number;
-  /** Appends run one after another, in arrival order. */
-  queue: Promise<unknown>;
-  closed: boolean;
+  /** The raw recording in the draft folder, or an import's staging file. */
+  sink: ChunkSink;
 };
 
 /** PCM of the take analysed last, so moving the trim does not decode the file again. */
@@ -62,67 +58,7 @@ const maxAnalysisRate = 48000;
 
 const importPrefix = '.import-';
 
-/** Containers a recorder hands us, by the MIME type it announces. */
-function recordingExtension(mimeType: string): 'webm' | 'mp4' | 'ogg' {
-  const type = mimeType.toLowerCase();
-  if (type.includes('mp4')) return 'mp4';
-  if (type.includes('ogg')) return 'ogg';
-  return 'webm';
-}
-
-const containerMime: Record<string, string> = {
-  webm: 'audio/webm',
-  mp4: 'audio/mp4',
-  m4a: 'audio/mp4',
-  ogg: 'audio/ogg',
-  wav: 'audio/wav',
-  mp3: 'audio/mpeg',
-  flac: 'audio/flac',
-};
-
-function takesOf(draft: Draft, kind: TakeKind): Take[] {
-  switch (kind) {
-    case 'voice':
-      return draft.voice.takes;
-    case 'video':
-      return draft.camera.videoTakes;
-  }
-}
-
-/** The draft with `kind`'s takes replaced, and its chosen take too when `chosen` is given. */
-function withTakes(draft: Draft, kind: TakeKind, takes: Take[], chosen?: string | null): Draft {
-  switch (kind) {
-    case 'voice':
-      return { ...draft, voice: { takes, chosenTakeId: chosen === undefined ? draft.voice.chosenTakeId : chosen } };
-    case 'video':
-      return {
-        ...draft,
-        camera: { ...draft.camera, videoTakes: takes, chosenVideoTakeId: chosen === undefined ? draft.camera.chosenVideoTakeId : chosen },
-      };
-  }
-}
-
-function chosenOf(draft: Draft, kind: TakeKind): string | null {
-  return kind === 'voice' ? draft.voice.chosenTakeId : draft.camera.chosenVideoTakeId;
-}
-
-function findTake(draft: Draft, takeId: string): { kind: TakeKind; take: Take } | null {
-  const voice = draft.voice.takes.find((item) => item.id === takeId);
-  if (voice) return { kind: 'voice', take: voice };
-  const video = draft.camera.videoTakes.find((item) => item.id === takeId);
-  return video ? { kind: 'video', take: video } : null;
-}
-
-/** Containers an import of each kind may be, by content; the file keeps the container's extension. */
-const importable: Record<TakeKind, (info: MediaInfo) => string | null> = {
-  voice: (info) => (info.audio ? voiceFormatOfContainer(info.container) : null),
-  video: (info) => (info.video && (info.container === 'mp4' || info.container === 'webm' || info.container === 'mov') ? info.container : null),
-};
-
-const importNames: Record<TakeKind, string> = {
-  voice: voiceRules.formats.join(', '),
-  video: 'mp4, webm, mov',
-};
+const exposureIds: readonly string[] = exposureCheckIds;
 
 function unreadableCheck(message: string): CheckResult {
   return { id: 'readable', label: 'Readable', verdict: 'fail', reason: message, value: null };
@@ -133,7 +69,7 @@ export class TakeService {
   private readonly engine: MediaEngine;
   private readonly log: Logger;
   private readonly now: () => number;
-  private readonly syncEveryMs: number;
+  private readonly syncEveryMs: number | undefined;
   private readonly checkers: Partial<Record<TakeKind, TakeChecker>>;
   private readonly sessions = new Map<string, Session>();
   private pcm: PcmCache | null = null;
@@ -145,7 +81,7 @@ export class TakeService {
     this.engine = options.engine;
     this.log = options.log;
     this.now = options.now ?? (() => Date.now());
-    this.syncEveryMs = options.syncEveryMs ?? 2000;
+    this.syncEveryMs = options.syncEveryMs;
     this.checkers = { voice: voiceTakeChecker, ...options.checkers };
   }
 
@@ -159,13 +95,18 @@ export class TakeService {
     originalName?: string;
     expectedBytes?: number;
   }): Promise<Take> {
+    const entry = takeKindTable[input.kind];
     const draft = await this.drafts.get(input.draftId);
     if (!this.checkers[input.kind]) throw new StudioError('NOT_AVAILABLE', `This studio cannot take ${input.kind} recordings.`);
+    if (input.source === 'imported' && !entry.importable) throw new StudioError('BAD_REQUEST', `${capitalise(entry.noun)} can only be recorded, not imported.`);
     if (input.expectedBytes !== undefined && input.expectedBytes > takeStreaming.maxTakeBytes) {
       throw new StudioError(
         'MEDIA',
         `This file is ${formatBytes(input.expectedBytes)}: far larger than any ${voiceRules.maxSeconds}-second recording. Import a shorter or compressed recording.`,
       );
+    }
+    if (input.kind === 'consent' && (!draft.person.firstName.trim() || !draft.person.lastName.trim() || !draft.consent.code)) {
+      throw new StudioError('CONFLICT', 'Enter the person’s first and last name and open the review first: the consent statement names them and carries the draft’s code.');
     }
     const takeId = newId('t');
     const take: Take = {
@@ -187,77 +128,41 @@ export class TakeService {
       input.source === 'recorded'
         ? this.drafts.mediaFile(draft.id, take.fileName)
         : path.join(this.drafts.folder(draft.id), `${importPrefix}${takeId}.part`);
-    let handle: FileHandle;
-    try {
-      handle = await fs.open(file, 'wx', 0o600);
-    } catch (error) {
-      throw fileSystemError(error, 'start a file for the take');
-    }
+    const sink = await ChunkSink.open(file, {
+      what: entry.noun,
+      maxBytes: takeStreaming.maxTakeBytes,
+      expectedBytes: input.source === 'imported' ? input.expectedBytes : undefined,
+      now: this.now,
+      syncEveryMs: this.syncEveryMs,
+    });
     if (input.source === 'recorded') {
       try {
-        await this.drafts.update(draft.id, (current) => withTakes(current, input.kind, [...takesOf(current, input.kind), take]));
+        await this.drafts.update(draft.id, (current) => {
+          // A take of a single kind left `recording` by an earlier run is replaced: its file goes below.
+          const kept = entry.shelf.single ? entry.shelf.list(current).filter((item) => item.state === 'complete') : entry.shelf.list(current);
+          const begun = entry.begun ? entry.begun(current) : current;
+          return entry.shelf.put(begun, [...kept, take]);
+        });
       } catch (error) {
-        await handle.close();
-        await fs.rm(file, { force: true });
+        await sink.discard();
         throw error;
       }
     }
-    const stamp = this.now();
-    this.sessions.set(takeId, {
-      draftId: draft.id,
-      takeId,
-      kind: input.kind,
-      source: input.source,
-      mimeType: input.mimeType,
-      originalName: input.originalName ?? null,
-      file,
-      handle,
-      nextSeq: 0,
-      bytes: 0,
-      lastActivity: stamp,
-      lastSync: stamp,
-      queue: Promise.resolve(),
-      closed: false,
-    });
-    this.log.info('take started', { draftId: draft.id, takeId, source: input.source, mimeType: input.mimeType });
+    this.sessions.set(takeId, { draftId: draft.id, takeId, kind: input.kind, source: input.source, originalName: input.originalName ?? null, sink });
+    this.log.info('take started', { draftId: draft.id, takeId, kind: input.kind, source: input.source, mimeType: input.mimeType });
     return take;
   }
 
   async append(draftId: string, takeId: string, seq: number, bytes: Uint8Array): Promise<{ nextSeq: number; bytes: number }> {
-    const session = this.session(draftId, takeId);
-    const work = session.queue.then(async () => {
-      if (session.closed) throw new StudioError('CONFLICT', 'This take has already ended.');
-      session.lastActivity = this.now();
-      // A retry of a chunk that did arrive (its answer got lost): already on disk, nothing to do.
-      if (seq < session.nextSeq) return { nextSeq: session.nextSeq, bytes: session.bytes };
-      if (seq > session.nextSeq) {
-        throw new StudioError('CONFLICT', `Piece ${seq} of the take arrived before piece ${session.nextSeq}: part of the recording went missing.`);
-      }
-      if (session.bytes + bytes.byteLength > takeStreaming.maxTakeBytes) {
-        throw new StudioError('MEDIA', `The take has grown beyond ${formatBytes(takeStreaming.maxTakeBytes)}; it was stopped there.`);
-      }
-      try {
-        let written = 0;
-        while (written < bytes.byteLength) {
-          const result = await session.handle.write(bytes, written, bytes.byteLength - written, session.bytes + written);
-          written += result.bytesWritten;
-        }
-        if (this.now() - session.lastSync >= this.syncEveryMs) {
-          await session.handle.datasync();
-          session.lastSync = this.now();
-        }
-      } catch (error) {
-        throw fileSystemError(error, 'save the recording');
-      }
-      session.nextSeq++;
-      session.bytes += bytes.byteLength;
-      return { nextSeq: session.nextSeq, bytes: session.bytes };
-    });
-    session.queue = work.catch(() => undefined);
-    return work;
+    return this.session(draftId, takeId).sink.append(seq, bytes);
   }
 
-  async finish(draftId: string, takeId: string, recordedMs?: number): Promise<Take> {
+  /**
+   * Ends a take and returns it judged: repaired (a recording gets a readable duration), probed and
+   * checked by its kind's checker, with what the page measured live (`live.exposure`, the light of a
+   * video take) kept as checks of its own. An import is accepted or refused by its content here.
+   */
+  async finish(draftId: string, takeId: string, recordedMs?: number, live: LiveMeasurements = {}): Promise<Take> {
     const session = this.sessions.get(takeId);
     if (!session || session.draftId !== draftId) {
       // No session in this process: the take was interrupted (or already finished).
@@ -272,12 +177,15 @@ export class TakeService {
     const draft = await this.drafts.get(draftId);
     const found = findTake(draft, takeId);
     if (!found) throw new StudioError('NOT_FOUND', 'This take was discarded while it was being saved.');
-    if (session.bytes === 0) {
+    if (session.sink.bytes === 0) {
       await this.removeTake(draftId, takeId);
-      throw new StudioError('MEDIA', 'Nothing was recorded: the microphone delivered no sound before the take ended.');
+      throw new StudioError('MEDIA', 'Nothing was recorded: no sound or picture arrived before the take ended.');
     }
-    this.log.info('take finished', { draftId, takeId, bytes: session.bytes, recordedMs });
-    return this.repair(draftId, found.take, 'complete');
+    this.log.info('take finished', { draftId, takeId, kind: session.kind, bytes: session.sink.bytes, recordedMs });
+    // The checker carries the take's earlier checks it cannot measure from the file (the light) over.
+    const liveChecks = live.exposure ? exposureChecks(live.exposure) : [];
+    const checks = [...found.take.checks.filter((item) => !exposureIds.includes(item.id)), ...liveChecks];
+    return this.repair(draftId, { ...found.take, checks }, 'complete');
   }
 
   async discard(draftId: string, takeId: string): Promise<void> {
@@ -285,7 +193,7 @@ export class TakeService {
     if (session && session.draftId === draftId) {
       await this.closeSession(session);
       if (session.source === 'imported') {
-        await fs.rm(session.file, { force: true });
+        await fs.rm(session.sink.file, { force: true });
         return;
       }
     }
@@ -300,7 +208,7 @@ export class TakeService {
       if (!found) throw new StudioError('NOT_FOUND', 'This take no longer exists.');
       if (found.take.state === 'recording') throw new StudioError('CONFLICT', 'A take can be chosen once it has been saved.');
       if (!found.take.durationMs) throw new StudioError('MEDIA', 'This take could not be read, so it cannot be used.');
-      return withTakes(draft, found.kind, takesOf(draft, found.kind), takeId);
+      return takeKindTable[found.kind].shelf.choose(draft, takeId);
     });
     return takeId;
   }
@@ -323,30 +231,35 @@ export class TakeService {
     return this.updateTake(draftId, takeId, (current) => ({ ...current, trim: range, checks }));
   }
 
+  /** A take recovered after a crash, accepted by the person: it becomes an ordinary complete take. */
   async keep(draftId: string, takeId: string): Promise<Take> {
-    return this.updateTake(draftId, takeId, (take) => {
+    const kept = await this.updateTake(draftId, takeId, (take) => {
       if (take.state !== 'recovered') return take;
       if (!take.durationMs) throw new StudioError('MEDIA', 'This take could not be repaired; discard it.');
       return { ...take, state: 'complete' };
     });
+    if (kept.state === 'complete') await this.accepted(draftId, kept);
+    return kept;
   }
 
   // ---- recovery ------------------------------------------------------------------------------
 
-  /** Repairs the draft's takes that stopped receiving chunks: their recorder is gone. */
+  /** Repairs the draft's takes (of every kind) that stopped receiving chunks: their recorder is gone. */
   async recover(draftId: string): Promise<Take[]> {
     const draft = await this.drafts.get(draftId);
     const recovered: Take[] = [];
-    for (const take of [...draft.voice.takes, ...draft.camera.videoTakes]) {
-      if (take.state !== 'recording') continue;
-      const session = this.sessions.get(take.id);
-      if (session && this.now() - session.lastActivity < takeStreaming.staleAfterMs) continue;
-      if (session) await this.closeSession(session);
-      const repaired = await this.repair(draftId, take, 'recovered').catch((error: unknown) => {
-        this.log.warn('could not recover a take', { draftId, takeId: take.id, error: String(error) });
-        return null;
-      });
-      if (repaired) recovered.push(repaired);
+    for (const entry of Object.values(takeKindTable)) {
+      for (const take of entry.shelf.list(draft)) {
+        if (take.state !== 'recording') continue;
+        const session = this.sessions.get(take.id);
+        if (session && this.now() - session.sink.lastActivity < takeStreaming.staleAfterMs) continue;
+        if (session) await this.closeSession(session);
+        const repaired = await this.repair(draftId, take, 'recovered').catch((error: unknown) => {
+          this.log.warn('could not recover a take', { draftId, takeId: take.id, error: String(error) });
+          return null;
+        });
+        if (repaired) recovered.push(repaired);
+      }
     }
     return recovered;
   }
@@ -356,16 +269,22 @@ export class TakeService {
     let count = 0;
     const { drafts } = await this.drafts.list();
     for (const summary of drafts) {
-      await this.removeStaleImports(summary.id);
+      const live = new Set([...this.sessions.values()].map((session) => session.sink.file));
+      await sweepStaleChunks(this.drafts.folder(summary.id), importPrefix, live);
       count += (await this.recover(summary.id).catch(() => [])).length;
     }
     if (count > 0) this.log.info('recovered interrupted takes', { count });
     return count;
   }
 
+  /** Ends every take being received: recordings keep what reached the disk (recovered next start), imports are dropped. */
   async close(): Promise<void> {
-    for (const session of this.sessions.values()) await this.closeSession(session).catch(() => undefined);
+    const sessions = [...this.sessions.values()];
     this.sessions.clear();
+    for (const session of sessions) {
+      if (session.source === 'imported') await session.sink.discard();
+      else await session.sink.close().catch(() => undefined);
+    }
     this.pcm = null;
   }
 
@@ -381,24 +300,7 @@ export class TakeService {
 
   private async closeSession(session: Session): Promise<void> {
     this.sessions.delete(session.takeId);
-    await session.queue;
-    if (session.closed) return;
-    session.closed = true;
-    try {
-      await session.handle.sync();
-    } finally {
-      await session.handle.close();
-    }
-  }
-
-  private async removeStaleImports(draftId: string): Promise<void> {
-    const folder = this.drafts.folder(draftId);
-    const names = await fs.readdir(folder).catch(() => [] as string[]);
-    for (const name of names) {
-      if (name.startsWith(importPrefix) && !this.sessions.has(name.slice(importPrefix.length).replace(/\.part$/, ''))) {
-        await fs.rm(path.join(folder, name), { force: true });
-      }
-    }
+    await session.sink.close();
   }
 
   private repair(draftId: string, take: Take, state: 'complete' | 'recovered'): Promise<Take> {
@@ -433,40 +335,49 @@ export class TakeService {
         checks: [unreadableCheck(`The recording could not be repaired: ${message}`)],
       }));
     }
-    const kind = take.kind === 'video' ? 'video' : 'voice';
-    const checks = await this.check(kind, final, info.durationMs ?? 0, take.trim, take.checks);
+    const checks = await this.check(take.kind, final, info.durationMs ?? 0, take.trim, take.checks);
     const updated = await this.updateTake(draftId, take.id, (current) => ({
       ...current,
       fileName: finalName,
-      mimeType: (current.kind === 'video' ? containerMime[info.container]?.replace('audio/', 'video/') : containerMime[info.container]) ?? current.mimeType,
+      mimeType: takeMimeType(current.kind, info, current.mimeType),
       state,
       durationMs: info.durationMs,
       bytes: info.bytes,
       checks,
     }));
     if (final !== raw) await fs.rm(raw, { force: true });
-    this.log.info(state === 'recovered' ? 'take recovered' : 'take saved', { draftId, takeId: take.id, durationMs: info.durationMs, bytes: info.bytes });
+    if (state === 'complete') await this.accepted(draftId, updated);
+    this.log.info(state === 'recovered' ? 'take recovered' : 'take saved', { draftId, takeId: take.id, kind: take.kind, durationMs: info.durationMs, bytes: info.bytes });
     return updated;
+  }
+
+  /** A take became complete (finished, or a recovered one kept): its kind records what that means. */
+  private async accepted(draftId: string, take: Take): Promise<void> {
+    const accepted = takeKindTable[take.kind].accepted;
+    if (accepted) await this.drafts.update(draftId, (draft) => accepted(draft, take));
   }
 
   /** An import is accepted by its content: a readable audio file in an accepted format. */
   private async acceptImport(session: Session): Promise<Take> {
-    const { draftId, takeId, file } = session;
+    const { draftId, takeId } = session;
+    const { file } = session.sink;
+    const entry = takeKindTable[session.kind];
     try {
-      if (session.bytes === 0) throw new StudioError('MEDIA', 'This file is empty.');
+      if (session.sink.bytes === 0) throw new StudioError('MEDIA', 'This file is empty.');
+      if (!session.sink.complete) throw new StudioError('MEDIA', 'The file arrived incomplete. Nothing was imported; try again.');
       let info: MediaInfo;
       try {
         info = await this.engine.probe(file);
       } catch (error) {
         throw new StudioError(
           'MEDIA',
-          `This file is not a recording the studio can read${error instanceof StudioError ? ` (${error.message.replace(/\.$/, '')})` : ''}. Import ${importNames[session.kind]}.`,
+          `This file is not a recording the studio can read${error instanceof StudioError ? ` (${error.message.replace(/\.$/, '')})` : ''}. Import ${entry.importNames}.`,
         );
       }
-      const format = importable[session.kind](info);
+      const format = entry.importable?.(info) ?? null;
       if (!format) {
         const what = session.kind === 'voice' && !info.audio ? 'no sound' : info.container;
-        throw new StudioError('MEDIA', `This file holds ${what}, which the service does not accept. Import ${importNames[session.kind]}.`);
+        throw new StudioError('MEDIA', `This file holds ${what}, which the service does not accept. Import ${entry.importNames}.`);
       }
       const durationMs = info.durationMs;
       if (!durationMs) throw new StudioError('MEDIA', 'This file holds no complete recording: it may be damaged.');
@@ -484,7 +395,7 @@ export class TakeService {
         kind: session.kind,
         source: 'imported',
         fileName,
-        mimeType: (session.kind === 'video' ? containerMime[info.container]?.replace('audio/', 'video/') : containerMime[info.container]) ?? 'application/octet-stream',
+        mimeType: takeMimeType(session.kind, info, 'application/octet-stream'),
         createdAt: new Date().toISOString(),
         state: 'complete',
         durationMs,
@@ -493,7 +404,7 @@ export class TakeService {
         checks,
         originalName: session.originalName,
       };
-      await this.drafts.update(draftId, (draft) => withTakes(draft, session.kind, [...takesOf(draft, session.kind), take]));
+      await this.drafts.update(draftId, (draft) => entry.shelf.put(draft, [...entry.shelf.list(draft), take]));
       this.log.info('take imported', { draftId, takeId, container: info.container, durationMs: info.durationMs });
       return take;
     } finally {
@@ -519,16 +430,25 @@ export class TakeService {
     return this.pcm;
   }
 
+  /**
+   * Changes one take in its draft. A take its kind's shelf no longer holds afterwards was replaced
+   * (a single kind keeps one complete take): its files go too.
+   */
   private async updateTake(draftId: string, takeId: string, change: (take: Take) => Take): Promise<Take> {
-    const result: { take?: Take } = {};
+    const result: { take?: Take; dropped: Take[] } = { dropped: [] };
     await this.drafts.update(draftId, (draft) => {
       const found = findTake(draft, takeId);
       if (!found) throw new StudioError('NOT_FOUND', 'This take no longer exists.');
       const updated = change(found.take);
       result.take = updated;
-      return withTakes(draft, found.kind, takesOf(draft, found.kind).map((take) => (take.id === takeId ? updated : take)));
+      const shelf = takeKindTable[found.kind].shelf;
+      const next = shelf.put(draft, shelf.list(draft).map((take) => (take.id === takeId ? updated : take)));
+      const kept = new Set(shelf.list(next).map((take) => take.id));
+      result.dropped = shelf.list(draft).filter((take) => !kept.has(take.id));
+      return next;
     });
     if (!result.take) throw new StudioError('NOT_FOUND', 'This take no longer exists.');
+    for (const take of result.dropped) await this.removeFiles(draftId, take);
     return result.take;
   }
 
@@ -539,15 +459,24 @@ export class TakeService {
       const found = findTake(draft, takeId);
       if (!found) return draft;
       removed.take = found.take;
-      const chosen = chosenOf(draft, found.kind) === takeId ? null : undefined;
-      return withTakes(draft, found.kind, takesOf(draft, found.kind).filter((take) => take.id !== takeId), chosen);
+      const entry = takeKindTable[found.kind];
+      const without = entry.shelf.put(draft, entry.shelf.list(draft).filter((take) => take.id !== takeId));
+      const unchosen = entry.shelf.chosen(draft) === takeId ? entry.shelf.choose(without, null) : without;
+      return entry.removed ? entry.removed(unchosen, found.take) : unchosen;
     });
     if (!removed.take) return false;
-    const fileName = removed.take.fileName;
-    for (const name of new Set([fileName, fileName.replace(/\.rec\./, '.')])) {
-      await fs.rm(this.drafts.mediaFile(draftId, name), { force: true });
-    }
-    if (this.pcm?.file.includes(takeId)) this.pcm = null;
+    await this.removeFiles(draftId, removed.take);
     return true;
   }
+
+  private async removeFiles(draftId: string, take: Take): Promise<void> {
+    for (const name of new Set([take.fileName, take.fileName.replace(/\.rec\./, '.')])) {
+      await fs.rm(this.drafts.mediaFile(draftId, name), { force: true });
+    }
+    if (this.pcm?.file.includes(take.id)) this.pcm = null;
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -4,7 +4,7 @@
  * which can be saved from here; it can be withdrawn, and any later change withdraws it.
  */
 import { type FormEvent, useEffect, useState } from 'react';
-import type { ReviewState } from '../../../shared/contract/consent';
+import type { ReviewState } from '../../../shared/contract/review';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import { Notice } from '../../ui/Notice';
 import { saveFile } from '../library/transfer';
@@ -43,7 +43,7 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
   async function saveReceipt() {
     setError(null);
     try {
-      const { text, receipt } = await studio.call('consent/receipt', { draftId: state.draft.id });
+      const { text, receipt } = await studio.call('review/receipt', { draftId: state.draft.id });
       const name = receipt.person.fullName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'draft';
       saveFile(`consent-receipt-${name}-${receipt.code}.json`, [text], 'application/json');
     } catch (caught) {

@@ -5,7 +5,7 @@
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { formatDuration } from '../../../shared/audio-analysis';
-import type { ReviewState } from '../../../shared/contract/consent';
+import type { ReviewState } from '../../../shared/contract/review';
 import { takeStreaming } from '../../../shared/contract/takes';
 import { mediaPath } from '../../../shared/transport';
 import { asStudioError, useStudio } from '../../api/studio-context';
@@ -221,7 +221,7 @@ function Attestation({ state, disabled }: { state: ReviewState; disabled: boolea
     event.preventDefault();
     setError(null);
     try {
-      await studio.call('consent/attest', { draftId: state.draft.id, operatorName: name, date });
+      await studio.call('review/attest', { draftId: state.draft.id, operatorName: name, date });
       rememberOperator(name);
       setConfirmed(false);
     } catch (caught) {

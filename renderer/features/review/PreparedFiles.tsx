@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { formatBytes, formatDuration } from '../../../shared/audio-analysis';
-import type { ReviewState } from '../../../shared/contract/consent';
+import type { ReviewState } from '../../../shared/contract/review';
 import { mediaPath } from '../../../shared/transport';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import { Notice } from '../../ui/Notice';

@@ -3,7 +3,7 @@
  * with its waveform, the chosen video or photo, every check and its verdict, the exact prepared
  * files), the consent record, and the approval. Everything here is on this computer: it works offline.
  */
-import type { ReviewState } from '../../../shared/contract/consent';
+import type { ReviewState } from '../../../shared/contract/review';
 import type { Draft } from '../../../shared/drafts';
 import { useCall } from '../../api/studio-context';
 import { routeHref } from '../../app/router';

@@ -1,4 +1,7 @@
-/** SHA-256 of files and streams, read once and never held in memory whole. */
+/**
+ * SHA-256, the studio's one file hasher: object keys of uploads, the hashes a review records and an
+ * approval checks, archive manifests. Files and streams are read once and never held in memory whole.
+ */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -13,6 +16,7 @@ export async function sha256File(file: string): Promise<{ sha256: string; bytes:
   return { sha256: hash.digest('hex'), bytes };
 }
 
+/** SHA-256 of text (as UTF-8) or bytes, as lowercase hex. */
 export function sha256Text(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }

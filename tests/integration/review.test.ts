@@ -44,21 +44,18 @@ function recorderWebm(wav: string): Buffer {
   return readFileSync(out);
 }
 
-async function stream(begin: () => Promise<{ takeId: string }>, append: (takeId: string, seq: number, bytes: Uint8Array) => Promise<unknown>, bytes: Buffer) {
-  const { takeId } = await begin();
+/** A take through the takes calls, as the recorders stream it; the consent take is one like any other. */
+async function recordTake(kind: 'voice' | 'consent', wav: string) {
+  const bytes = recorderWebm(wav);
+  const { id: takeId } = await call('takes/begin', { draftId, kind, source: 'recorded', mimeType: 'audio/webm;codecs=opus' });
   let seq = 0;
-  for (let offset = 0; offset < bytes.length; offset += 16_000) await append(takeId, seq++, new Uint8Array(bytes.subarray(offset, offset + 16_000)));
-  return takeId;
+  for (let offset = 0; offset < bytes.length; offset += 16_000) {
+    await call('takes/append', { draftId, takeId, seq: seq++, bytes: new Uint8Array(bytes.subarray(offset, offset + 16_000)) });
+  }
+  return call('takes/finish', { draftId, takeId });
 }
 
-async function recordConsent(wav: string) {
-  const takeId = await stream(
-    () => call('consent/beginTake', { draftId, mimeType: 'audio/webm;codecs=opus' }),
-    (id, seq, bytes) => call('consent/appendTake', { draftId, takeId: id, seq, bytes }),
-    recorderWebm(wav),
-  );
-  return call('consent/finishTake', { draftId, takeId });
-}
+const recordConsent = (wav: string) => recordTake('consent', wav);
 
 describe.skipIf(missing !== null)('consent and approval', () => {
   beforeAll(async () => {
@@ -79,12 +76,8 @@ describe.skipIf(missing !== null)('consent and approval', () => {
       },
     });
     draftId = draft.id;
-    const voiceId = await stream(
-      async () => ({ takeId: (await call('takes/begin', { draftId, kind: 'voice', source: 'recorded', mimeType: 'audio/webm;codecs=opus' })).id }),
-      (id, seq, bytes) => call('takes/append', { draftId, takeId: id, seq, bytes }),
-      recorderWebm(speechWav(70)),
-    );
-    await call('takes/finish', { draftId, takeId: voiceId });
+    const voice = await recordTake('voice', speechWav(70));
+    const voiceId = voice.id;
     await call('takes/choose', { draftId, takeId: voiceId });
     const photo = path.join(scratch, 'photo.jpg');
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080', '-frames:v', '1', photo]);
@@ -131,7 +124,7 @@ describe.skipIf(missing !== null)('consent and approval', () => {
   }, 60_000);
 
   it('refuses a silent or too short consent take, and attestation before any take', async () => {
-    await expect(call('consent/attest', { draftId, operatorName: 'Grace Hopper', date: '2025-03-01' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(call('review/attest', { draftId, operatorName: 'Grace Hopper', date: '2025-03-01' })).rejects.toMatchObject({ code: 'CONFLICT' });
     const silent = path.join(scratch, 'silent.wav');
     execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', silent, 'trim', '0', '12']);
     const take = await recordConsent(silent);
@@ -147,7 +140,7 @@ describe.skipIf(missing !== null)('consent and approval', () => {
   it('approves only with the consent complete and every warning acknowledged, and writes a receipt with the files’ hashes', async () => {
     const take = await recordConsent(speechWav(30));
     expect(take.checks.every((check) => check.verdict === 'pass')).toBe(true);
-    await call('consent/attest', { draftId, operatorName: 'Grace Hopper', date: '2025-03-01' });
+    await call('review/attest', { draftId, operatorName: 'Grace Hopper', date: '2025-03-01' });
     // A warning on the consent take (as a real check might give) must be acknowledged by its key.
     await studio.drafts.update(draftId, (current) => ({
       ...current,
@@ -177,7 +170,7 @@ describe.skipIf(missing !== null)('consent and approval', () => {
     for (const file of receipt.files) expect(file.sha256).toBe(sha256(studio.drafts.mediaFile(draftId, file.fileName)));
     expect(receipt.acknowledgedWarnings.map((warning) => warning.key)).toEqual(keys);
 
-    const saved = await call('consent/receipt', { draftId });
+    const saved = await call('review/receipt', { draftId });
     expect(JSON.parse(saved.text)).toEqual(receipt);
     const kept = await fs.readdir(path.join(scratch, 'a', 'receipts'));
     expect(kept).toHaveLength(1);

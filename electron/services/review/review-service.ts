@@ -1,19 +1,16 @@
 /**
- * The consent record and the approval in the main process: the per-draft code, the consent take
- * (streamed to disk chunk by chunk like any take, then repaired, probed and checked), the operator's
- * attestation, preparing and hashing the exact files to submit, and the approval, which the rules of
- * shared/approval.ts gate and which writes the consent receipt the user keeps.
+ * The consent record and the approval in the main process: the per-draft code, the operator's
+ * attestation, preparing and hashing the exact files to submit, and the approval, which the rules
+ * of shared/approval.ts gate and which writes the consent receipt the user keeps. The consent take
+ * is recorded, recovered and checked by the takes service like any take (kind `consent`).
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { analyseAudio, formatBytes } from '../../../shared/audio-analysis';
 import {
   approvalBlockers,
   approvalState,
   approvalWarnings,
-  consentDurationCheck,
   currentPrepared,
   materialKey,
   sourceOf,
@@ -30,17 +27,16 @@ import {
   fullName,
   receiptFileName,
 } from '../../../shared/consent';
-import type { ReviewState } from '../../../shared/contract/consent';
-import { takeStreaming } from '../../../shared/contract/takes';
-import type { CheckResult, Draft, Take } from '../../../shared/drafts';
+import type { ReviewState } from '../../../shared/contract/review';
+import type { Draft } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import type { MediaInfo } from '../../../shared/media';
-import { audioQuality, consentRules } from '../../../shared/requirements';
-import { type DraftStore, newId } from '../drafts/draft-store';
+import { consentRules } from '../../../shared/requirements';
+import type { DraftStore } from '../drafts/draft-store';
 import { fileSystemError, writeFileAtomic } from '../files/atomic-write';
-import { sha256File, sha256Text } from '../library/hash';
+import { sha256File, sha256Text } from '../files/hash';
 import type { Logger } from '../log';
-import type { MediaEngine } from '../media/engine';
+import { dataFolder } from '../files/data-folders';
 
 /** Makes the upload file of one role from the draft's current choice (the media engine's handlers). */
 export type Preparer = (
@@ -49,10 +45,9 @@ export type Preparer = (
   jobId: string | undefined,
 ) => Promise<{ fileName: string; mimeType: string; info: MediaInfo; summary: string }>;
 
-export type ConsentServiceOptions = {
+export type ReviewServiceOptions = {
   dataDir: string;
   drafts: DraftStore;
-  engine: Pick<MediaEngine, 'remux' | 'probe' | 'decodePcm'>;
   prepare: Preparer;
   log: Logger;
   studioVersion: string;
@@ -60,40 +55,16 @@ export type ConsentServiceOptions = {
   randomBytes?: (count: number) => Uint8Array;
 };
 
-type Session = {
-  draftId: string;
-  takeId: string;
-  mimeType: string;
-  statement: string;
-  code: string;
-  createdAt: string;
-  raw: string;
-  handle: FileHandle;
-  nextSeq: number;
-  bytes: number;
-  queue: Promise<unknown>;
-};
-
-const containerMime: Record<string, string> = { webm: 'video/webm', matroska: 'video/webm', mp4: 'video/mp4', ogg: 'audio/ogg' };
-
-function recordingExtension(mimeType: string): 'webm' | 'mp4' | 'ogg' {
-  const type = mimeType.toLowerCase();
-  if (type.includes('mp4')) return 'mp4';
-  if (type.includes('ogg')) return 'ogg';
-  return 'webm';
-}
-
-export class ConsentService {
-  private readonly options: ConsentServiceOptions;
+export class ReviewService {
+  private readonly options: ReviewServiceOptions;
   private readonly drafts: DraftStore;
   private readonly log: Logger;
   private readonly now: () => Date;
   private readonly random: (count: number) => Uint8Array;
-  private readonly sessions = new Map<string, Session>();
   /** Hashes of prepared files by path, size and modification time, so the review does not re-read them. */
   private readonly hashes = new Map<string, string>();
 
-  constructor(options: ConsentServiceOptions) {
+  constructor(options: ReviewServiceOptions) {
     this.options = options;
     this.drafts = options.drafts;
     this.log = options.log;
@@ -102,7 +73,7 @@ export class ConsentService {
   }
 
   get receiptsFolder(): string {
-    return path.join(this.options.dataDir, 'receipts');
+    return dataFolder(this.options.dataDir, 'receipts');
   }
 
   // ---- the review ------------------------------------------------------------------------------
@@ -292,21 +263,6 @@ export class ConsentService {
     return { fileName: name, text, receipt: consentReceiptSchema.parse(JSON.parse(text)) };
   }
 
-  /**
-   * Whether the approved files are still byte for byte what was approved: for the submission queue,
-   * which must upload exactly these files.
-   */
-  async verifyApprovedFiles(draftId: string): Promise<{ ok: boolean; changed: string[] }> {
-    const draft = await this.drafts.get(draftId);
-    if (!draft.approval || approvalState(draft) !== 'approved') return { ok: false, changed: [] };
-    const changed: string[] = [];
-    for (const file of draft.approval.files) {
-      const actual = await sha256File(this.drafts.mediaFile(draftId, file.fileName)).catch(() => null);
-      if (actual?.sha256 !== file.sha256) changed.push(file.fileName);
-    }
-    return { ok: changed.length === 0, changed };
-  }
-
   /** An approval whose material changed (a new take chosen, a field edited) no longer stands. */
   async onDraftsChanged(ids: string[]): Promise<void> {
     for (const id of ids) {
@@ -331,156 +287,5 @@ export class ConsentService {
     });
     this.log.info('consent attested', { draftId });
     return draft;
-  }
-
-  async beginTake(draftId: string, mimeType: string): Promise<{ takeId: string; statement: string; code: string }> {
-    const draft = await this.ensureCode(draftId);
-    const name = fullName(draft.person);
-    if (!draft.person.firstName.trim() || !draft.person.lastName.trim()) {
-      throw new StudioError('CONFLICT', 'Enter the person’s first and last name first: the consent statement names them.');
-    }
-    const code = draft.consent.code!;
-    const takeId = newId('t');
-    const raw = this.drafts.mediaFile(draftId, `consent-${takeId}.rec.${recordingExtension(mimeType)}`);
-    let handle: FileHandle;
-    try {
-      handle = await fs.open(raw, 'wx', 0o600);
-    } catch (error) {
-      throw fileSystemError(error, 'start a file for the consent take');
-    }
-    const statement = consentStatement(name, code);
-    this.sessions.set(takeId, {
-      draftId,
-      takeId,
-      mimeType,
-      statement,
-      code,
-      createdAt: this.now().toISOString(),
-      raw,
-      handle,
-      nextSeq: 0,
-      bytes: 0,
-      queue: Promise.resolve(),
-    });
-    this.log.info('consent take started', { draftId, takeId, mimeType });
-    return { takeId, statement, code };
-  }
-
-  appendTake(draftId: string, takeId: string, seq: number, bytes: Uint8Array): Promise<{ nextSeq: number; bytes: number }> {
-    const session = this.session(draftId, takeId);
-    const work = session.queue.then(async () => {
-      if (seq < session.nextSeq) return { nextSeq: session.nextSeq, bytes: session.bytes };
-      if (seq > session.nextSeq) throw new StudioError('CONFLICT', `Piece ${seq} of the consent take arrived before piece ${session.nextSeq}.`);
-      if (session.bytes + bytes.byteLength > takeStreaming.maxTakeBytes) {
-        throw new StudioError('MEDIA', `The consent take has grown beyond ${formatBytes(takeStreaming.maxTakeBytes)}.`);
-      }
-      try {
-        let written = 0;
-        while (written < bytes.byteLength) {
-          const result = await session.handle.write(bytes, written, bytes.byteLength - written, session.bytes + written);
-          written += result.bytesWritten;
-        }
-      } catch (error) {
-        throw fileSystemError(error, 'save the consent take');
-      }
-      session.nextSeq++;
-      session.bytes += bytes.byteLength;
-      return { nextSeq: session.nextSeq, bytes: session.bytes };
-    });
-    session.queue = work.catch(() => undefined);
-    return work;
-  }
-
-  async finishTake(draftId: string, takeId: string): Promise<Take> {
-    const session = this.session(draftId, takeId);
-    this.sessions.delete(takeId);
-    await session.queue;
-    await session.handle.sync().catch(() => undefined);
-    await session.handle.close();
-    const finalName = `consent-${takeId}.${recordingExtension(session.mimeType)}`;
-    const final = this.drafts.mediaFile(draftId, finalName);
-    try {
-      if (session.bytes === 0) throw new StudioError('MEDIA', 'Nothing was recorded: no sound or picture arrived before the take ended.');
-      let info: MediaInfo;
-      try {
-        await this.options.engine.remux(session.raw, final);
-        info = await this.options.engine.probe(final);
-      } catch (error) {
-        throw new StudioError('MEDIA', `The consent take could not be read${error instanceof StudioError ? ` (${error.message.replace(/\.$/, '')})` : ''}. Record it again.`);
-      }
-      const checks = [consentDurationCheck(info.durationMs ?? 0), await this.soundCheck(final, info)];
-      const take: Take = {
-        id: takeId,
-        kind: 'consent',
-        source: 'recorded',
-        fileName: finalName,
-        mimeType: (info.video ? containerMime[info.container] : undefined) ?? session.mimeType.split(';')[0] ?? 'video/webm',
-        createdAt: session.createdAt,
-        state: 'complete',
-        durationMs: info.durationMs,
-        bytes: info.bytes,
-        trim: null,
-        checks,
-        originalName: null,
-      };
-      let previous: string | null = null;
-      await this.drafts.update(draftId, (current) => {
-        previous = current.consent.take?.fileName ?? null;
-        // A new take is a new act of consent: the operator attests it again.
-        return { ...current, consent: { ...current.consent, take, statement: session.statement, attestation: null } };
-      });
-      if (previous && previous !== finalName) await fs.rm(this.drafts.mediaFile(draftId, previous), { force: true });
-      this.log.info('consent take saved', { draftId, takeId, durationMs: info.durationMs, verdicts: checks.map((check) => check.verdict) });
-      return take;
-    } catch (error) {
-      await fs.rm(final, { force: true });
-      throw error;
-    } finally {
-      await fs.rm(session.raw, { force: true });
-    }
-  }
-
-  /** Drops the consent take (and one being recorded); the attestation goes with it. */
-  async discardTake(draftId: string): Promise<boolean> {
-    for (const session of [...this.sessions.values()].filter((item) => item.draftId === draftId)) {
-      this.sessions.delete(session.takeId);
-      await session.queue;
-      await session.handle.close().catch(() => undefined);
-      await fs.rm(session.raw, { force: true });
-    }
-    let removed: string | null = null;
-    await this.drafts.update(draftId, (current) => {
-      removed = current.consent.take?.fileName ?? null;
-      return { ...current, consent: { ...current.consent, take: null, statement: null, attestation: null } };
-    });
-    if (removed) await fs.rm(this.drafts.mediaFile(draftId, removed), { force: true });
-    return removed !== null;
-  }
-
-  async close(): Promise<void> {
-    for (const session of this.sessions.values()) await session.handle.close().catch(() => undefined);
-    this.sessions.clear();
-  }
-
-  private session(draftId: string, takeId: string): Session {
-    const session = this.sessions.get(takeId);
-    if (!session || session.draftId !== draftId) {
-      throw new StudioError('CONFLICT', 'This consent take is not being recorded any more (the studio may have restarted). Record it again.');
-    }
-    return session;
-  }
-
-  /** Someone must be heard: a silent take cannot hold the statement. */
-  private async soundCheck(file: string, info: MediaInfo): Promise<CheckResult> {
-    const fail = (reason: string): CheckResult => ({ id: 'speech', label: 'Speech', verdict: 'fail', reason, value: null });
-    if (!info.audio) return fail('The take has no sound: the statement must be heard.');
-    try {
-      const { samples, sampleRate } = await this.options.engine.decodePcm(file, { sampleRate: 16000 });
-      const analysis = analyseAudio(samples, sampleRate);
-      if (analysis.speechRmsDbfs < audioQuality.silentRmsDbfs) return { ...fail('Nothing audible was recorded.'), value: analysis.speechRmsDbfs };
-      return { id: 'speech', label: 'Speech', verdict: 'pass', reason: 'Speech is audible.', value: analysis.speechRmsDbfs };
-    } catch (error) {
-      return fail(`The sound could not be read (${error instanceof Error ? error.message : String(error)}).`);
-    }
   }
 }

@@ -1,15 +1,14 @@
 /**
- * Calls of the review and the consent record: the consent take (streamed like any take), the
- * operator's attestation, preparing the exact files to submit, and the approval that writes the
- * consent receipt. The main process refuses an approval the rules in shared/approval.ts do not allow.
+ * Calls of the review and the consent record: the operator's attestation, preparing the exact files
+ * to submit, and the approval that writes the consent receipt. The consent take itself is a take
+ * like any other (`takes/*` with kind `consent`). The main process refuses an approval the rules in shared/approval.ts do not allow.
  */
 import { z } from 'zod';
 import { attestationSchema, consentReceiptSchema, preparedRecordSchema, submissionRoles } from '../consent';
-import { draftSchema, takeSchema } from '../drafts';
-import { draftIdSchema, takeIdSchema } from '../ids';
+import { draftSchema } from '../drafts';
+import { draftIdSchema } from '../ids';
 import { jobIdSchema } from '../media';
 import { defineCall } from './define';
-import { takeStreaming } from './takes';
 
 const blockerSchema = z.object({ id: z.string(), area: z.enum(['material', 'consent', 'prepared']), message: z.string() });
 const warningSchema = z.object({ key: z.string(), source: z.string(), label: z.string(), reason: z.string() });
@@ -37,9 +36,7 @@ export const reviewStateSchema = z.object({
 });
 export type ReviewState = z.infer<typeof reviewStateSchema>;
 
-const takeRef = { draftId: draftIdSchema, takeId: takeIdSchema };
-
-export const consentCalls = {
+export const reviewCalls = {
   /** The review of a draft; gives the draft its consent code the first time. */
   'review/state': defineCall(z.strictObject({ draftId: draftIdSchema }), reviewStateSchema),
   /** Prepares (or prepares again) every file this draft would submit and records its hash. */
@@ -61,30 +58,14 @@ export const consentCalls = {
   ),
   'review/withdraw': defineCall(z.strictObject({ draftId: draftIdSchema }), reviewStateSchema),
   /** The receipt written on approval, as the file holds it (for saving a copy). */
-  'consent/receipt': defineCall(
+  'review/receipt': defineCall(
     z.strictObject({ draftId: draftIdSchema }),
     z.object({ fileName: z.string(), text: z.string(), receipt: consentReceiptSchema }),
   ),
-  /** Starts the consent take: the person reads the statement shown now (kept with the take). */
-  'consent/beginTake': defineCall(
-    z.strictObject({ draftId: draftIdSchema, mimeType: z.string().max(120) }),
-    z.object({ takeId: takeIdSchema, statement: z.string(), code: z.string() }),
-  ),
-  'consent/appendTake': defineCall(
-    z.strictObject({
-      ...takeRef,
-      seq: z.number().int().min(0),
-      bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= takeStreaming.maxChunkBytes, 'chunk too large'),
-    }),
-    z.object({ nextSeq: z.number().int(), bytes: z.number().int() }),
-  ),
-  /** Ends the consent take: repaired, probed and checked; it replaces any earlier consent take. */
-  'consent/finishTake': defineCall(z.strictObject(takeRef), takeSchema),
-  'consent/discardTake': defineCall(z.strictObject({ draftId: draftIdSchema }), z.object({ discarded: z.boolean() })),
-  'consent/attest': defineCall(
+  'review/attest': defineCall(
     z.strictObject({ draftId: draftIdSchema, operatorName: attestationSchema.shape.operatorName, date: attestationSchema.shape.date }),
     draftSchema,
   ),
 };
 
-export const consentEvents = {};
+export const reviewEvents = {};
