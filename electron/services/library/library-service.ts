@@ -19,35 +19,14 @@ import {
 } from '../../../shared/contract/library';
 import { type Draft, type DraftProblem, displayName, draftSchema } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
-import { draftProgress, missingBeforeApproval } from '../../../shared/progress';
+import { type SubmissionGlance, draftStatus } from '../../../shared/draft-status';
+import { missingBeforeApproval } from '../../../shared/progress';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { fileSystemError, writeFileAtomic } from '../files/atomic-write';
 import type { Logger } from '../log';
 import { type VerifiedDraft, filesOfDraft, verifyArchive, writeArchive } from './archive';
 import { type SystemTrash, StudioTrash } from './trash';
 import { dataFolders, folderBytes, freeBytes, storageUsage } from './usage';
-
-export type SubmissionStatus = { state: string; label: string };
-
-/** The library's words for where a submission stands (the queue's own record: electron/services/submission). */
-export function submissionLabel(submission: { state: string; step: string; twin: { status: string | null } | null }): string {
-  switch (submission.state) {
-    case 'queued':
-      return 'Queued to submit';
-    case 'running':
-      return `Submitting: ${submission.step}`;
-    case 'following':
-      return `Twin ${submission.twin?.status ?? 'requested'}`;
-    case 'done':
-      return 'Twin ready';
-    case 'failed':
-      return 'Submission failed';
-    case 'cancelled':
-      return 'Submission cancelled';
-    default:
-      return submission.state;
-  }
-}
 
 export type LibraryServiceOptions = {
   dataDir: string;
@@ -62,8 +41,8 @@ export type LibraryServiceOptions = {
   systemTrash?: SystemTrash | null;
   undoWindowMs?: number;
   now?: () => Date;
-  /** Where a draft stands with the service, from the submission queue when there is one. */
-  submissionOf?: (draftId: string) => Promise<SubmissionStatus | null>;
+  /** The draft's submission, from the submission queue when there is one (a full Submission will do). */
+  submissionOf?: (draftId: string) => Promise<SubmissionGlance | null>;
 };
 
 type Upload = { importId: string; file: string; handle: FileHandle; expected: number; received: number; nextSeq: number; queue: Promise<unknown> };
@@ -126,10 +105,16 @@ export class LibraryService {
     await this.trash.init();
   }
 
-  close(): void {
+  /** Archives still arriving are dropped with their partial files; drafts already in place stay. */
+  async close(): Promise<void> {
     this.trash.close();
-    for (const upload of this.uploads.values()) void upload.handle.close().catch(() => undefined);
+    const uploads = [...this.uploads.values()];
     this.uploads.clear();
+    for (const upload of uploads) {
+      await upload.queue;
+      await upload.handle.close().catch(() => undefined);
+      await fs.rm(upload.file, { force: true });
+    }
   }
 
   // ---- the library list ------------------------------------------------------------------------
@@ -149,6 +134,9 @@ export class LibraryService {
     const checked = [chosenVoiceTake(draft), chosenVideoTake(draft), chosenPhoto(draft), draft.consent.take].flatMap((item) => item?.checks ?? []);
     const count = (verdict: string) => checked.filter((check) => check.verdict === verdict).length;
     const consentComplete = draft.consent.take?.state === 'complete' && draft.consent.attestation !== null;
+    // The contract's output schema keeps only the fields the status is read from.
+    const submission = (await this.options.submissionOf?.(draft.id).catch(() => null)) ?? null;
+    const status = draftStatus(draft, submission);
     return {
       id: draft.id,
       displayName: displayName(draft.person),
@@ -156,12 +144,13 @@ export class LibraryService {
       updatedAt: draft.updatedAt,
       avatarVersion: draft.person.avatarVersion,
       thumbnail: thumbnailOf(draft),
-      steps: draftProgress(draft).map(({ step, done }) => ({ step, done })),
+      steps: status.steps.map(({ step, done }) => ({ step, done })),
       missing: missingBeforeApproval(draft),
+      status,
       verdicts: { pass: count('pass'), warn: count('warn'), fail: count('fail') },
       consent: consentComplete ? 'complete' : draft.consent.take ? 'recorded' : 'none',
       approval: approvalState(draft),
-      submission: (await this.options.submissionOf?.(draft.id).catch(() => null)) ?? null,
+      submission,
       bytes: await folderBytes(this.options.drafts.folder(draft.id)),
     };
   }
