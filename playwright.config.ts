@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Fails the run if a browser host, Chromium, radosgw, dbus or gnome-keyring it started outlives it.
+  globalSetup: './tests/support/playwright-global.ts',
   outputDir: 'tests/.artifacts/test-results',
   // Two cores: one browser at a time keeps recordings real-time.
   workers: 1,

@@ -9,6 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // One radosgw per run, started only if a test asks for it (tests/support/radosgw-shared.ts).
-    globalSetup: ['tests/support/radosgw-global-setup.ts'],
+    // The process check comes first so that its teardown runs last, after radosgw has stopped.
+    globalSetup: ['tests/support/vitest-process-check.ts', 'tests/support/radosgw-global-setup.ts'],
   },
 });

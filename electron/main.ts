@@ -13,6 +13,7 @@ import { fitToDisplays, loadWindowState, saveWindowState } from './services/wind
 import { appSchemePrivileges, handleAppProtocol } from './shell/app-protocol';
 import { buildApplicationMenu } from './shell/menu';
 import { type Studio, createStudio } from './studio/compose';
+import { createQuitGate } from './studio/shutdown';
 
 const log = createLogger('main');
 // Must happen before `ready`: a standard, secure scheme is what makes getUserMedia and media playback work.
@@ -100,6 +101,9 @@ async function start(): Promise<void> {
     requestMediaAccess: async (kind) =>
       process.platform === 'darwin' ? systemPreferences.askForMediaAccess(kind) : true,
   });
+  // Quitting (menu, last window, SIGTERM) closes the studio the same way the browser host does.
+  const quitGate = createQuitGate({ close: () => studio.close(), log, exit: (code) => app.exit(code) });
+  app.on('before-quit', (event) => quitGate(() => event.preventDefault()));
   handleAppProtocol(protocol, studio, path.join(__dirname, '..', 'renderer'));
   applyPermissionPolicy();
   bindStudioIpc({ ipcMain, dispatch: studio.dispatch, log: log.child('ipc') });

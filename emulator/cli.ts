@@ -1,17 +1,19 @@
 /**
- * `npm run emulator -- --port P --api-key K [--consent off] [--allow-http-media] [--generation-seconds N]
- * [--data-dir DIR]`: serves the emulated Napster API until stopped. Prints one line,
+ * `npm run emulator -- --port P --api-key K [--consent off] [--v2 off] [--tags off] [--allow-http-media]
+ * [--generation-seconds N] [--data-dir DIR]`: serves the emulated Napster API until stopped. Prints one line,
  * `Emulator: http://127.0.0.1:P`; its log goes to stderr.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './server';
 
-const usage = `Usage: npm run emulator -- --port P --api-key K [--consent on|off] [--allow-http-media]
-                            [--generation-seconds N] [--data-dir DIR] [--rate-limit N/S]
+const usage = `Usage: npm run emulator -- --port P --api-key K [--consent on|off] [--v2 on|off] [--tags on|off]
+                            [--allow-http-media] [--generation-seconds N] [--data-dir DIR] [--rate-limit N/S]
   --port P                 port on 127.0.0.1 (0 or absent: a free one)
   --api-key K              the key clients must send as X-Api-Key (or set NAPSTER_EMULATOR_API_KEY)
   --consent off            the organisation has not enabled digital twins: creates fail with DigitalTwinConsentRequired
+  --v2 off                 v2 avatars are not enabled for the organisation: v2 creates fail with CompanionV2NotEnabled
+  --tags off               twins are listed and fetched without their tags, and the tags filter is ignored
   --allow-http-media       accept http:// media URLs on loopback hosts (for local tests); otherwise HTTPS only
   --generation-seconds N   how long a new twin stays pending (default 30)
   --data-dir DIR           keep twins and agents in DIR/emulator-state.json across restarts
@@ -38,6 +40,8 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         'api-key': { type: 'string' },
         consent: { type: 'string' },
+        v2: { type: 'string' },
+        tags: { type: 'string' },
         'allow-http-media': { type: 'boolean' },
         'generation-seconds': { type: 'string' },
         'data-dir': { type: 'string' },
@@ -54,7 +58,10 @@ async function main(): Promise<void> {
   }
   const apiKey = values['api-key'] ?? process.env.NAPSTER_EMULATOR_API_KEY;
   if (!apiKey) fail('--api-key is required: it is the key the studio must send.');
-  if (values.consent !== undefined && values.consent !== 'on' && values.consent !== 'off') fail('--consent is "on" or "off".');
+  for (const name of ['consent', 'v2', 'tags'] as const) {
+    const value = values[name];
+    if (value !== undefined && value !== 'on' && value !== 'off') fail(`--${name} is "on" or "off", not "${value}".`);
+  }
   let rateLimit: { requests: number; windowSeconds: number } | null | undefined;
   if (values['rate-limit'] !== undefined) {
     const match = /^(\d+)(?:\/(\d+))?$/.exec(values['rate-limit']);
@@ -65,6 +72,8 @@ async function main(): Promise<void> {
     apiKey,
     port: number('port', values.port, 0, 65535) ?? 0,
     consent: values.consent !== 'off',
+    v2: values.v2 !== 'off',
+    showTags: values.tags !== 'off',
     allowHttpMedia: values['allow-http-media'] ?? false,
     generationSeconds: number('generation-seconds', values['generation-seconds'], 0, 7 * 24 * 3600),
     dataDir: values['data-dir'] ? path.resolve(values['data-dir']) : undefined,

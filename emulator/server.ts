@@ -45,6 +45,14 @@ export type EmulatorOptions = {
   port?: number;
   /** Whether an admin has enabled digital twins; off gives `DigitalTwinConsentRequired`. */
   consent?: boolean;
+  /** Whether Napster has enabled v2 avatars for the organisation (default true); off, a v2 create gets 403 `CompanionV2NotEnabled`. */
+  v2?: boolean;
+  /**
+   * Whether twins come back with their `tags` (default true). Off models a service that keeps no
+   * tags visible: listings and companions carry none and a listing's `tags` filter is ignored, so a
+   * client must prove a twin is its own another way.
+   */
+  showTags?: boolean;
   /** Admit `http:` media URLs on loopback hosts (tests serve media locally without TLS). */
   allowHttpMedia?: boolean;
   /** How long a twin stays `pending` (default 30 s). */
@@ -89,6 +97,10 @@ export type RunningEmulator = {
   port: number;
   close(): Promise<void>;
   setConsent(enabled: boolean): void;
+  /** Turns v2 avatars on or off for the organisation (see EmulatorOptions.v2). */
+  setV2(enabled: boolean): void;
+  /** Shows or hides twins' tags (see EmulatorOptions.showTags). */
+  setShowTags(shown: boolean): void;
   /** Queue a failure for matching requests. */
   fault(fault: Fault): void;
   /** Every request answered so far (method, path, status), oldest first. */
@@ -183,11 +195,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const mediaTimeoutMs = options.mediaTimeoutMs ?? 30_000;
   const log = options.log ?? (() => undefined);
   let consent = options.consent ?? true;
+  let v2Enabled = options.v2 ?? true;
+  let showTags = options.showTags ?? true;
   const faults: (Fault & { times: number })[] = [];
   const recorded: RecordedRequest[] = [];
   const checks = new Set<Promise<unknown>>();
   let window = { start: now(), count: 0 };
 
+  /** A companion as `GET /public/companions/{id}` answers it: with its client id and when it was made. */
   function companion(twin: TwinRecord) {
     const status = twinStatus(twin, clock);
     const ready = (agentReadyStatuses as CompanionStatus[]).includes(status);
@@ -200,16 +215,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       gender: twin.gender,
       ethnicity: twin.ethnicity,
       externalClientId: twin.externalClientId,
-      tags: twin.tags,
+      ...(showTags ? { tags: twin.tags } : {}),
       status,
+      createdAt: new Date(twin.createdAt).toISOString(),
       previewUrl: ready ? twin.pictureUrl : null,
       videoLoopUrl: ready ? twin.videoUrl : null,
     };
   }
 
+  /** A listing's item, with the documented fields only (no client id, no creation time). */
   function listItem(twin: TwinRecord) {
-    const { id, firstName, lastName, previewUrl, videoLoopUrl, ethnicity, gender, headline, tags, status } = companion(twin);
-    return { id, firstName, lastName, previewUrl, videoLoopUrl, ethnicity, gender, headline, tags, status };
+    const { id, firstName, lastName, previewUrl, videoLoopUrl, ethnicity, gender, headline, status } = companion(twin);
+    return { id, firstName, lastName, previewUrl, videoLoopUrl, ethnicity, gender, headline, ...(showTags ? { tags: twin.tags } : {}), status };
   }
 
   /** Fetches and checks every media URL of a twin; the first failure is the twin's failure. */
@@ -217,7 +234,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const media: [MediaKind, string, boolean][] = [];
     const voiceFromVideo = !twin.voiceUrl;
     if (twin.voiceUrl) media.push(['voice', twin.voiceUrl, false]);
-    if (twin.version === 'v1' && twin.pictureUrl) media.push(['picture', twin.pictureUrl, false]);
+    // v1 is made from the picture; v2 from the video, or from the picture when there is no video.
+    if (twin.pictureUrl && (twin.version === 'v1' || !twin.videoUrl)) media.push(['picture', twin.pictureUrl, false]);
     if (twin.version === 'v2' && twin.videoUrl) media.push(['video', twin.videoUrl, voiceFromVideo]);
     twin[which] = { state: 'pending' };
     const work = (async () => {
@@ -264,6 +282,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const parsed = createTwinRequestSchema.safeParse(readJson(req));
     if (!parsed.success) throw validationError(parsed.error.issues);
     const request = parsed.data;
+    if (request.version === 'v2' && !v2Enabled) {
+      throw new ApiError(
+        403,
+        serviceErrorCodes.v2NotEnabled,
+        'Avatar v2 is not enabled for this organisation. Ask Napster to enable it, or create a v1 twin.',
+        'Forbidden',
+      );
+    }
     if (!ethnicities.includes(request.ethnicity)) {
       throw new ApiError(400, 'ethnicity', `ethnicity must be one of the values of GET /public/companions/ethnicities; "${request.ethnicity}" is not`, 'Validation');
     }
@@ -331,7 +357,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (statuses.length && !statuses.includes(twinStatus(twin, clock))) return false;
       if (gender !== null && twin.gender !== gender) return false;
       if (ethnicity !== null && twin.ethnicity !== ethnicity) return false;
-      if (tags.some(([key, value]) => twin.tags[key] !== value)) return false;
+      // A service that shows no tags is modelled as one that does not filter by them either.
+      if (showTags && tags.some(([key, value]) => twin.tags[key] !== value)) return false;
       if (search) {
         const haystack = [twin.firstName, twin.lastName, `${twin.firstName} ${twin.lastName}`, twin.externalClientId, twin.headline ?? ''].join('\n').toLowerCase();
         if (!haystack.includes(search)) return false;
@@ -502,6 +529,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     },
     setConsent: (enabled) => {
       consent = enabled;
+    },
+    setV2: (enabled) => {
+      v2Enabled = enabled;
+    },
+    setShowTags: (shown) => {
+      showTags = shown;
     },
     fault: (fault) => faults.push({ ...fault, times: fault.times ?? 1 }),
     requests: () => [...recorded],

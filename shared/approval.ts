@@ -5,6 +5,7 @@
  * every warning is acknowledged by name.
  */
 import { type PreparedRecord, type SubmissionRole, consentStatement, fullName } from './consent';
+import { appearanceOf, voiceFromVideo } from './camera';
 import type { CheckResult, Draft, Photo, Take } from './drafts';
 import { missingBeforeApproval } from './progress';
 import { consentRules, photoRules, videoRules, voiceRules } from './requirements';
@@ -29,10 +30,13 @@ export function chosenPhoto(draft: Draft): Photo | null {
   return chosen(draft.camera.photos, draft.camera.chosenPhotoId);
 }
 
-/** The files a twin request of this draft carries: v1 a voice and a photo, v2 a video and (usually) a voice. */
+/**
+ * The files a twin request of this draft carries: a voice and a photo (v1, or v2 made from a photo),
+ * or a video and (unless the video carries it) a voice.
+ */
 export function submissionRolesOf(draft: Draft): SubmissionRole[] {
-  if (draft.person.avatarVersion === 'v1') return ['voice', 'photo'];
-  return draft.camera.useVideoAudioAsVoice ? ['video'] : ['voice', 'video'];
+  if (appearanceOf(draft) === 'photo') return ['voice', 'photo'];
+  return voiceFromVideo(draft) ? ['video'] : ['voice', 'video'];
 }
 
 /** The take or photo a role's file is made from, and its trim. */

@@ -1,9 +1,10 @@
 /**
- * The camera's rules as pure functions: where the framing guides sit in a frame (and so where a
- * photo is cropped), and the checks of a photo and of a video take's picture and length. The
- * renderer draws and crops with them; the main process checks stored files with them.
+ * The camera's rules as pure functions: what the avatar is made from, where the framing guides sit
+ * in a frame (and so where a photo is cropped), and the checks of a photo and of a video take's
+ * picture and length. The renderer draws and crops with them; the main process checks stored files
+ * with them.
  */
-import type { CheckResult } from './drafts';
+import type { CheckResult, Draft } from './drafts';
 import type { Rect } from './exposure';
 import { photoRules, videoRules } from './requirements';
 
@@ -63,6 +64,16 @@ export function framingGuide(version: 'v1' | 'v2', width: number, height: number
     lowerLineY: height * 0.8,
     label: 'Head and shoulders',
   };
+}
+
+/** What the avatar's appearance is made from: v1 always a photo; v2 the video unless the draft chose a photo. */
+export function appearanceOf(draft: Draft): 'video' | 'photo' {
+  return draft.person.avatarVersion === 'v2' && draft.camera.v2AppearanceFrom === 'video' ? 'video' : 'photo';
+}
+
+/** Whether the twin's voice comes from the chosen video's sound: only a v2 avatar made from a video can. */
+export function voiceFromVideo(draft: Draft): boolean {
+  return appearanceOf(draft) === 'video' && draft.camera.useVideoAudioAsVoice;
 }
 
 // ---- checks -----------------------------------------------------------------------------------

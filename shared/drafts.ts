@@ -8,6 +8,9 @@ import { approvalDetailFields, attestationSchema, consentCodeSchema, preparedRec
 
 export const genders = ['male', 'female', 'nonBinary'] as const;
 export const avatarVersions = ['v1', 'v2'] as const;
+/** What a v2 avatar's appearance is made from: a speaking video (best) or, without one, a photo. v1 is always a photo. */
+export const v2Appearances = ['video', 'photo'] as const;
+export type V2Appearance = (typeof v2Appearances)[number];
 export const externalClientIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
 
 const personFields = {
@@ -111,8 +114,10 @@ export const draftSchema = z.object({
       photos: z.array(photoSchema).default([]),
       chosenPhotoId: takeIdSchema.nullable().default(null),
       useVideoAudioAsVoice: z.boolean().default(false),
+      /** v2 only (shared/camera.ts appearanceOf): from the chosen video take, or from the chosen photo. */
+      v2AppearanceFrom: z.enum(v2Appearances).default('video'),
     })
-    .default({ videoTakes: [], chosenVideoTakeId: null, photos: [], chosenPhotoId: null, useVideoAudioAsVoice: false }),
+    .default({ videoTakes: [], chosenVideoTakeId: null, photos: [], chosenPhotoId: null, useVideoAudioAsVoice: false, v2AppearanceFrom: 'video' }),
   /** The person's consent to this twin (shared/consent.ts); kept with the draft, never uploaded. */
   consent: consentSchema.default(() => consentSchema.parse({})),
   /** The upload files as the review prepared and hashed them. */
@@ -124,6 +129,21 @@ export const draftSchema = z.object({
 });
 export type Draft = z.infer<typeof draftSchema>;
 
+/**
+ * What a draft's own record says about its progress, small enough to travel in a list: where the
+ * draft stands, in words, is worked out from this and its submission by shared/draft-status.ts.
+ */
+export const draftFactsSchema = z.object({
+  avatarVersion: z.enum(avatarVersions),
+  /** The twin's voice is the chosen video's sound: no voice take is needed. */
+  voiceFromVideo: z.boolean(),
+  /** stale: approved once, changed since. */
+  approval: z.enum(['none', 'approved', 'stale']),
+  /** What each material step still lacks, in words ("a voice take"); empty when the step is done. */
+  missing: z.object({ person: z.array(z.string()), voice: z.array(z.string()), camera: z.array(z.string()) }),
+});
+export type DraftFacts = z.infer<typeof draftFactsSchema>;
+
 export const draftSummarySchema = z.object({
   id: draftIdSchema,
   displayName: z.string(),
@@ -131,6 +151,7 @@ export const draftSummarySchema = z.object({
   updatedAt: z.string(),
   avatarVersion: z.enum(avatarVersions),
   missing: z.array(z.string()),
+  facts: draftFactsSchema,
 });
 export type DraftSummary = z.infer<typeof draftSummarySchema>;
 

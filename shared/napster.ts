@@ -19,6 +19,8 @@ export const failedStatuses: readonly CompanionStatus[] = ['failed', 'blocked'];
 /** Error codes the service documents and the studio reacts to. */
 export const serviceErrorCodes = {
   consentRequired: 'DigitalTwinConsentRequired',
+  /** v2 avatars are not enabled for the organisation (ask Napster, or make a v1). */
+  v2NotEnabled: 'CompanionV2NotEnabled',
   rateLimited: 'RequestRateLimitExceeded',
   unauthorized: 'Unauthorized',
   notFound: 'CompanionNotFound',
@@ -57,7 +59,11 @@ export const twinTagsSchema = z
 const requiredText = (field: string, max: number) =>
   z.string({ message: `${field} is required` }).trim().min(1, `${field} is required`).max(max);
 
-/** `POST /public/digital-twins`. Every identity field is required; the media depend on `version`. */
+/**
+ * `POST /public/digital-twins`. Every identity field is required; the media depend on `version`: v1
+ * is made from a picture, v2 from a video or, when there is none, a picture (Napster's published
+ * guide); a v2 video with clear speech may also carry the voice.
+ */
 export const createTwinRequestSchema = z
   .strictObject({
     firstName: requiredText('firstName', twinRequestRules.nameMaxChars),
@@ -78,8 +84,8 @@ export const createTwinRequestSchema = z
     if (request.version === 'v1' && !request.pictureUrl) {
       ctx.addIssue({ code: 'custom', path: ['pictureUrl'], message: 'a v1 twin is made from a picture: pictureUrl is required' });
     }
-    if (request.version === 'v2' && !request.videoUrl) {
-      ctx.addIssue({ code: 'custom', path: ['videoUrl'], message: 'a v2 twin is made from a video: videoUrl is required' });
+    if (request.version === 'v2' && !request.videoUrl && !request.pictureUrl) {
+      ctx.addIssue({ code: 'custom', path: ['videoUrl'], message: 'a v2 twin is made from a video or, without one, a picture: videoUrl or pictureUrl is required' });
     }
     // The docs mark voiceUrl required, and also let a v2 video with clear speech supply the voice.
     if (!request.voiceUrl && !(request.version === 'v2' && request.videoUrl)) {
@@ -120,8 +126,24 @@ export const companionSchema = z.object({
   tags: tagsAnswerSchema,
   /** Unknown future statuses pass through as strings rather than failing the whole answer. */
   status: z.union([z.enum(companionStatuses), z.string()]).nullish(),
+  /** When the service made it (ISO 8601, or a Unix time in seconds or milliseconds), if it says; the docs do not promise it. */
+  createdAt: z.union([z.string(), z.number()]).nullish(),
 });
 export type Companion = z.infer<typeof companionSchema>;
+
+/** A companion's creation time in milliseconds since the epoch, or null when the service does not say (or says nonsense). */
+export function companionCreatedAtMs(companion: Pick<Companion, 'createdAt'>): number | null {
+  const raw = companion.createdAt;
+  if (raw === null || raw === undefined) return null;
+  // A number under 10^11 cannot be milliseconds of this century: it is seconds.
+  const ms = typeof raw === 'number' ? (raw < 1e11 ? raw * 1000 : raw) : Date.parse(raw);
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
+}
+
+/** Whether a companion carries any tags: a service that does not echo them gives none, or an empty map. */
+export function carriesTags(companion: Pick<Companion, 'tags'>): boolean {
+  return Boolean(companion.tags && Object.keys(companion.tags).length > 0);
+}
 
 export const companionPageSchema = z.object({
   items: z.array(companionSchema),

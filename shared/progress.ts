@@ -1,11 +1,10 @@
-/** What each draft still lacks, step by step: drives the step indicator and the library. */
+/** What each draft's material still lacks, step by step; where the draft stands as a whole is shared/draft-status.ts. */
+import { appearanceOf, voiceFromVideo } from './camera';
 import type { Draft } from './drafts';
 import { twinPersonSchema } from './twin';
 
 export const steps = ['person', 'voice', 'camera', 'review', 'submit'] as const;
 export type Step = (typeof steps)[number];
-
-export type StepProgress = { step: Step; done: boolean; missing: string[] };
 
 function personMissing(draft: Draft): string[] {
   const parsed = twinPersonSchema.safeParse(draft.person);
@@ -31,7 +30,7 @@ function hasFailingCheck(checks: { verdict: string }[]): boolean {
 }
 
 function voiceMissing(draft: Draft): string[] {
-  if (draft.person.avatarVersion === 'v2' && draft.camera.useVideoAudioAsVoice) return [];
+  if (voiceFromVideo(draft)) return [];
   const take = chosen(draft.voice.takes, draft.voice.chosenTakeId);
   if (!take) return ['a voice take'];
   if (hasFailingCheck(take.checks)) return ['a voice take that passes its checks'];
@@ -39,7 +38,7 @@ function voiceMissing(draft: Draft): string[] {
 }
 
 function cameraMissing(draft: Draft): string[] {
-  if (draft.person.avatarVersion === 'v1') {
+  if (appearanceOf(draft) === 'photo') {
     const photo = chosen(draft.camera.photos, draft.camera.chosenPhotoId);
     if (!photo) return ['a reference photo'];
     return hasFailingCheck(photo.checks) ? ['a photo that passes its checks'] : [];
@@ -49,25 +48,17 @@ function cameraMissing(draft: Draft): string[] {
   return hasFailingCheck(take.checks) ? ['a video that passes its checks'] : [];
 }
 
-export function draftProgress(draft: Draft): StepProgress[] {
-  const person = personMissing(draft);
-  const voice = voiceMissing(draft);
-  const camera = cameraMissing(draft);
-  const materialReady = person.length + voice.length + camera.length === 0;
-  const review = !materialReady ? ['complete material'] : draft.approval ? [] : ['approval'];
-  const submit = review.length > 0 ? ['an approved draft'] : ['submission'];
-  return [
-    { step: 'person', done: person.length === 0, missing: person },
-    { step: 'voice', done: voice.length === 0, missing: voice },
-    { step: 'camera', done: camera.length === 0, missing: camera },
-    { step: 'review', done: review.length === 0, missing: review },
-    { step: 'submit', done: false, missing: submit },
-  ];
+/** The steps whose material the draft itself holds; review and submit follow from them (shared/draft-status.ts). */
+export const materialSteps = ['person', 'voice', 'camera'] as const;
+export type MaterialStep = (typeof materialSteps)[number];
+
+/** What each material step still lacks, in words ("a voice take"); an empty list means the step is done. */
+export function materialMissing(draft: Draft): Record<MaterialStep, string[]> {
+  return { person: personMissing(draft), voice: voiceMissing(draft), camera: cameraMissing(draft) };
 }
 
 /** Everything still missing before the draft can be approved, in step order. */
 export function missingBeforeApproval(draft: Draft): string[] {
-  return draftProgress(draft)
-    .filter((progress) => progress.step === 'person' || progress.step === 'voice' || progress.step === 'camera')
-    .flatMap((progress) => progress.missing);
+  const missing = materialMissing(draft);
+  return materialSteps.flatMap((step) => missing[step]);
 }

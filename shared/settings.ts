@@ -1,10 +1,12 @@
 /** Studio settings kept in the data folder. Secrets never live here: they are in the OS keychain. */
 import { z } from 'zod';
+import { credentialUrlSchema } from './credential-url';
 
 export const defaultApiBaseUrl = 'https://companion-api.napster.com';
 
 const settingsFields = {
-  apiBaseUrl: z.url({ protocol: /^https?$/ }),
+  /** It carries the API key: HTTPS, or http:// to this computer only (see credential-url.ts). */
+  apiBaseUrl: credentialUrlSchema('api'),
   /** Optional `X-API-Version` header value. */
   apiVersion: z.string().max(32).nullable(),
   preferredMicrophoneLabel: z.string().max(256).nullable(),

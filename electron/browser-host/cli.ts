@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { checkCredentialUrl } from '../../shared/credential-url';
 import { createLogger } from '../services/log';
 import { createStudio } from '../studio/compose';
+import { closeWithin } from '../studio/shutdown';
 import { startBrowserHost } from './server';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,6 +40,15 @@ async function main(): Promise<void> {
     );
     return;
   }
+  // Refused before anything starts: the key would otherwise go to this address on the first call.
+  const apiBaseUrl = values['api-base-url'];
+  if (apiBaseUrl !== undefined) {
+    const checked = checkCredentialUrl(apiBaseUrl, 'api');
+    if (!checked.ok) {
+      process.stderr.write(`--api-base-url: ${checked.reason}\n`);
+      process.exit(2);
+    }
+  }
   const log = createLogger('browser-host');
   const staticDir = path.resolve(values['static-dir'] ?? path.join(repoRoot, 'dist', 'renderer'));
   if (!existsSync(path.join(staticDir, 'index.html'))) {
@@ -62,15 +73,20 @@ async function main(): Promise<void> {
         version,
         emit,
         log: log.child('studio'),
-        settingsOverrides: values['api-base-url'] ? { apiBaseUrl: values['api-base-url'] } : {},
+        settingsOverrides: apiBaseUrl ? { apiBaseUrl: apiBaseUrl.trim() } : {},
         // Left out without the flag, so the Settings switch decides (see electron/services/sandbox).
         sandbox: values.sandbox ? true : undefined,
       }),
   });
   process.stdout.write(`Twin Studio: ${host.url}\n`);
   log.info('serving', { dataDir });
-  const stop = () => {
-    void host.close().finally(() => process.exit(0));
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal (Ctrl+C pressed again) means "now": state on disk is already safe.
+    if (stopping) process.exit(130);
+    stopping = true;
+    log.info('stopping', { signal });
+    void closeWithin(() => host.close(), log).then((outcome) => process.exit(outcome === 'closed' ? 0 : 1));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

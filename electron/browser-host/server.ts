@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type EventName, type EventPayload, events } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import { httpRoutes, tokenHeader } from '../../shared/transport';
@@ -19,7 +19,6 @@ import { resolveRequest } from '../studio/media-routes';
 
 const cookieName = 'studio_token';
 const maxBodyBytes = 32 * 1024 * 1024;
-
 
 export type BrowserHostOptions = {
   port?: number;
@@ -100,6 +99,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const studio = await options.createStudio(emit);
 
   const server = http.createServer();
+  // Every socket, so close() can end them: a response in flight (an event stream the page re-opened,
+  // a media read Chromium paused with its buffer full, a long call) would otherwise hold the server
+  // open for ever, since http.Server#close waits for each connection to end on its own.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  let closing: Promise<void> | null = null;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -161,6 +169,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   }
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (closing) {
+      res.shouldKeepAlive = false;
+      return send(res, 503, 'Twin Studio is closing.');
+    }
     void (async () => {
       const url = new URL(req.url ?? '/', origin);
       if (!fromOwnOrigin(req)) return send(res, 403, 'Requests from other origins are refused.');
@@ -194,11 +206,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     port,
     token,
     studio,
-    close: async () => {
-      for (const stream of streams) stream.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await studio.close();
-    },
+    /**
+     * Stops taking requests, cuts every connection at once (the page reconnects to nothing and says
+     * the studio has closed), then closes the studio: jobs cancelled, partial files removed, state on
+     * disk kept. Calls that were cut still finish their own disk work before the studio closes it.
+     * Idempotent: a second call returns the same promise.
+     */
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const stream of streams) stream.end();
+        streams.clear();
+        for (const socket of sockets) socket.destroy();
+        await stopped;
+        await studio.close();
+      })()),
   };
 }

@@ -16,7 +16,7 @@ import { draftHandlers } from '../services/drafts/draft-handlers';
 import { DraftStore } from '../services/drafts/draft-store';
 import type { SecretStore } from '../services/keychain/secret-store';
 import { libraryHandlers } from '../services/library/library-handlers';
-import { LibraryService, submissionLabel } from '../services/library/library-service';
+import { LibraryService } from '../services/library/library-service';
 import type { SystemTrash } from '../services/library/trash';
 import { type Logger, createLogger } from '../services/log';
 import { createMediaEngine } from '../services/media/engine';
@@ -165,10 +165,7 @@ export async function createStudio(launchOptions: StudioOptions): Promise<Studio
     onDraftsChanged: (ids) => options.emit('drafts/changed', { ids }),
     onLibraryChanged: () => options.emit('library/changed', {}),
     systemTrash: options.systemTrash ?? null,
-    submissionOf: async (draftId) => {
-      const submission = await submissions.get(draftId);
-      return submission ? { state: submission.state, label: submissionLabel(submission) } : null;
-    },
+    submissionOf: (draftId) => submissions.get(draftId),
   });
   await library.init();
 

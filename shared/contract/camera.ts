@@ -5,7 +5,7 @@
  * recorded with, a take's sound as peaks for its review, and "use this video's audio as the voice".
  */
 import { z } from 'zod';
-import { photoSchema } from '../drafts';
+import { photoSchema, v2Appearances } from '../drafts';
 import { draftIdSchema, takeIdSchema } from '../ids';
 import { defineCall } from './define';
 import { takeStreaming } from './takes';
@@ -46,6 +46,20 @@ export const cameraCalls = {
   'camera/videoPeaks': defineCall(
     z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema }),
     z.object({ perSecond: z.number().int().positive(), peaks: z.instanceof(Uint8Array), durationMs: z.number().nonnegative() }),
+  ),
+  /**
+   * A still from a video take (the chosen one unless named) at `atMs` into the take (default: the
+   * middle of its trimmed range), cropped to the largest centred 16:9 box like a camera shot, stored
+   * as a photo of the draft with its checks. It is not chosen: the person chooses it.
+   */
+  'camera/photoFromVideo': defineCall(
+    z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema.optional(), atMs: z.number().int().min(0).optional() }),
+    photoSchema,
+  ),
+  /** v2 only: the avatar's appearance from the chosen video take (best) or from the chosen photo. */
+  'camera/v2AppearanceFrom': defineCall(
+    z.strictObject({ draftId: draftIdSchema, from: z.enum(v2Appearances) }),
+    z.object({ v2AppearanceFrom: z.enum(v2Appearances) }),
   ),
   /** v2 only: the twin's voice comes from the chosen video take instead of a voice take. */
   'camera/useVideoAudioAsVoice': defineCall(

@@ -3,6 +3,7 @@
  * export to one archive and import it elsewhere with every hash verified, and the data folder's size.
  */
 import { z } from 'zod';
+import { draftStatusSchema, submissionGlanceSchema } from '../draft-status';
 import { avatarVersions, draftProblemSchema, draftSchema } from '../drafts';
 import { draftIdSchema } from '../ids';
 import { steps } from '../progress';
@@ -32,12 +33,14 @@ export const libraryEntrySchema = z.object({
   thumbnail: z.object({ kind: z.enum(['photo', 'video']), fileName: z.string() }).nullable(),
   steps: z.array(z.object({ step: z.enum(steps), done: z.boolean() })),
   missing: z.array(z.string()),
+  /** Where the draft stands and what it needs, in the words every screen uses (shared/draft-status.ts). */
+  status: draftStatusSchema,
   /** Verdicts of the checks on the chosen material and the consent take. */
   verdicts: z.object({ pass: z.number().int(), warn: z.number().int(), fail: z.number().int() }),
   consent: z.enum(['none', 'recorded', 'complete']),
   approval: z.enum(['none', 'approved', 'stale']),
   /** Where the draft stands with the service, when it has been submitted; null before. */
-  submission: z.object({ state: z.string(), label: z.string() }).nullable(),
+  submission: submissionGlanceSchema.nullable(),
   bytes: z.number().int().nonnegative(),
 });
 export type LibraryEntry = z.infer<typeof libraryEntrySchema>;

@@ -4,6 +4,7 @@
  * the OS keychain; the renderer only learns whether one is set and how it ends.
  */
 import { z } from 'zod';
+import { credentialUrlSchema } from '../credential-url';
 import { defineCall } from './define';
 
 /** S3 bucket names (the rules every S3-compatible store accepts). */
@@ -25,8 +26,11 @@ const httpUrl = z.url({ protocol: /^https?$/, message: 'Enter a full http(s):// 
 
 export const s3TargetSchema = z.object({
   kind: z.literal('s3'),
-  /** Null: AWS S3 itself (the endpoint follows from the region). R2, MinIO, Ceph: their endpoint. */
-  endpoint: httpUrl.nullable(),
+  /**
+   * Null: AWS S3 itself (the endpoint follows from the region). R2, MinIO, Ceph: their endpoint. It
+   * receives signed requests: HTTPS, or http:// to this computer only (see credential-url.ts).
+   */
+  endpoint: credentialUrlSchema('storage').nullable(),
   /** `us-east-1`, `eu-central-1`; R2 uses `auto`. */
   region: z.string().trim().min(1, 'Enter the region (R2: auto).').max(64).regex(/^[a-z0-9-]+$/, 'A region is lower-case letters, digits and hyphens.'),
   bucket: bucketSchema,
@@ -41,8 +45,11 @@ export type S3Target = z.infer<typeof s3TargetSchema>;
 
 export const presignTargetSchema = z.object({
   kind: z.literal('presign'),
-  /** The user's backend: POST `{fileName, contentType, size, sha256}` → `{uploadUrl, headers?, publicUrl}`. */
-  url: httpUrl,
+  /**
+   * The user's backend: POST `{fileName, contentType, size, sha256}` → `{uploadUrl, headers?, publicUrl}`,
+   * sent with the token: HTTPS, or http:// to this computer only (see credential-url.ts).
+   */
+  url: credentialUrlSchema('presign'),
 });
 export type PresignTarget = z.infer<typeof presignTargetSchema>;
 
@@ -95,6 +102,11 @@ export const storageStatusSchema = z.object({
   /** The sandbox's own loopback host: fixed for this launch, nothing to configure. */
   sandbox: z.boolean(),
   lastTest: storageTestSchema.nullable(),
+  /**
+   * Why the saved settings are not used, in words for the person (a file from an older version or
+   * edited by hand, e.g. a plain-http endpoint); null when there is nothing to say.
+   */
+  savedProblem: z.string().nullable(),
 });
 export type StorageStatus = z.infer<typeof storageStatusSchema>;
 

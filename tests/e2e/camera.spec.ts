@@ -28,8 +28,7 @@ test.beforeAll(async () => {
   const missing = missingPrerequisite([chromiumPath, 'ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The camera end-to-end tests');
   test.skip(missing !== null, missing ?? '');
   mkdirSync(shots, { recursive: true });
-  // STUDIO_STATIC_DIR: a renderer built elsewhere, for runs beside others that rebuild dist/renderer.
-  host = await startStudioHost(process.env.STUDIO_STATIC_DIR ? { args: ['--static-dir', process.env.STUDIO_STATIC_DIR] } : {});
+  host = await startStudioHost();
   browser = await launchChromium({ audio: speechWav(30), video: cameraY4m(1280, 720) });
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1360, height: 1500 });

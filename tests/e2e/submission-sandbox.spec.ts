@@ -147,7 +147,7 @@ test('submitted: uploaded to the sandbox host, the twin followed to readyToUse',
   await expect(page.getByTestId('submission-twin')).toContainText(/comp_/);
   await shot('02-following');
   await expect(submission).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  await expect(page.getByTestId('submission-state')).toHaveText('Twin readyToUse');
+  await expect(page.getByTestId('submission-state')).toHaveText('Twin ready');
   await expect(submission.locator('.submit-step.done')).toHaveCount(5);
   await expect(submission.getByText('Uploaded, public')).toHaveCount(2);
   await shot('03-done');

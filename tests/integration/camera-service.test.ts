@@ -2,7 +2,8 @@
  * The camera step's main-process side against real files and the real media engine: photos judged
  * by their bytes (camera shots kept even when small, imports refused when not a picture or too
  * small, nothing left behind), and a video take recorded as Chromium records it (fragmented MP4,
- * H.264 + Opus) streamed through the takes service, repaired, checked as a video and trimmed.
+ * H.264 + Opus) streamed through the takes service, repaired, checked as a video and trimmed, and a
+ * still taken from it; the v2 choice between a video and a photo.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
@@ -172,6 +173,18 @@ describe.skipIf(missing !== null)('photos', () => {
     expect(await camera.setVideoAudioAsVoice(v2.id, true)).toBe(true);
     expect((await drafts.get(v2.id)).camera.useVideoAudioAsVoice).toBe(true);
   });
+
+  it('makes a v2 avatar from a photo only when chosen, and then takes no voice from a video', async () => {
+    const v1 = await drafts.create({ avatarVersion: 'v1' });
+    await expect(camera.setV2AppearanceFrom(v1.id, 'photo')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/always made from a photo/) });
+    const v2 = await drafts.create({ avatarVersion: 'v2' });
+    expect((await drafts.get(v2.id)).camera.v2AppearanceFrom).toBe('video');
+    expect(await camera.setV2AppearanceFrom(v2.id, 'photo')).toBe('photo');
+    expect((await drafts.get(v2.id)).camera.v2AppearanceFrom).toBe('photo');
+    await expect(camera.setVideoAudioAsVoice(v2.id, true)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/made from a photo/) });
+    expect(await camera.setV2AppearanceFrom(v2.id, 'video')).toBe('video');
+    expect(await camera.setVideoAudioAsVoice(v2.id, true)).toBe(true);
+  });
 });
 
 describe.skipIf(missing !== null)('video takes', () => {
@@ -223,6 +236,42 @@ describe.skipIf(missing !== null)('video takes', () => {
     expect(after.camera.videoTakes).toEqual([]);
     expect(after.camera.chosenVideoTakeId).toBeNull();
     expect(await folderNames(draft.id)).toEqual([]);
+  }, 120_000);
+
+  it('takes a still from the middle of the trimmed take: a 16:9 photo with its checks, offered and not chosen', async () => {
+    const draft = await drafts.create({ avatarVersion: 'v2' });
+    await expect(camera.photoFromVideo(draft.id)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no chosen video take/) });
+    const bytes = recorderMp4(6);
+    const begun = await takes.begin({ draftId: draft.id, kind: 'video', source: 'recorded', mimeType: 'video/mp4;codecs=avc1,opus' });
+    await takes.append(draft.id, begun.id, 0, new Uint8Array(bytes));
+    await expect(camera.photoFromVideo(draft.id, begun.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    const take = await takes.finish(draft.id, begun.id, 6000);
+    await takes.trim(draft.id, take.id, { startMs: 1000, endMs: 5000 });
+    await takes.choose(draft.id, take.id);
+    await expect(camera.photoFromVideo(draft.id, undefined, 60_000)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+
+    const still = await camera.photoFromVideo(draft.id);
+    expect(still).toMatchObject({ source: 'camera', width: 1280, height: 720, fileName: `photo-${still.id}.jpg`, originalName: 'Still at 3.0 s of the video take' });
+    expect(Object.fromEntries(still.checks.map((check) => [check.id, check.verdict]))).toMatchObject({ resolution: 'pass', shape: 'pass' });
+    const after = await drafts.get(draft.id);
+    expect(after.camera.photos.map((photo) => photo.id)).toEqual([still.id]);
+    expect(after.camera.chosenPhotoId).toBeNull();
+    // Nothing but the take and the still in the folder: no staging or partial file left.
+    expect(await folderNames(draft.id)).toEqual([still.fileName, take.fileName].sort());
+
+    // It is the frame at 3 s (the middle of 1–5 s), not the take's first or last: compared with native ffmpeg's frames.
+    const source = path.join(scratch, 'recorded-6s.mp4');
+    const grey = (atSeconds: number) =>
+      execFileSync('ffmpeg', ['-v', 'error', '-ss', String(atSeconds), '-i', source, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    const decoded = jpeg.decode(readFileSync(drafts.mediaFile(draft.id, still.fileName)), { useTArray: true, formatAsRGBA: true });
+    const distance = (frame: Buffer) => {
+      let sum = 0;
+      for (let index = 0; index < frame.length; index++) sum += Math.abs(frame[index]! - decoded.data[index * 4 + 1]!);
+      return sum / frame.length;
+    };
+    const atMiddle = distance(grey(3));
+    expect(atMiddle).toBeLessThan(distance(grey(1)));
+    expect(atMiddle).toBeLessThan(distance(grey(5)));
   }, 120_000);
 
   it('recovers a video take whose recorder went away', async () => {

@@ -60,12 +60,12 @@ export function picturePng(): string {
   return cached('picture-320x180.png', (target) => ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1', target));
 }
 
-/** A small speaking-video stand-in: test pattern plus tone, H.264/AAC MP4. */
-export function videoMp4(seconds: number, withAudio = true): string {
-  return cached(`video-${seconds}s${withAudio ? '' : '-silent'}.mp4`, (target) => {
+/** A small speaking-video stand-in: test pattern plus tone, H.264/AAC MP4, 160×90 unless `size` says otherwise. */
+export function videoMp4(seconds: number, withAudio = true, size = '160x90'): string {
+  return cached(`video-${seconds}s${withAudio ? '' : '-silent'}${size === '160x90' ? '' : `-${size}`}.mp4`, (target) => {
     const audio = withAudio ? ['-f', 'lavfi', '-i', `sine=frequency=220:duration=${seconds}`] : [];
     ffmpeg(
-      '-f', 'lavfi', '-i', `testsrc2=size=160x90:rate=5:duration=${seconds}`,
+      '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=5:duration=${seconds}`,
       ...audio,
       '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
       ...(withAudio ? ['-c:a', 'aac', '-shortest'] : []),

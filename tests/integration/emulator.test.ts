@@ -1,7 +1,8 @@
 /**
  * The emulator pins the documented contract, one rule per test: auth, required fields, enums, the
- * ethnicity list, the externalClientId pattern, consent, error bodies, rate limit, HTTPS media fetched
- * anonymously and checked by content, the status clock, paging and filters, agents, and its CLI.
+ * ethnicity list, the externalClientId pattern, consent, v2 enabled or not, v2 from a picture, error
+ * bodies, rate limit, HTTPS media fetched anonymously and checked by content, the status clock, paging
+ * and filters, twins listed without tags, agents, and its CLI.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -189,6 +190,76 @@ describe.skipIf(missing !== null)('the emulator', () => {
       emulator.setConsent(true);
     }
     expect((await create()).status).toBe(201);
+  });
+
+  describe('v2 avatars', () => {
+    const v2Video = () => ({ version: 'v2', pictureUrl: undefined, videoUrl: media.url('video.mp4') });
+
+    test('not enabled for the organisation: a v2 create fails with CompanionV2NotEnabled and creates nothing; v1 still works', async () => {
+      const off = await start({ v2: false });
+      const refused = await create(v2Video(), off);
+      expectErrorBody(refused, 403, 'CompanionV2NotEnabled');
+      expect((refused.body as { description: string }).description).toMatch(/v2 is not enabled/);
+      // A v2 made from a picture is still v2: refused too.
+      expectErrorBody(await create({ version: 'v2' }, off), 403, 'CompanionV2NotEnabled');
+      expect(off.twins()).toHaveLength(0);
+      expect((await create({}, off)).status).toBe(201);
+      off.setV2(true);
+      expect((await create(v2Video(), off)).status).toBe(201);
+      expect(off.twins().map((twin) => twin.version).sort()).toEqual(['v1', 'v2']);
+    });
+
+    test('a v2 twin may be made from a picture when there is no video, and the picture is what is checked', async () => {
+      const running = await start();
+      // Other emulators of this file fetch from the same media server now and then: let them finish first.
+      for (const other of started) await other.settled();
+      const before = media.requests.length;
+      const created = await create({ version: 'v2' }, running);
+      expect(created.status).toBe(201);
+      await running.settled();
+      const twin = running.twins().find((item) => item.id === (created.body as { id: string }).id)!;
+      expect(twin).toMatchObject({ version: 'v2', videoUrl: null, pictureUrl: picture(), firstCheck: { state: 'passed' } });
+      expect(new Set(media.requests.slice(before).map((request) => request.path))).toEqual(new Set(['picture.jpg', 'voice.wav']));
+
+      // Checked by content: a sound file as the picture fails the twin.
+      const wrong = await create({ version: 'v2', pictureUrl: media.url('voice.wav') }, running);
+      await running.settled();
+      expect(running.twins().find((item) => item.id === (wrong.body as { id: string }).id)).toMatchObject({
+        status: 'failed',
+        failureReason: expect.stringMatching(/pictureUrl is not an accepted picture format/),
+      });
+      // Without a video nothing carries the voice, so a v2 from a picture needs voiceUrl.
+      expectErrorBody(await create({ version: 'v2', voiceUrl: undefined }, running), 400, 'voiceUrl');
+    });
+  });
+
+  test('a companion says when it was made; a listing item keeps to the documented fields', async () => {
+    const running = await start({ recheckMedia: false });
+    const madeAt = clock;
+    const id = ((await create({ tags: { team: 'cs' } }, running)).body as { id: string }).id;
+    const one = (await api(running.url, 'GET', `/public/companions/${id}`)).body as Record<string, unknown>;
+    expect(one).toMatchObject({ id, externalClientId: 'sarah-johnson-001', tags: { team: 'cs' }, createdAt: new Date(madeAt).toISOString() });
+    const item = ((await api(running.url, 'GET', '/public/companions?personaType=digitalTwin')).body as { items: Record<string, unknown>[] }).items[0]!;
+    expect(Object.keys(item).sort()).toEqual(['ethnicity', 'firstName', 'gender', 'headline', 'id', 'lastName', 'previewUrl', 'status', 'tags', 'videoLoopUrl']);
+  });
+
+  test('with tags hidden, twins are listed and fetched without tags and the tags filter is ignored', async () => {
+    const hidden = await start({ showTags: false, recheckMedia: false });
+    const ada = ((await create({ firstName: 'Ada', externalClientId: 'ada', tags: { twinStudioDraft: 'd_ada' } }, hidden)).body as { id: string; tags?: unknown }).id;
+    clock += 1;
+    const bob = ((await create({ firstName: 'Bob', externalClientId: 'bob', tags: { twinStudioDraft: 'd_bob' } }, hidden)).body as { id: string }).id;
+    const listed = (await api(hidden.url, 'GET', '/public/companions?personaType=digitalTwin&tags=twinStudioDraft:d_ada')).body as { items: Record<string, unknown>[]; filteredCount: number };
+    // Both come back: a service that shows no tags is not trusted to filter by them either.
+    expect(listed.items.map((item) => item.id)).toEqual([bob, ada]);
+    expect(listed.filteredCount).toBe(2);
+    for (const item of listed.items) expect(item).not.toHaveProperty('tags');
+    const one = (await api(hidden.url, 'GET', `/public/companions/${ada}`)).body as Record<string, unknown>;
+    expect(one).not.toHaveProperty('tags');
+    expect(one).toMatchObject({ externalClientId: 'ada', createdAt: expect.any(String) });
+    // The tags were kept all along: shown again, they filter again.
+    hidden.setShowTags(true);
+    const filtered = (await api(hidden.url, 'GET', '/public/companions?personaType=digitalTwin&tags=twinStudioDraft:d_ada')).body as { items: Record<string, unknown>[] };
+    expect(filtered.items).toEqual([expect.objectContaining({ id: ada, tags: { twinStudioDraft: 'd_ada' } })]);
   });
 
   test('over the rate limit: 429 RequestRateLimitExceeded with Retry-After, then served again', async () => {
@@ -418,6 +489,38 @@ describe('the emulator command line', () => {
     }
     expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(stderr).not.toContain(key);
+  });
+
+  test('--v2 off refuses v2 creates with CompanionV2NotEnabled; a bad --tags value is refused', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--api-key', key, '--v2', 'off', '--tags', 'off'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /^Emulator: (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    try {
+      const body = v1Request('https://media.example.com/voice.wav', 'https://media.example.com/picture.jpg', { version: 'v2', pictureUrl: undefined, videoUrl: 'https://media.example.com/video.mp4' });
+      expectErrorBody(await api(url, 'POST', '/public/digital-twins', { body }), 403, 'CompanionV2NotEnabled');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--api-key', key, '--tags', 'hidden'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let badErr = '';
+    bad.stderr.on('data', (chunk: Buffer) => (badErr += chunk.toString()));
+    expect(await new Promise<number | null>((resolve) => bad.once('exit', (code) => resolve(code)))).toBe(2);
+    expect(badErr).toContain('--tags is "on" or "off"');
   });
 
   test('refuses to start without a key, saying why', async () => {

@@ -7,30 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createMemorySecretStore } from '../../electron/services/keychain/secret-store';
-import { createLogger } from '../../electron/services/log';
-import { createStudio } from '../../electron/studio/compose';
-import type { CallName, CallOutput } from '../../shared/contract';
-import type { WireResult } from '../../shared/errors';
 import { speechWav } from './media-fixtures';
+import { openSeedStudio } from './seed-studio';
 
 export type Seeded = { dataDir: string; ada: string; grace: string; alan: string };
 
 export async function seedLibrary(dataDir = mkdtempSync(path.join(os.tmpdir(), 'twin-studio-library-'))): Promise<Seeded> {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'library-seed-'));
-  const studio = await createStudio({
-    host: 'browser',
-    dataDir,
-    version: '0.0.0-seed',
-    emit: () => undefined,
-    log: createLogger('seed', () => undefined),
-    secretStore: createMemorySecretStore(),
-  });
-  const call = async <K extends CallName>(name: K, input: unknown): Promise<CallOutput<K>> => {
-    const result = (await studio.dispatch(name, input)) as WireResult<CallOutput<K>>;
-    if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-    return result.value;
-  };
+  const seed = await openSeedStudio(dataDir);
+  const { studio, scratch, call, recordTake, recorderWebm } = seed;
   try {
     const ada = await call('drafts/create', {
       person: {
@@ -45,15 +29,7 @@ export async function seedLibrary(dataDir = mkdtempSync(path.join(os.tmpdir(), '
       },
     });
     // A recording as MediaRecorder makes it (live WebM, no duration), streamed in through the takes calls.
-    const webm = path.join(scratch, 'voice.webm');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', speechWav(70), '-c:a', 'libopus', '-b:a', '96k', '-f', 'webm', '-live', '1', webm]);
-    const bytes = readFileSync(webm);
-    const take = await call('takes/begin', { draftId: ada.id, kind: 'voice', source: 'recorded', mimeType: 'audio/webm;codecs=opus' });
-    let seq = 0;
-    for (let offset = 0; offset < bytes.length; offset += 16_000) {
-      await call('takes/append', { draftId: ada.id, takeId: take.id, seq: seq++, bytes: new Uint8Array(bytes.subarray(offset, offset + 16_000)) });
-    }
-    await call('takes/finish', { draftId: ada.id, takeId: take.id });
+    const take = await recordTake(ada.id, 'voice', recorderWebm(speechWav(70)), 'audio/webm;codecs=opus');
     await call('takes/choose', { draftId: ada.id, takeId: take.id });
     const photo = path.join(scratch, 'photo.jpg');
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080', '-frames:v', '1', photo]);
@@ -96,6 +72,6 @@ export async function seedLibrary(dataDir = mkdtempSync(path.join(os.tmpdir(), '
     const alan = await call('drafts/create', { person: { firstName: 'Alan', lastName: 'Turing' } });
     return { dataDir, ada: ada.id, grace: grace.id, alan: alan.id };
   } finally {
-    await studio.close();
+    await seed.close();
   }
 }

@@ -28,7 +28,9 @@ export type HostOptions = {
 
 export async function startStudioHost(options: HostOptions = {}): Promise<RunningHost> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'twin-studio-data-'));
-  const command = [process.execPath, '--import', 'tsx', 'electron/browser-host/cli.ts', '--data-dir', dataDir, ...(options.args ?? [])];
+  // STUDIO_STATIC_DIR: a renderer built elsewhere, for runs beside others that rebuild dist/renderer.
+  const staticDir = process.env.STUDIO_STATIC_DIR ? ['--static-dir', process.env.STUDIO_STATIC_DIR] : [];
+  const command = [process.execPath, '--import', 'tsx', 'electron/browser-host/cli.ts', '--data-dir', dataDir, ...staticDir, ...(options.args ?? [])];
   const [file, ...args] = options.wrap ? options.wrap(command) : command;
   const child = spawn(file!, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

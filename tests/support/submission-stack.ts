@@ -4,10 +4,10 @@
  * tests and the crash child process build the very same thing.
  */
 import { copyFileSync, statSync } from 'node:fs';
-import { materialKey } from '../../shared/approval';
+import { materialKey, submissionRolesOf } from '../../shared/approval';
 import type { S3Target } from '../../shared/contract/storage';
-import type { Draft } from '../../shared/drafts';
-import { DraftStore } from '../../electron/services/drafts/draft-store';
+import type { Draft, Take } from '../../shared/drafts';
+import { DraftStore, newId } from '../../electron/services/drafts/draft-store';
 import { ApiKeyStore } from '../../electron/services/keychain/api-key';
 import { createMemorySecretStore } from '../../electron/services/keychain/secret-store';
 import { type Logger, createLogger } from '../../electron/services/log';
@@ -29,6 +29,8 @@ export type StackOptions = {
   checkpoint?: SubmissionDeps['checkpoint'];
   reconcileDelaysMs?: number[];
   log?: Logger;
+  /** Stands between the queue and the client (not JSON: in-process stacks only), e.g. to drop a field the service may leave out. */
+  wrapClient?: (client: NapsterClient) => SubmissionDeps['client'];
 };
 
 export async function submissionStack(options: StackOptions) {
@@ -54,7 +56,7 @@ export async function submissionStack(options: StackOptions) {
     drafts,
     store,
     storage,
-    client,
+    client: options.wrapClient ? options.wrapClient(client) : client,
     apiKey,
     watcher,
     log,
@@ -101,26 +103,26 @@ export async function submissionStack(options: StackOptions) {
 
 export type Stack = Awaited<ReturnType<typeof submissionStack>>;
 
-/** A v1 draft (voice + photo) with its prepared files in place and an approval naming them by hash. */
-export async function approvedDraft(drafts: DraftStore, media: { voiceWav: string; photoJpeg: string }, person: Partial<Draft['person']> = {}): Promise<Draft> {
-  const draft = await drafts.create({
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    description: 'Head of analytics; patient, precise, explains numbers with stories.',
-    gender: 'female',
-    ethnicity: 'Caucasian',
-    externalClientId: 'emp-0042',
-    avatarVersion: 'v1',
-    ...person,
-  });
-  copyFileSync(media.voiceWav, drafts.mediaFile(draft.id, 'prepared-voice.wav'));
-  copyFileSync(media.photoJpeg, drafts.mediaFile(draft.id, 'prepared-photo.jpg'));
-  const file = async (role: 'voice' | 'photo', fileName: string, mimeType: string) => {
-    const path = drafts.mediaFile(draft.id, fileName);
-    return { role, fileName, mimeType, bytes: statSync(path).size, sha256: (await sha256File(path)).sha256 };
-  };
-  const files = [await file('voice', 'prepared-voice.wav', 'audio/wav'), await file('photo', 'prepared-photo.jpg', 'image/jpeg')];
-  return drafts.update(draft.id, (current) => ({
+/** The prepared file of each role as the review names it (electron/services/media/media-handlers.ts) and its type. */
+const preparedFiles = {
+  voice: { fileName: 'prepared-voice.wav', mimeType: 'audio/wav' },
+  photo: { fileName: 'prepared-photo.jpg', mimeType: 'image/jpeg' },
+  video: { fileName: 'prepared-video.mp4', mimeType: 'video/mp4' },
+} as const;
+
+/**
+ * Approves the draft as the Review step would once its files are prepared: an approval naming, by
+ * hash, the prepared file of each role the draft now submits (those files must be in place).
+ */
+export async function approve(drafts: DraftStore, draftId: string): Promise<Draft> {
+  const draft = await drafts.get(draftId);
+  const files: NonNullable<Draft['approval']>['files'] = [];
+  for (const role of submissionRolesOf(draft)) {
+    const { fileName, mimeType } = preparedFiles[role];
+    const path = drafts.mediaFile(draftId, fileName);
+    files.push({ role, fileName, mimeType, bytes: statSync(path).size, sha256: (await sha256File(path)).sha256 });
+  }
+  return drafts.update(draftId, (current) => ({
     ...current,
     approval: {
       approvedAt: new Date().toISOString(),
@@ -133,4 +135,61 @@ export async function approvedDraft(drafts: DraftStore, media: { voiceWav: strin
       materialKey: materialKey(current),
     },
   }));
+}
+
+/**
+ * An approved draft with real media and its prepared files in place: v1 (voice + photo) by default;
+ * with `avatarVersion: 'v2'`, a v2 made from a video (a chosen video take and its prepared file, plus
+ * the voice) or, with `v2AppearanceFrom: 'photo'`, from the photo and the voice.
+ */
+export async function approvedDraft(
+  drafts: DraftStore,
+  media: { voiceWav: string; photoJpeg: string; videoMp4?: string },
+  person: Partial<Draft['person']> = {},
+  camera: { v2AppearanceFrom?: 'video' | 'photo' } = {},
+): Promise<Draft> {
+  const draft = await drafts.create({
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    description: 'Head of analytics; patient, precise, explains numbers with stories.',
+    gender: 'female',
+    ethnicity: 'Caucasian',
+    externalClientId: 'emp-0042',
+    avatarVersion: 'v1',
+    ...person,
+  });
+  copyFileSync(media.voiceWav, drafts.mediaFile(draft.id, preparedFiles.voice.fileName));
+  copyFileSync(media.photoJpeg, drafts.mediaFile(draft.id, preparedFiles.photo.fileName));
+  let take: Take | null = null;
+  if (media.videoMp4) {
+    // The video take as the camera leaves it, and its prepared file: a still can be taken from the take.
+    const takeId = newId('t');
+    const fileName = `video-${takeId}.mp4`;
+    copyFileSync(media.videoMp4, drafts.mediaFile(draft.id, fileName));
+    copyFileSync(media.videoMp4, drafts.mediaFile(draft.id, preparedFiles.video.fileName));
+    take = {
+      id: takeId,
+      kind: 'video',
+      source: 'recorded',
+      fileName,
+      mimeType: 'video/mp4',
+      createdAt: new Date().toISOString(),
+      state: 'complete',
+      durationMs: 61_000,
+      bytes: statSync(media.videoMp4).size,
+      trim: null,
+      checks: [],
+      originalName: null,
+    };
+  }
+  await drafts.update(draft.id, (current) => ({
+    ...current,
+    camera: {
+      ...current.camera,
+      videoTakes: take ? [take] : [],
+      chosenVideoTakeId: take?.id ?? null,
+      v2AppearanceFrom: camera.v2AppearanceFrom ?? 'video',
+    },
+  }));
+  return approve(drafts, draft.id);
 }

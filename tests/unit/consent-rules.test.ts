@@ -1,6 +1,7 @@
 /** The consent code and statement, and the approval gate's rules: what blocks, what warns, what withdraws an approval. */
 import { describe, expect, it } from 'vitest';
-import { approvalBlockers, approvalState, approvalWarnings, materialKey } from '../../shared/approval';
+import { approvalBlockers, approvalState, approvalWarnings, materialKey, submissionRolesOf } from '../../shared/approval';
+import { appearanceOf, voiceFromVideo } from '../../shared/camera';
 import { consentCodeAlphabet, consentCodeFrom, consentCodeSchema, consentStatement, spokenCode } from '../../shared/consent';
 import { type Draft, type Take, draftSchema } from '../../shared/drafts';
 
@@ -151,6 +152,25 @@ describe('approval gate', () => {
     expect(approvalBlockers(warned)).toEqual([]);
   });
 
+  it('lets a v2 draft be made from a photo: a voice and a photo, no video, and the video’s voice does not count', () => {
+    const fromPhoto: Draft = { ...completeDraft(), person: { ...completeDraft().person, avatarVersion: 'v2' }, camera: { ...completeDraft().camera, v2AppearanceFrom: 'photo' } };
+    expect(appearanceOf(fromPhoto)).toBe('photo');
+    expect(submissionRolesOf(fromPhoto)).toEqual(['voice', 'photo']);
+    expect(approvalBlockers(fromPhoto)).toEqual([]);
+    // With no video there is no video sound to take the voice from: the voice take is still needed.
+    const noVoice: Draft = { ...fromPhoto, camera: { ...fromPhoto.camera, useVideoAudioAsVoice: true }, voice: { takes: [], chosenTakeId: null } };
+    expect(voiceFromVideo(noVoice)).toBe(false);
+    expect(submissionRolesOf(noVoice)).toEqual(['voice', 'photo']);
+    expect(approvalBlockers(noVoice).map((blocker) => blocker.id)).toEqual(['material:a voice take']);
+    // From a video (the default), the same draft needs a video take and its prepared file.
+    const fromVideo: Draft = { ...fromPhoto, camera: { ...fromPhoto.camera, v2AppearanceFrom: 'video' } };
+    expect(appearanceOf(fromVideo)).toBe('video');
+    expect(submissionRolesOf(fromVideo)).toEqual(['voice', 'video']);
+    expect(approvalBlockers(fromVideo).map((blocker) => blocker.id)).toEqual(['material:a speaking video']);
+    // A v1 draft is made from a photo whatever the v2 setting says.
+    expect(appearanceOf({ ...fromVideo, person: { ...fromVideo.person, avatarVersion: 'v1' } })).toBe('photo');
+  });
+
   it('withdraws an approval when what it vouched for changes', () => {
     const draft = completeDraft();
     const approved: Draft = {
@@ -169,6 +189,12 @@ describe('approval gate', () => {
     expect(approvalState(approved)).toBe('approved');
     expect(approvalState({ ...approved, person: { ...approved.person, description: `${approved.person.description} More.` } })).toBe('stale');
     expect(approvalState({ ...approved, voice: { ...approved.voice, chosenTakeId: null } })).toBe('stale');
+    // The model, and what a v2 is made from, are part of what was approved.
+    const asV2 = { ...approved, person: { ...approved.person, avatarVersion: 'v2' as const }, camera: { ...approved.camera, v2AppearanceFrom: 'photo' as const } };
+    expect(approvalState(asV2)).toBe('stale');
+    const approvedV2: Draft = { ...asV2, approval: { ...approved.approval!, materialKey: materialKey(asV2) } };
+    expect(approvalState(approvedV2)).toBe('approved');
+    expect(approvalState({ ...approvedV2, camera: { ...approvedV2.camera, v2AppearanceFrom: 'video' as const } })).toBe('stale');
     expect(approvalState({ ...approved, approval: null })).toBe('none');
     // Old drafts load with an approval that names no material: it does not stand.
     expect(approvalState(draftSchema.parse({ ...draft, approval: { approvedAt: 'x', approvedBy: 'y' } }))).toBe('stale');

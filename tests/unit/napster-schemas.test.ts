@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseRetryAfter } from '../../electron/services/napster/client';
 import { errorFromResponse, fieldOfCode } from '../../electron/services/napster/errors';
-import { companionSchema, createTwinRequestSchema, ethnicitiesAnswerSchema, suggestExternalClientId } from '../../shared/napster';
+import { carriesTags, companionCreatedAtMs, companionSchema, createTwinRequestSchema, ethnicitiesAnswerSchema, suggestExternalClientId } from '../../shared/napster';
 import { externalClientIdPattern } from '../../shared/drafts';
 
 describe('suggestExternalClientId', () => {
@@ -26,6 +26,15 @@ describe('service answers', () => {
     expect(ethnicitiesAnswerSchema.safeParse({ values: 'Asian' }).success).toBe(false);
   });
 
+  test('when a companion was made, if the service says; whether it carries tags', () => {
+    expect(companionCreatedAtMs({ createdAt: '2025-03-01T10:00:00.000Z' })).toBe(Date.parse('2025-03-01T10:00:00.000Z'));
+    expect(companionCreatedAtMs({ createdAt: 1_740_823_200 })).toBe(1_740_823_200_000);
+    expect(companionCreatedAtMs({ createdAt: 1_740_823_200_000 })).toBe(1_740_823_200_000);
+    for (const createdAt of [undefined, null, 'yesterday', 0]) expect(companionCreatedAtMs({ createdAt })).toBeNull();
+    expect(carriesTags({ tags: { twinStudioDraft: 'd_1' } })).toBe(true);
+    for (const tags of [undefined, null, {}]) expect(carriesTags({ tags })).toBe(false);
+  });
+
   test('a companion with nulls and unknown fields still reads, an unknown status passes through', () => {
     const parsed = companionSchema.parse({ id: 'comp_1', firstName: null, status: 'queued', somethingNew: 1 });
     expect(parsed).toEqual({ id: 'comp_1', firstName: null, status: 'queued' });
@@ -47,6 +56,9 @@ describe('service answers', () => {
     expect(v2.success).toBe(true);
     const paths = (value: unknown) => createTwinRequestSchema.safeParse(value).error?.issues.map((issue) => issue.path.join('.'));
     expect(paths({ ...base, version: 'v2' })).toEqual(['videoUrl']);
+    // v2 takes its appearance from a picture when there is no video (Napster's guide); the voice then needs voiceUrl.
+    expect(createTwinRequestSchema.safeParse({ ...base, version: 'v2', pictureUrl: 'https://cdn.example.com/p.jpg' }).success).toBe(true);
+    expect(paths({ ...base, version: 'v2', voiceUrl: undefined, pictureUrl: 'https://cdn.example.com/p.jpg' })).toEqual(['voiceUrl']);
     expect(paths({ ...base, voiceUrl: undefined, pictureUrl: 'https://cdn.example.com/p.jpg' })).toEqual(['voiceUrl']);
     expect(paths({ ...base, pictureUrl: 'https://x/p.jpg', voiceId: 'v' })).toEqual(['']);
   });
@@ -74,6 +86,15 @@ describe('errors from the service', () => {
       const error = errorFromResponse(status, { code: 'DigitalTwinConsentRequired', description: 'x', type: 'Forbidden', numericType: 6 }, undefined);
       expect(error.kind).toBe('consent-required');
       expect(error.message).toContain('admin');
+    }
+  });
+
+  test('v2 not enabled is recognised by its code whatever the status, and offers v1', () => {
+    for (const status of [400, 403, 409]) {
+      const error = errorFromResponse(status, { code: 'CompanionV2NotEnabled', description: 'v2 is off', type: 'Forbidden', numericType: 6 }, undefined);
+      expect(error).toMatchObject({ kind: 'v2-not-enabled', code: 'FORBIDDEN', serviceCode: 'CompanionV2NotEnabled', status });
+      expect(error.message).toMatch(/^Avatar v2 is not enabled for your organisation.*submit this twin as v1/);
+      expect(error.fields).toBeUndefined();
     }
   });
 

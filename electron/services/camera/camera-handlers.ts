@@ -14,6 +14,8 @@ export function cameraHandlers(camera: CameraService): Pick<StudioHandlers, keyo
       return { discarded: true as const };
     },
     'camera/videoPeaks': ({ draftId, takeId }) => camera.videoPeaks(draftId, takeId),
+    'camera/photoFromVideo': ({ draftId, takeId, atMs }) => camera.photoFromVideo(draftId, takeId, atMs),
+    'camera/v2AppearanceFrom': async ({ draftId, from }) => ({ v2AppearanceFrom: await camera.setV2AppearanceFrom(draftId, from) }),
     'camera/useVideoAudioAsVoice': async ({ draftId, enabled }) => ({ useVideoAudioAsVoice: await camera.setVideoAudioAsVoice(draftId, enabled) }),
   };
 }

@@ -1,14 +1,15 @@
 /**
- * The camera step in the main process: photos arrive in pieces into a staging file, are judged by
- * their content (JPEG or PNG, size, shape, light) and then join the draft; a take's sound is drawn
- * as peaks; and the v2 "voice from the video" choice. Video takes themselves are streamed, repaired,
- * checked (with the light measured live) and trimmed by the takes service.
+ * The camera step in the main process: photos arrive in pieces into a staging file (or are taken as
+ * a still from a video take), are judged by their content (JPEG or PNG, size, shape, light) and then
+ * join the draft; a take's sound is drawn as peaks; and the v2 choices (appearance from the video or
+ * a photo, voice from the video). Video takes themselves are streamed, repaired, checked (with the
+ * light measured live) and trimmed by the takes service.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { formatBytes } from '../../../shared/audio-analysis';
-import { importedPhotoProblem, photoResolutionCheck, photoShapeCheck } from '../../../shared/camera';
-import type { Draft, Photo } from '../../../shared/drafts';
+import { appearanceOf, importedPhotoProblem, photoResolutionCheck, photoShapeCheck } from '../../../shared/camera';
+import type { Draft, Photo, V2Appearance } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { analyseExposure, exposureChecks } from '../../../shared/exposure';
 import { photoRules } from '../../../shared/requirements';
@@ -22,7 +23,8 @@ import { peaksOf } from './video-checks';
 
 export type CameraServiceOptions = {
   drafts: DraftStore;
-  engine: Pick<MediaEngine, 'decodePcm'>;
+  /** decodePcm for a take's peaks; preparePhoto for a still from a video take. */
+  engine: Pick<MediaEngine, 'decodePcm' | 'preparePhoto'>;
   log: Logger;
 };
 
@@ -42,7 +44,7 @@ const peaksSampleRate = 8000;
 
 export class CameraService {
   private readonly drafts: DraftStore;
-  private readonly engine: Pick<MediaEngine, 'decodePcm'>;
+  private readonly engine: Pick<MediaEngine, 'decodePcm' | 'preparePhoto'>;
   private readonly log: Logger;
   private readonly uploads = new Map<string, Upload>();
   private readonly peaks = new Map<string, { mtimeMs: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }>();
@@ -124,6 +126,62 @@ export class CameraService {
     }
   }
 
+  /**
+   * A still from a video take (the chosen one unless named) at `atMs` (default: the middle of its
+   * trimmed range), cropped to the largest centred 16:9 box, judged like a camera shot and stored as
+   * a photo of the draft. A small frame is kept and fails its resolution check, visibly, as a camera
+   * shot would. Not chosen: the person decides whether to use it.
+   * Errors: NOT_FOUND (no such take, or no chosen one), CONFLICT (still recording), BAD_REQUEST
+   * (`atMs` past the end), MEDIA (ffmpeg could not read a frame).
+   */
+  async photoFromVideo(draftId: string, takeId?: string, atMs?: number): Promise<Photo> {
+    const draft = await this.drafts.get(draftId);
+    const id = takeId ?? draft.camera.chosenVideoTakeId;
+    if (!id) throw new StudioError('NOT_FOUND', 'This draft has no chosen video take to take a still from.');
+    const take = draft.camera.videoTakes.find((item) => item.id === id);
+    if (!take) throw new StudioError('NOT_FOUND', 'This video take no longer exists.');
+    if (take.state === 'recording') throw new StudioError('CONFLICT', 'This take is still being recorded.');
+    const start = take.trim?.startMs ?? 0;
+    const end = take.trim?.endMs ?? take.durationMs ?? start;
+    const at = atMs ?? Math.round((start + end) / 2);
+    if (take.durationMs !== null && at > take.durationMs) {
+      throw new StudioError('BAD_REQUEST', `The take lasts ${Math.round(take.durationMs / 1000)} s; choose a moment within it.`);
+    }
+    const photoId = newId('t');
+    // Made under the staging name, so a crash leaves only what removeStaleUploads clears at the next start.
+    const staging = path.join(this.drafts.folder(draftId), `${stagingPrefix}${photoId}.part`);
+    try {
+      await this.engine.preparePhoto(this.drafts.mediaFile(draftId, take.fileName), staging, { atMs: at, label: 'Taking a still from the video' });
+      const picture = readPicture(await fs.readFile(staging));
+      const photo: Photo = {
+        id: photoId,
+        source: 'camera',
+        fileName: `photo-${photoId}.${picture.format === 'jpeg' ? 'jpg' : 'png'}`,
+        createdAt: new Date().toISOString(),
+        width: picture.width,
+        height: picture.height,
+        checks: [photoResolutionCheck(picture.width, picture.height), photoShapeCheck(picture.width, picture.height), ...exposureChecks(analyseExposure(picture.luma))],
+        originalName: `Still at ${(at / 1000).toFixed(1)} s of the video take`,
+      };
+      const final = this.drafts.mediaFile(draftId, photo.fileName);
+      try {
+        await fs.rename(staging, final);
+      } catch (error) {
+        throw fileSystemError(error, 'store the still');
+      }
+      try {
+        await this.drafts.update(draftId, (current) => ({ ...current, camera: { ...current.camera, photos: [...current.camera.photos, photo] } }));
+      } catch (error) {
+        await fs.rm(final, { force: true });
+        throw error;
+      }
+      this.log.info('still taken from a video take', { draftId, takeId: take.id, photoId, atMs: at, width: picture.width, height: picture.height });
+      return photo;
+    } finally {
+      await fs.rm(staging, { force: true });
+    }
+  }
+
   async choosePhoto(draftId: string, photoId: string): Promise<string> {
     await this.drafts.update(draftId, (draft) => {
       const photo = draft.camera.photos.find((item) => item.id === photoId);
@@ -183,10 +241,26 @@ export class CameraService {
     return { perSecond: peaksPerSecond, peaks, durationMs };
   }
 
+  /** v2 only: the avatar's appearance from the chosen video take or the chosen photo. Errors: BAD_REQUEST for a v1 draft. */
+  async setV2AppearanceFrom(draftId: string, from: V2Appearance): Promise<V2Appearance> {
+    const updated = await this.drafts.update(draftId, (draft: Draft) => {
+      if (draft.person.avatarVersion !== 'v2') {
+        throw new StudioError('BAD_REQUEST', 'This draft makes a v1 avatar, which is always made from a photo. Choose v2 on the Person step first.');
+      }
+      return { ...draft, camera: { ...draft.camera, v2AppearanceFrom: from } };
+    });
+    return updated.camera.v2AppearanceFrom;
+  }
+
   async setVideoAudioAsVoice(draftId: string, enabled: boolean): Promise<boolean> {
     const updated = await this.drafts.update(draftId, (draft: Draft) => {
-      if (enabled && draft.person.avatarVersion !== 'v2') {
-        throw new StudioError('BAD_REQUEST', 'Only a v2 avatar can take its voice from the video; this draft makes a v1 avatar from a photo.');
+      if (enabled && appearanceOf(draft) !== 'video') {
+        throw new StudioError(
+          'BAD_REQUEST',
+          draft.person.avatarVersion === 'v2'
+            ? 'This v2 avatar is made from a photo, so there is no video to take the voice from.'
+            : 'Only a v2 avatar can take its voice from the video; this draft makes a v1 avatar from a photo.',
+        );
       }
       return { ...draft, camera: { ...draft.camera, useVideoAudioAsVoice: enabled } };
     });

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { draftIdSchema, mediaFileNameSchema } from '../../../shared/ids';
+import { draftFacts } from '../../../shared/draft-status';
 import { missingBeforeApproval } from '../../../shared/progress';
 import type { Logger } from '../log';
 import { fileSystemError, writeFileAtomic } from '../files/atomic-write';
@@ -247,5 +248,6 @@ export function summarise(draft: Draft): DraftSummary {
     updatedAt: draft.updatedAt,
     avatarVersion: draft.person.avatarVersion,
     missing: missingBeforeApproval(draft),
+    facts: draftFacts(draft),
   };
 }

@@ -19,7 +19,8 @@ import {
 } from '../../../shared/contract/library';
 import { type Draft, type DraftProblem, displayName, draftSchema } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
-import { draftProgress, missingBeforeApproval } from '../../../shared/progress';
+import { type SubmissionGlance, draftStatus } from '../../../shared/draft-status';
+import { missingBeforeApproval } from '../../../shared/progress';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { fileSystemError, writeFileAtomic } from '../files/atomic-write';
 import { ChunkSink } from '../files/chunk-sink';
@@ -28,28 +29,6 @@ import { type VerifiedDraft, filesOfDraft, verifyArchive, writeArchive } from '.
 import { type SystemTrash, StudioTrash } from './trash';
 import { dataFolders } from '../files/data-folders';
 import { folderBytes, freeBytes, storageUsage } from './usage';
-
-export type SubmissionStatus = { state: string; label: string };
-
-/** The library's words for where a submission stands (the queue's own record: electron/services/submission). */
-export function submissionLabel(submission: { state: string; step: string; twin: { status: string | null } | null }): string {
-  switch (submission.state) {
-    case 'queued':
-      return 'Queued to submit';
-    case 'running':
-      return `Submitting: ${submission.step}`;
-    case 'following':
-      return `Twin ${submission.twin?.status ?? 'requested'}`;
-    case 'done':
-      return 'Twin ready';
-    case 'failed':
-      return 'Submission failed';
-    case 'cancelled':
-      return 'Submission cancelled';
-    default:
-      return submission.state;
-  }
-}
 
 export type LibraryServiceOptions = {
   dataDir: string;
@@ -64,8 +43,8 @@ export type LibraryServiceOptions = {
   systemTrash?: SystemTrash | null;
   undoWindowMs?: number;
   now?: () => Date;
-  /** Where a draft stands with the service, from the submission queue when there is one. */
-  submissionOf?: (draftId: string) => Promise<SubmissionStatus | null>;
+  /** The draft's submission, from the submission queue when there is one (a full Submission will do). */
+  submissionOf?: (draftId: string) => Promise<SubmissionGlance | null>;
 };
 
 type Upload = { importId: string; sink: ChunkSink };
@@ -153,6 +132,9 @@ export class LibraryService {
     const checked = [chosenVoiceTake(draft), chosenVideoTake(draft), chosenPhoto(draft), draft.consent.take].flatMap((item) => item?.checks ?? []);
     const count = (verdict: string) => checked.filter((check) => check.verdict === verdict).length;
     const consentComplete = draft.consent.take?.state === 'complete' && draft.consent.attestation !== null;
+    // The contract's output schema keeps only the fields the status is read from.
+    const submission = (await this.options.submissionOf?.(draft.id).catch(() => null)) ?? null;
+    const status = draftStatus(draft, submission);
     return {
       id: draft.id,
       displayName: displayName(draft.person),
@@ -160,12 +142,13 @@ export class LibraryService {
       updatedAt: draft.updatedAt,
       avatarVersion: draft.person.avatarVersion,
       thumbnail: thumbnailOf(draft),
-      steps: draftProgress(draft).map(({ step, done }) => ({ step, done })),
+      steps: status.steps.map(({ step, done }) => ({ step, done })),
       missing: missingBeforeApproval(draft),
+      status,
       verdicts: { pass: count('pass'), warn: count('warn'), fail: count('fail') },
       consent: consentComplete ? 'complete' : draft.consent.take ? 'recorded' : 'none',
       approval: approvalState(draft),
-      submission: (await this.options.submissionOf?.(draft.id).catch(() => null)) ?? null,
+      submission,
       bytes: await folderBytes(this.options.drafts.folder(draft.id)),
     };
   }

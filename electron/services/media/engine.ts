@@ -117,7 +117,17 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
   const quick = new Lane(runners.quick);
   const prepare = new Lane(runners.prepare);
   const active = new Map<string, ActiveJob>();
+  // Every job still unwinding, quick calls included, so close() can wait for their partial outputs
+  // to be removed before the process exits.
+  const running = new Set<{ controller: AbortController; settled: Promise<unknown> }>();
   let closed = false;
+
+  function tracked<T>(controller: AbortController, work: Promise<T>): Promise<T> {
+    const entry = { controller, settled: work.catch(() => undefined) };
+    running.add(entry);
+    void entry.settled.finally(() => running.delete(entry));
+    return work;
+  }
 
   const report = (progress: EngineProgress) => {
     try {
@@ -151,7 +161,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     if (closed) throw new StudioError('NOT_AVAILABLE', 'The media engine is closed.');
     const { controller, dispose } = jobSignal(what);
     try {
-      return await quick.enqueue(controller.signal, () => work({ runner: runners.quick, log, signal: controller.signal }));
+      return await tracked(controller, quick.enqueue(controller.signal, () => work({ runner: runners.quick, log, signal: controller.signal })));
     } finally {
       dispose();
     }
@@ -174,7 +184,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     report(progress);
     const started = performance.now();
     try {
-      const result = await prepare.enqueue(controller.signal, () => {
+      const result = await tracked(controller, prepare.enqueue(controller.signal, () => {
         Object.assign(progress, { state: 'running', ratio: 0 });
         report(progress);
         const onRatio = progressThrottle((ratio) => {
@@ -182,7 +192,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
           report(progress);
         });
         return work({ runner: runners.prepare, log: log.child(kind), signal: controller.signal, onRatio });
-      });
+      }));
       Object.assign(progress, { state: 'done', ratio: 1, message: result.summary });
       report(progress);
       log.info('job done', { jobId, kind, ms: Math.round(performance.now() - started) });
@@ -224,8 +234,10 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     },
     close: async () => {
       closed = true;
-      for (const job of active.values()) job.controller.abort(new StudioError('CANCELLED', 'The studio is closing.'));
+      for (const job of running) job.controller.abort(new StudioError('CANCELLED', 'The studio is closing.'));
       await Promise.all([runners.quick.close?.(), runners.prepare.close?.()]);
+      // Each cancelled job removes its partial output as it unwinds; wait for that before returning.
+      await Promise.all([...running].map((job) => job.settled));
     },
   };
 }

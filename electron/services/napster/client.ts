@@ -3,6 +3,7 @@
  * attempt, cancellation, and retries only where a retry cannot create something twice.
  */
 import type { z } from 'zod';
+import { checkCredentialUrl } from '../../../shared/credential-url';
 import { describeIssues } from '../../../shared/errors';
 import {
   type Agent,
@@ -166,8 +167,15 @@ export class NapsterClient {
   private async request<S extends z.ZodType>(spec: RequestSpec<S>, options: CallOptions): Promise<z.output<S>> {
     const { signal } = options;
     const idempotent = spec.method === 'GET';
-    const base = (await this.options.baseUrl()).replace(/\/+$/, '');
+    const base = (await this.options.baseUrl()).trim().replace(/\/+$/, '');
     const url = `${base}${spec.path}${spec.query && [...spec.query].length ? `?${spec.query}` : ''}`;
+    // The last guard before the key leaves: the settings schema refuses such an address already, but
+    // a settings file edited by hand or a caller passing its own must not send the key in clear text.
+    const checked = checkCredentialUrl(url, 'api');
+    if (!checked.ok) {
+      this.options.log.warn('request refused before sending: the API address fails the credential rule', { method: spec.method, path: spec.path });
+      throw new NapsterError('validation', `${checked.reason} Change it in Settings.`);
+    }
     const key = await this.options.apiKey();
     registerSecret(key);
     const version = (await this.options.apiVersion?.()) ?? null;

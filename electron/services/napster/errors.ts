@@ -8,6 +8,8 @@ import { redact } from '../log';
 
 export type NapsterErrorKind =
   | 'consent-required'
+  /** v2 avatars are not enabled for the organisation: nothing was created; v1 still works. */
+  | 'v2-not-enabled'
   | 'unauthorized'
   | 'forbidden'
   | 'validation'
@@ -24,6 +26,7 @@ export type NapsterErrorKind =
 
 const codeOfKind: Record<NapsterErrorKind, ErrorCode> = {
   'consent-required': 'CONSENT_REQUIRED',
+  'v2-not-enabled': 'FORBIDDEN',
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',
   validation: 'BAD_REQUEST',
@@ -111,6 +114,14 @@ export function errorFromResponse(status: number, body: unknown, retryAfterSecon
     return new NapsterError(
       'consent-required',
       'Digital twins are not enabled for your organisation. An organisation admin must enable digital twins (grant consent) in the Napster dashboard; the studio cannot do this for you. Your draft is kept: submit again once it is enabled.',
+      extra,
+    );
+  }
+  // By its code, whatever the status: the guide names the code, not the HTTP status that carries it.
+  if (errors.some((error) => error.code === serviceErrorCodes.v2NotEnabled)) {
+    return new NapsterError(
+      'v2-not-enabled',
+      'Avatar v2 is not enabled for your organisation, so the service made no twin. Ask Napster to enable v2, or submit this twin as v1 (made from a photo). Everything recorded and uploaded is kept.',
       extra,
     );
   }

@@ -50,6 +50,8 @@ export type SandboxOptions = {
   log: Logger;
   /** How long a new twin stays `pending` (default 20 s, so a newcomer sees it move). */
   generationSeconds?: number;
+  /** Whether v2 avatars are enabled for the sandbox's organisation (default: on; `TWIN_STUDIO_SANDBOX_V2=off` turns it off, to try the v1 way on). */
+  v2?: boolean;
 };
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
@@ -68,6 +70,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // The emulator fetches the media again when generation ends and counts the next states from the
     // creation time: steps of at least 15 s keep readyToUse visible however slow that fetch is.
     stepSeconds: Math.max(generationSeconds, 15),
+    v2: options.v2 ?? process.env.TWIN_STUDIO_SANDBOX_V2 !== 'off',
     rateLimit: null,
     dataDir,
     log: (line) => emulatorLog.debug(line),

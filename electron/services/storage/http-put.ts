@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { checkCredentialUrl } from '../../../shared/credential-url';
 import { StudioError } from '../../../shared/errors';
 
 export type PutRequest = {
@@ -44,8 +45,15 @@ export class NetworkError extends StudioError {
 const maxBodyBytes = 64 * 1024;
 const readChunkBytes = 256 * 1024;
 
+/**
+ * PUTs the range and resolves with the answer, whatever its status. Rejects with NetworkError when the
+ * connection fails (worth a retry), CANCELLED when aborted, and BAD_REQUEST, before any connection is
+ * opened, when the URL fails the credential rule (a signed URL is as good as the key for its object).
+ */
 export function streamPut(request: PutRequest): Promise<PutResponse> {
-  const url = new URL(request.url);
+  const checked = checkCredentialUrl(request.url, 'upload');
+  if (!checked.ok) return Promise.reject(new StudioError('BAD_REQUEST', checked.reason));
+  const url = new URL(checked.value.href);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise<PutResponse>((resolve, reject) => {
     if (request.signal?.aborted) return reject(new StudioError('CANCELLED', 'Upload cancelled.'));

@@ -16,7 +16,8 @@ import {
   storageTargetSchema,
   storageTestSchema,
 } from '../../../shared/contract/storage';
-import { StudioError } from '../../../shared/errors';
+import { checkCredentialUrl } from '../../../shared/credential-url';
+import { StudioError, describeIssues } from '../../../shared/errors';
 import { writeFileAtomic } from '../files/atomic-write';
 import { KeychainError, type SecretStore } from '../keychain/secret-store';
 import { type Logger, registerSecret } from '../log';
@@ -33,6 +34,8 @@ const configFileSchema = z.object({
   lastTest: storageTestSchema.nullable().default(null),
 });
 type ConfigFile = z.infer<typeof configFileSchema>;
+/** The file as read, and why its target was set aside when it was (see StorageStatus.savedProblem). */
+type ReadConfig = ConfigFile & { problem: string | null };
 
 export type SandboxStorage = { target: PresignTarget; token: string };
 
@@ -81,6 +84,7 @@ export class StorageService {
         keychain: { available: true, message: null },
         sandbox: true,
         lastTest: config.lastTest,
+        savedProblem: null,
       };
     }
     const keychain = { available: true, message: null as string | null };
@@ -94,19 +98,30 @@ export class StorageService {
         keychain.message = error.message;
       }
     }
-    return { target: config.target, secret: { configured: secret !== null, endsWith: ending(secret) }, keychain, sandbox: false, lastTest: config.lastTest };
+    return {
+      target: config.target,
+      secret: { configured: secret !== null, endsWith: ending(secret) },
+      keychain,
+      sandbox: false,
+      lastTest: config.lastTest,
+      savedProblem: config.problem,
+    };
   }
 
   async save(target: StorageTarget, secret: string | undefined): Promise<StorageStatus> {
     this.refuseInSandbox();
     const fields: Record<string, string> = {};
     if (target.kind === 's3') {
+      // The schema refused a plain-http endpoint already when it came through the StudioApi; this is
+      // for callers in this process, which hand a target over without it.
+      const endpoint = target.endpoint === null ? null : checkCredentialUrl(target.endpoint, 'storage');
+      if (endpoint && !endpoint.ok) fields['target.endpoint'] = endpoint.reason;
       const problem = publicUrlProblem(target.publicBaseUrl, this.allowHttpLoopback, 'The public base URL');
       if (problem) fields['target.publicBaseUrl'] = problem;
       if (/[?#]/.test(target.publicBaseUrl)) fields['target.publicBaseUrl'] = 'The public base URL cannot carry a query: a signed or expiring address fails during generation.';
     } else {
-      const problem = publicUrlProblem(target.url, this.allowHttpLoopback, 'The presign endpoint');
-      if (problem) fields['target.url'] = problem;
+      const endpoint = checkCredentialUrl(target.url, 'presign');
+      if (!endpoint.ok) fields['target.url'] = endpoint.reason;
     }
     const account = storageSecretAccounts[target.kind];
     if (target.kind === 's3' && secret === undefined && !(await this.options.secrets.get(account))) {
@@ -139,7 +154,8 @@ export class StorageService {
     if (this.options.sandbox) {
       return new PresignEndpointTarget(this.options.sandbox.target, this.options.sandbox.token, { allowHttpLoopback: true });
     }
-    const { target } = await this.read();
+    const { target, problem } = await this.read();
+    if (problem) throw new StudioError('NOT_AVAILABLE', `The saved storage settings cannot be used. ${problem} Enter them again under Settings → Storage.`);
     if (!target) throw new StudioError('NOT_AVAILABLE', 'No storage is set up. Choose where media is uploaded under Settings → Storage, and test it there.');
     const secret = await this.options.secrets.get(storageSecretAccounts[target.kind]);
     registerSecret(secret);
@@ -161,7 +177,9 @@ export class StorageService {
     let publicUrl: string | null = null;
     const finish = async (message: string): Promise<StorageTest> => {
       const result: StorageTest = { ok: steps.every((step) => step.ok), testedAt: this.now().toISOString(), message, steps, publicUrl };
-      await this.write({ ...(await this.read()), lastTest: result });
+      const config = await this.read();
+      // A file whose target was set aside is left as it is, so the reason stays on the screen.
+      if (!config.problem) await this.write({ ...config, lastTest: result });
       this.options.onChange?.(await this.status());
       return result;
     };
@@ -232,20 +250,33 @@ export class StorageService {
     }
   }
 
-  private async read(): Promise<ConfigFile> {
+  private async read(): Promise<ReadConfig> {
+    let stored: unknown;
     try {
-      const parsed = configFileSchema.safeParse(JSON.parse(await fs.readFile(this.file, 'utf8')));
-      if (parsed.success) return parsed.data;
-      this.options.log.warn('storage.json unreadable, treating storage as not set up');
+      stored = JSON.parse(await fs.readFile(this.file, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.log.warn('storage.json unreadable, treating storage as not set up');
+      return { target: null, lastTest: null, problem: null };
     }
-    return { target: null, lastTest: null };
+    const parsed = configFileSchema.safeParse(stored);
+    if (parsed.success) return { ...parsed.data, problem: null };
+    // Saved by an older version or edited by hand (a plain-http endpoint, say): never used, and the
+    // person is told why rather than finding the settings silently gone.
+    const targetIssues = parsed.error.issues.filter((issue) => issue.path[0] === 'target');
+    if (targetIssues.length === 0) {
+      this.options.log.warn('storage.json unreadable, treating storage as not set up');
+      return { target: null, lastTest: null, problem: null };
+    }
+    const [problem = 'They are incomplete.'] = Object.values(describeIssues(targetIssues).fields);
+    this.options.log.warn('saved storage target refused, not used', { problem });
+    return { target: null, lastTest: null, problem };
   }
 
   private async write(config: ConfigFile): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await writeFileAtomic(this.file, `${JSON.stringify(config, null, 2)}\n`);
+    // Named fields only: what read() adds about the file (its problem) is not part of it.
+    const file: ConfigFile = { target: config.target, lastTest: config.lastTest };
+    await writeFileAtomic(this.file, `${JSON.stringify(file, null, 2)}\n`);
   }
 
   private async changed(): Promise<StorageStatus> {

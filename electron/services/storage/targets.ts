@@ -15,6 +15,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { checkCredentialUrl } from '../../../shared/credential-url';
 import { type PresignTarget, type S3Target, presignAnswerSchema } from '../../../shared/contract/storage';
 import { StudioError } from '../../../shared/errors';
 import { redact } from '../log';
@@ -88,6 +89,12 @@ export class S3UploadTarget implements UploadTarget {
     secretAccessKey: string,
     options: S3TargetOptions = {},
   ) {
+    if (config.endpoint !== null) {
+      // The SDK client below is the only way this target talks to the bucket: refusing here means no
+      // signed request (HEAD, multipart, delete) ever leaves for a plain-http host.
+      const checked = checkCredentialUrl(config.endpoint, 'storage');
+      if (!checked.ok) throw new StudioError('BAD_REQUEST', checked.reason, { fields: { 'target.endpoint': checked.reason } });
+    }
     this.where = `bucket "${config.bucket}"${config.endpoint ? ` at ${config.endpoint}` : ` (AWS ${config.region})`}`;
     this.expiresIn = options.expiresInSeconds ?? 15 * 60;
     this.client = new S3Client({
@@ -213,7 +220,10 @@ export class S3UploadTarget implements UploadTarget {
 }
 
 export type PresignEndpointOptions = {
-  /** http: is accepted only on loopback, and only when this is set (sandbox, tests). */
+  /**
+   * Whether the upload URLs the endpoint hands out may be http: on loopback (sandbox, tests). The
+   * endpoint itself follows the credential rule (shared/credential-url.ts) whatever this says.
+   */
   allowHttpLoopback: boolean;
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -235,23 +245,27 @@ export function presignedDeadline(url: string): number | null {
 export class PresignEndpointTarget implements UploadTarget {
   readonly where: string;
   private readonly fetchImpl: typeof fetch;
+  /** The endpoint as checked: the very string fetched, so nothing can change between check and send. */
+  private readonly endpoint: string;
 
   constructor(
-    private readonly config: PresignTarget,
+    config: PresignTarget,
     private readonly token: string | null,
     private readonly options: PresignEndpointOptions,
   ) {
+    // The token goes with every request: refused here, before this target can send anything.
+    const checked = checkCredentialUrl(config.url, 'presign');
+    if (!checked.ok) throw new StudioError('BAD_REQUEST', checked.reason, { fields: { 'target.url': checked.reason } });
+    this.endpoint = checked.value.href;
     this.where = `the presign endpoint ${config.url}`;
     this.fetchImpl = options.fetch ?? fetch;
-    const problem = publicUrlProblem(config.url, options.allowHttpLoopback, 'The presign endpoint');
-    if (problem) throw new StudioError('BAD_REQUEST', problem, { fields: { url: problem } });
   }
 
   async presignPut(source: UploadSource, signal?: AbortSignal): Promise<PresignedPut> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 20_000);
     let response: Response;
     try {
-      response = await this.fetchImpl(this.config.url, {
+      response = await this.fetchImpl(this.endpoint, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -287,6 +301,10 @@ export class PresignEndpointTarget implements UploadTarget {
       throw new StudioError('SERVICE', `${this.where} answered in an unexpected shape: it must answer {"uploadUrl", "publicUrl", "headers"?}.`);
     }
     const answer = parsed.data;
+    // A signed upload URL is as good as a key for its object: the credential rule first (its reason
+    // is the one that matters), then loopback http only where this target allows it.
+    const signed = checkCredentialUrl(answer.uploadUrl, 'upload');
+    if (!signed.ok) throw new StudioError('SERVICE', `${this.where} gave an upload address the studio will not use. ${signed.reason}`);
     const uploadProblem = publicUrlProblem(answer.uploadUrl, this.options.allowHttpLoopback, 'The upload URL it gave');
     if (uploadProblem) throw new StudioError('SERVICE', `${this.where}: ${uploadProblem}`);
     // Lower-case names: the backend's `content-type` must replace ours, not travel beside it.

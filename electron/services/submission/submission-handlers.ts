@@ -10,5 +10,7 @@ export function submissionHandlers(queue: SubmissionQueue): Pick<StudioHandlers,
     'submission/list': async () => ({ items: await queue.list() }),
     'submission/cancel': ({ draftId }) => queue.cancel(draftId),
     'submission/retry': ({ draftId }) => queue.retry(draftId),
+    'submission/choose': ({ draftId, twinId }) => queue.choose(draftId, twinId),
+    'submission/switchToV1': ({ draftId, photoId }) => queue.switchToV1(draftId, photoId),
   };
 }

@@ -2,16 +2,18 @@
  * The submission queue: approved drafts run one after another in the background through validate →
  * prepare → upload → create → follow, each step recorded on disk before the next begins. The create
  * request is recorded before it is sent; when its outcome is unknown (no answer, a crash) the studio
- * looks for the twin by its draft tag before it ever sends again, so one draft never makes two twins.
+ * looks for the twin before it ever sends again, so one draft never makes two twins; and it adopts
+ * only a twin it can prove is this draft's (its draft tag, or where the service shows no tags its
+ * client id, names and creation time), else it asks the person, so it never takes another's.
  */
 import { promises as fs } from 'node:fs';
 import { approvalState, submissionRolesOf } from '../../../shared/approval';
 import type { z } from 'zod';
 import type { jobProgressSchema } from '../../../shared/contract/system';
-import { type Submission, type SubmissionStep, draftTagKey } from '../../../shared/contract/submission';
+import { type Submission, type SubmissionStep, type TwinCandidate, draftTagKey } from '../../../shared/contract/submission';
 import type { Draft } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
-import type { Companion, CreateTwinRequest } from '../../../shared/napster';
+import { type Companion, type CreateTwinRequest, carriesTags, companionCreatedAtMs } from '../../../shared/napster';
 import { twinRequestRules } from '../../../shared/requirements';
 import { twinPersonSchema } from '../../../shared/twin';
 import type { DraftStore } from '../drafts/draft-store';
@@ -61,6 +63,40 @@ function sleepAbortable(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Thrown by a step to stop the run with the record already saved as it should stay. */
 class Stopped extends Error {}
+
+/** Who a create request named. */
+type SentAs = { firstName: string; lastName: string; externalClientId: string };
+
+/**
+ * What a look for the twin of an unanswered create found: a twin proven by its tag (and how), twins for
+ * the person to choose from, or no tag proof, with the twins that match who the request named and
+ * when (`matching`) and the same-named others that might still be it (`candidates`).
+ */
+type Lookup =
+  | { kind: 'found'; twin: Companion; proof: string }
+  | { kind: 'choose'; candidates: TwinCandidate[] }
+  | { kind: 'none'; matching: Companion[]; candidates: TwinCandidate[] };
+
+/** Listed twins fetched one by one to read their client id and creation time, per look at most. */
+const maxDetailFetches = 10;
+
+/** Names compare as a person would read them: case, accents' encoding and outer spaces aside. */
+function sameName(a: string | null | undefined, b: string): boolean {
+  return (a ?? '').normalize('NFC').trim().toLowerCase() === b.normalize('NFC').trim().toLowerCase();
+}
+
+function candidateOf(twin: Companion, reasons: string[]): TwinCandidate {
+  const created = companionCreatedAtMs(twin);
+  return {
+    id: twin.id,
+    firstName: twin.firstName ?? null,
+    lastName: twin.lastName ?? null,
+    externalClientId: twin.externalClientId ?? null,
+    status: twin.status ?? null,
+    createdAt: created === null ? null : new Date(created).toISOString(),
+    reasons,
+  };
+}
 
 export class SubmissionQueue {
   private readonly order: string[] = [];
@@ -140,8 +176,71 @@ export class SubmissionQueue {
   async retry(draftId: string): Promise<Submission> {
     const existing = await this.deps.store.get(draftId);
     if (!existing) throw new StudioError('NOT_FOUND', 'This draft has not been submitted yet.');
-    if (existing.state !== 'failed' && existing.state !== 'cancelled') return toView(existing);
+    if (existing.state !== 'failed' && existing.state !== 'cancelled' && existing.state !== 'needs-choice') return toView(existing);
     return this.start(draftId);
+  }
+
+  /**
+   * The person's answer to `needs-choice`: `twinId`, one of the candidates, is this draft's twin and is
+   * followed; null means none is, so a new twin is requested and those candidates are never adopted.
+   * Errors: CONFLICT (nothing to choose), BAD_REQUEST (not a candidate), and the service's errors
+   * fetching the chosen twin (NOT_FOUND when it is gone).
+   */
+  async choose(draftId: string, twinId: string | null): Promise<Submission> {
+    const saved = await this.locked(draftId, async () => {
+      const record = await this.deps.store.get(draftId);
+      if (!record || record.state !== 'needs-choice') throw new StudioError('CONFLICT', 'This submission is not waiting for a choice of twin.');
+      if (twinId === null) {
+        const rejected = record.candidates.map((candidate) => candidate.id);
+        const next = await this.save(
+          record,
+          {
+            state: 'queued',
+            candidates: [],
+            previousTwinIds: [...new Set([...record.previousTwinIds, ...rejected])],
+            create: { ...record.create, state: 'not-sent' },
+            error: null,
+          },
+          'create',
+          'You said none of the listed twins is this draft’s: requesting a new twin.',
+        );
+        if (!this.order.includes(draftId)) this.order.push(draftId);
+        return next;
+      }
+      if (!record.candidates.some((candidate) => candidate.id === twinId)) {
+        throw new StudioError('BAD_REQUEST', 'That twin is not one of those listed for this draft. Choose one of the listed twins.');
+      }
+      const twin = await this.deps.client.getCompanion(twinId);
+      return this.adopt(record, twin, `You chose twin ${twin.id} as this draft’s twin.`);
+    });
+    if (saved.state === 'following' && saved.twin) this.deps.watcher.watch(saved.twin.id, { lastStatus: saved.twin.status });
+    this.kick();
+    return toView(saved);
+  }
+
+  /**
+   * The way on after `CompanionV2NotEnabled`: the draft becomes a v1 twin made from one of its photos
+   * (the person chose it; a still from the video is made by camera/photoFromVideo). Everything else
+   * stays, uploads included; the approval no longer matches, so the draft is approved again first.
+   * Errors: CONFLICT (its submission is under way or done), BAD_REQUEST (already v1), NOT_FOUND (no such photo).
+   */
+  async switchToV1(draftId: string, photoId: string): Promise<Draft> {
+    return this.locked(draftId, async () => {
+      const record = await this.deps.store.get(draftId);
+      if (record && record.state !== 'failed' && record.state !== 'cancelled') {
+        throw new StudioError('CONFLICT', 'This draft’s submission is under way or finished, so its twin’s model cannot change now.');
+      }
+      const draft = await this.deps.drafts.update(draftId, (current) => {
+        if (current.person.avatarVersion !== 'v2') throw new StudioError('BAD_REQUEST', 'This draft already makes a v1 twin.');
+        if (!current.camera.photos.some((photo) => photo.id === photoId)) throw new StudioError('NOT_FOUND', 'This photo no longer exists.');
+        return { ...current, person: { ...current.person, avatarVersion: 'v1' }, camera: { ...current.camera, chosenPhotoId: photoId } };
+      });
+      this.deps.log.info('switched to v1 after v2 was refused', { draftId, photoId });
+      if (record) {
+        await this.save(record, {}, record.step, 'Switched to v1, made from the chosen photo. Prepare the files and approve again on the Review step, then submit again.');
+      }
+      return draft;
+    });
   }
 
   async cancel(draftId: string): Promise<Submission> {
@@ -196,9 +295,10 @@ export class SubmissionQueue {
       queuedAt: stamp,
       updatedAt: stamp,
       files: this.filesOf(draft),
-      create: { state: 'not-sent', attempts: 0, lastSentAt: null },
+      create: { state: 'not-sent', attempts: 0, lastSentAt: null, firstSentAt: null, sentAs: null, existingBefore: null },
       twin: null,
       previousTwinIds: [],
+      candidates: [],
       error: null,
       history: [],
       sandbox: Boolean(this.deps.sandbox),
@@ -220,7 +320,8 @@ export class SubmissionQueue {
       queuedAt: this.now().toISOString(),
       files,
       error: null,
-      create: twinFailed ? { state: 'not-sent', attempts: 0, lastSentAt: null } : record.create,
+      candidates: [],
+      create: twinFailed ? { state: 'not-sent', attempts: 0, lastSentAt: null, firstSentAt: null, sentAs: null, existingBefore: null } : record.create,
       previousTwinIds: twinFailed && record.twin ? [...record.previousTwinIds, record.twin.id] : record.previousTwinIds,
       twin: twinFailed ? null : record.twin,
     };
@@ -301,6 +402,7 @@ export class SubmissionQueue {
             at: this.now().toISOString(),
             ...(failure.retryAfterSeconds !== undefined ? { retryAfterSeconds: failure.retryAfterSeconds } : {}),
             ...(failure.fields ? { fields: failure.fields } : {}),
+            ...(failure instanceof NapsterError && failure.serviceCode ? { serviceCode: failure.serviceCode } : {}),
           },
         },
         latest.step,
@@ -329,7 +431,8 @@ export class SubmissionQueue {
         throw new StudioError('CONFLICT', `The prepared ${roleLabels[file.role]} file changed after the draft was approved. Prepare the files and approve again on the Review step.`);
       }
     }
-    return this.save(record, {}, 'upload', `The ${record.files.length} approved files are intact.`);
+    const count = record.files.length;
+    return this.save(record, {}, 'upload', count === 1 ? 'The approved file is intact.' : `The ${count} approved files are intact.`);
   }
 
   private async upload(record: SubmissionRecord, signal: AbortSignal): Promise<SubmissionRecord> {
@@ -383,8 +486,17 @@ export class SubmissionQueue {
     for (let attemptsThisRun = 0; ; ) {
       if (current.create.state === 'sending' || current.create.state === 'uncertain') {
         // A request went out and its answer was never stored: the twin may exist. Look before sending again.
-        const found = await this.findTwin(current, signal);
-        if (found) return this.adopt(current, found, 'Found the twin the earlier request created; not requesting another.');
+        const look = await this.findTwin(current, signal);
+        if (look.kind === 'found') return this.adopt(current, look.twin, `Found the twin the earlier request created (${look.proof}); not requesting another.`);
+        if (look.kind === 'choose') {
+          await this.save(
+            current,
+            { state: 'needs-choice', candidates: look.candidates, error: null },
+            'create',
+            'The service did not answer the twin request, and its list of twins cannot prove which twin (if any) that request made. Choose this draft’s twin below, or request a new one.',
+          );
+          throw new Stopped();
+        }
         current = await this.save(current, { create: { ...current.create, state: 'not-sent' } }, 'create', 'No twin from the earlier request exists; requesting it again.');
       }
       if (attemptsThisRun >= maxAttempts) {
@@ -395,8 +507,17 @@ export class SubmissionQueue {
       // The draft may have changed (and lost its approval) while the files were uploading.
       this.checkDraft(draft);
       const request = this.requestOf(draft, current);
+      const sentAs = { firstName: request.firstName, lastName: request.lastName, externalClientId: request.externalClientId };
+      // Before the first request: the twins of this name that already exist cannot be what it makes.
+      const existingBefore = current.create.firstSentAt === null ? await this.sameNamedTwinIds(sentAs, signal) : current.create.existingBefore;
+      const sentAt = this.now().toISOString();
       // Recorded before it is sent: a crash from here on is followed by a look for the twin.
-      current = await this.save(current, { create: { state: 'sending', attempts: current.create.attempts + 1, lastSentAt: this.now().toISOString() } }, 'create', 'Requesting the twin.');
+      current = await this.save(
+        current,
+        { create: { state: 'sending', attempts: current.create.attempts + 1, lastSentAt: sentAt, firstSentAt: current.create.firstSentAt ?? sentAt, sentAs, existingBefore } },
+        'create',
+        'Requesting the twin.',
+      );
       let companion: Companion;
       try {
         companion = await this.deps.client.createTwin(request, { signal });
@@ -406,8 +527,15 @@ export class SubmissionQueue {
           if (error.kind === 'cancelled') throw error;
           continue;
         }
-        // The service answered with a refusal: nothing was created.
-        await this.save(current, { create: { ...current.create, state: 'not-sent' } }, 'create', null);
+        // The service answered with a refusal: nothing was created. When this was the first request, none
+        // is in flight either, so the next one is a first request again (with its own time and listing).
+        const first = current.create.firstSentAt === current.create.lastSentAt;
+        await this.save(
+          current,
+          { create: { ...current.create, state: 'not-sent', ...(first ? { firstSentAt: null, existingBefore: null } : {}) } },
+          'create',
+          null,
+        );
         throw error;
       }
       await this.deps.checkpoint?.(current.draftId, 'create-answered');
@@ -415,9 +543,11 @@ export class SubmissionQueue {
     }
   }
 
+  /** The create request: the media are those of the draft's roles, so a v2 made from a photo sends `pictureUrl` and no `videoUrl`. */
   private requestOf(draft: Draft, record: SubmissionRecord): CreateTwinRequest {
     const person = twinPersonSchema.parse(draft.person);
-    const url = (role: 'voice' | 'video' | 'photo') => record.files.find((file) => file.role === role)?.publicUrl ?? undefined;
+    const roles = submissionRolesOf(draft);
+    const url = (role: 'voice' | 'video' | 'photo') => (roles.includes(role) ? (record.files.find((file) => file.role === role)?.publicUrl ?? undefined) : undefined);
     return {
       firstName: person.firstName,
       lastName: person.lastName,
@@ -427,24 +557,129 @@ export class SubmissionQueue {
       externalClientId: person.externalClientId,
       version: person.avatarVersion,
       voiceUrl: url('voice'),
-      pictureUrl: person.avatarVersion === 'v1' ? url('photo') : undefined,
-      videoUrl: person.avatarVersion === 'v2' ? url('video') : undefined,
+      pictureUrl: url('photo'),
+      videoUrl: url('video'),
       tags: { ...person.tags, [draftTagKey]: draft.id },
     };
   }
 
-  /** The twin an earlier request for this draft created, by its tag; looked for a few times, as it may be in flight. */
-  private async findTwin(record: SubmissionRecord, signal: AbortSignal): Promise<Companion | null> {
+  /**
+   * The twin an earlier, unanswered request for this draft made, if it can be proven; looked for a few
+   * times, as the request may still be in flight. Proof is the draft tag with this draft's id. A twin
+   * listed without tags (a service that does not echo them, nor perhaps filter by them) counts only
+   * when its client id and first and last name are those the request sent and, when the service says
+   * when it was made, not before the first request left (nor listed before it left), and it must be
+   * the only such twin after the last look. Never a twin this draft gave up, nor one another draft of
+   * this studio holds. Several matching, or none but some of the same name: `choose`, for the person.
+   */
+  private async findTwin(record: SubmissionRecord, signal: AbortSignal): Promise<Lookup> {
     const delays = this.deps.reconcileDelaysMs ?? [1_000, 4_000, 10_000];
+    const excluded = new Set([...record.previousTwinIds, ...(await this.twinsOfOtherDrafts(record.draftId))]);
+    const sentAs = record.create.sentAs ?? (await this.personOf(record.draftId));
+    const sentAtText = record.create.firstSentAt ?? record.create.lastSentAt;
+    const before = { at: sentAtText ? Date.parse(sentAtText) : Number.NaN, ids: new Set(record.create.existingBefore ?? []) };
+    const details = new Map<string, Companion>();
+    let last: Extract<Lookup, { kind: 'none' }> = { kind: 'none', matching: [], candidates: [] };
     for (const delay of [0, ...delays]) {
       if (delay) await this.sleep(delay, signal);
-      const page = await this.deps.client.listTwins({ tags: { [draftTagKey]: record.draftId }, pageSize: 20 }, { signal });
-      const match = page.items.find(
-        (item) => !record.previousTwinIds.includes(item.id) && (item.tags?.[draftTagKey] === undefined || item.tags?.[draftTagKey] === record.draftId),
-      );
-      if (match) return match;
+      const look = await this.lookOnce(record.draftId, sentAs, before, excluded, details, signal);
+      if (look.kind !== 'none') return look;
+      last = look;
     }
-    return null;
+    // Matching who and when is weaker than a tag: it is decided only after the last look, so that a
+    // twin someone else made meanwhile is not taken while this request's own is still on its way.
+    if (last.matching.length === 1) {
+      const twin = last.matching[0]!;
+      return { kind: 'found', twin, proof: companionCreatedAtMs(twin) !== null ? 'same client id and name, made after the request was sent' : 'same client id and name' };
+    }
+    if (last.matching.length > 1) {
+      const several = last.matching.map((twin) => candidateOf(twin, ['Its client id and name match, but so do another twin’s: the service does not say which one this request made.']));
+      return { kind: 'choose', candidates: [...several, ...last.candidates] };
+    }
+    // Twins of the same name that cannot be proven this draft's: the person decides, the studio neither adopts nor asks again.
+    return last.candidates.length > 0 ? { kind: 'choose', candidates: last.candidates } : last;
+  }
+
+  private async lookOnce(
+    draftId: string,
+    sentAs: SentAs | null,
+    before: { at: number; ids: Set<string> },
+    excluded: Set<string>,
+    details: Map<string, Companion>,
+    signal: AbortSignal,
+  ): Promise<Lookup> {
+    const page = await this.deps.client.listTwins({ tags: { [draftTagKey]: draftId }, pageSize: 100 }, { signal });
+    const tagged = page.items.find((item) => !excluded.has(item.id) && item.tags?.[draftTagKey] === draftId);
+    if (tagged) return { kind: 'found', twin: tagged, proof: 'by its draft tag' };
+    // Every twin listed carries tags and none is this draft's: the service filters and shows them.
+    if (!page.items.some((item) => !carriesTags(item)) || !sentAs) return { kind: 'none', matching: [], candidates: [] };
+    // The service shows no tags, so it may not have filtered by them either: look by name as well.
+    const byName = await this.deps.client.listTwins(this.byNameQuery(sentAs), { signal });
+    const seen = new Set<string>();
+    const sameNamed = [...page.items, ...byName.items].filter((item) => {
+      if (seen.has(item.id) || excluded.has(item.id) || carriesTags(item)) return false;
+      seen.add(item.id);
+      return sameName(item.firstName, sentAs.firstName) && sameName(item.lastName, sentAs.lastName);
+    });
+    const proven: Companion[] = [];
+    const candidates: TwinCandidate[] = [];
+    for (const item of sameNamed.slice(0, maxDetailFetches)) {
+      // The listing leaves out the client id and the creation time; the twin itself may say them.
+      let twin = details.get(item.id);
+      if (!twin) {
+        twin = await this.deps.client.getCompanion(item.id, { signal });
+        details.set(item.id, twin);
+      }
+      if (twin.tags?.[draftTagKey] === draftId) return { kind: 'found', twin, proof: 'by its draft tag' };
+      // Tagged, but not with this draft: another's (every twin the studio makes carries its draft tag).
+      if (carriesTags(twin)) continue;
+      const reasons: string[] = [];
+      if (!sameName(twin.firstName, sentAs.firstName) || !sameName(twin.lastName, sentAs.lastName)) {
+        reasons.push(`Its name is ${twin.firstName ?? '?'} ${twin.lastName ?? '?'}, not ${sentAs.firstName} ${sentAs.lastName}.`);
+      }
+      if (!twin.externalClientId) reasons.push('The service does not say its client id.');
+      else if (twin.externalClientId !== sentAs.externalClientId) reasons.push(`Its client id is ${twin.externalClientId}, not ${sentAs.externalClientId}.`);
+      const created = companionCreatedAtMs(twin);
+      // Strict: a clock that differs between this computer and the service makes the studio ask, never guess.
+      if (created !== null && Number.isFinite(before.at) && created < before.at) reasons.push('It was made before this draft’s request was sent.');
+      if (before.ids.has(twin.id)) reasons.push('It was already listed before this draft’s request was sent.');
+      if (reasons.length === 0) proven.push(twin);
+      else candidates.push(candidateOf(twin, reasons));
+    }
+    return { kind: 'none', matching: proven, candidates };
+  }
+
+  /** Twins of a name, looked up by last name (the broader search) and compared in full here. */
+  private byNameQuery(sentAs: SentAs) {
+    return { search: sentAs.lastName.trim(), pageSize: 100 };
+  }
+
+  /**
+   * The ids of the twins of this name the service lists now, or null when the listing fails: the
+   * request is not held up for it (the creation time, when the service gives one, still guards).
+   */
+  private async sameNamedTwinIds(sentAs: SentAs, signal: AbortSignal): Promise<string[] | null> {
+    try {
+      const page = await this.deps.client.listTwins(this.byNameQuery(sentAs), { signal });
+      return page.items.filter((item) => sameName(item.firstName, sentAs.firstName) && sameName(item.lastName, sentAs.lastName)).map((item) => item.id);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      this.deps.log.warn('could not list the twins of this name before the request', { error: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  }
+
+  /** Twins other drafts of this studio hold (or held): never this draft's. */
+  private async twinsOfOtherDrafts(draftId: string): Promise<string[]> {
+    const records = await this.deps.store.all();
+    return records.filter((other) => other.draftId !== draftId).flatMap((other) => [...(other.twin ? [other.twin.id] : []), ...other.previousTwinIds]);
+  }
+
+  /** Who the request named, for records written before the studio noted it: the draft's person now. */
+  private async personOf(draftId: string): Promise<SentAs | null> {
+    const draft = await this.deps.drafts.get(draftId).catch(() => null);
+    const person = draft ? twinPersonSchema.safeParse(draft.person) : null;
+    return person?.success ? { firstName: person.data.firstName, lastName: person.data.lastName, externalClientId: person.data.externalClientId } : null;
   }
 
   private async adopt(record: SubmissionRecord, companion: Companion, message: string): Promise<SubmissionRecord> {
@@ -456,6 +691,7 @@ export class SubmissionQueue {
         state: ready ? 'done' : 'following',
         create: { ...record.create, state: 'created' },
         twin: { id: companion.id, status, checkedAt: this.now().toISOString(), readyAt: ready ? this.now().toISOString() : null },
+        candidates: [],
         error: null,
       },
       ready ? 'done' : 'follow',

@@ -1,13 +1,19 @@
 /** The camera's settings: which camera (and microphone, for a video), resolution, frame rate, the mirror, on and off. */
-import { cameraCapture } from '../../../shared/requirements';
 import { DevicePicker } from '../../capture/DevicePicker';
-import { resolutionLabel } from './camera-formats';
+import { frameRateDiffers, resolutionLabel } from './camera-formats';
 import type { CameraSession } from './use-camera';
 
 export function CameraControls({ session, locked }: { session: CameraSession; locked: boolean }) {
   const { phase, version } = session;
   const on = phase === 'live';
   const actualHeight = session.actual?.height ?? null;
+  // What the camera gives (its track's settings), not what was asked: the picker shows that rate while they differ.
+  const givenRate = on && session.actual?.frameRate ? Math.round(session.actual.frameRate) : null;
+  const counted = on && session.actual?.counted ? Math.round(session.actual.counted) : null;
+  const fewerArrive = counted !== null && givenRate !== null && counted < givenRate * 0.8;
+  const rateDiffers = givenRate !== null && frameRateDiffers(givenRate, session.frameRate);
+  const shownRate = rateDiffers ? givenRate : session.frameRate;
+  const rates = session.offer.frameRates.includes(shownRate) ? session.offer.frameRates : [...session.offer.frameRates, shownRate].sort((a, b) => a - b);
   return (
     <div className="camera-controls">
       {session.cameras.length > 0 ? (
@@ -43,14 +49,24 @@ export function CameraControls({ session, locked }: { session: CameraSession; lo
           </div>
           <div className="field">
             <label htmlFor="camera-frame-rate">Frame rate</label>
-            <select id="camera-frame-rate" className="input" value={session.frameRate} disabled={locked} onChange={(event) => session.selectFrameRate(Number(event.target.value))}>
-              {session.offer.frameRates.map((rate) => (
+            <select id="camera-frame-rate" className="input" value={shownRate} disabled={locked} onChange={(event) => session.selectFrameRate(Number(event.target.value))}>
+              {rates.map((rate) => (
                 <option key={rate} value={rate}>
-                  {rate} fps{rate === cameraCapture.defaultFrameRate ? ' (default)' : ''}
+                  {rate} fps
                 </option>
               ))}
             </select>
           </div>
+          {rateDiffers && (
+            <p className="hint camera-format-hint" data-testid="frame-rate-hint">
+              The camera gives {givenRate} fps, not the {session.frameRate} fps asked for: takes are recorded at {givenRate} fps.
+            </p>
+          )}
+          {fewerArrive && (
+            <p className="hint camera-format-hint" data-testid="frame-rate-counted">
+              Only about {counted} fps are arriving now: a camera slows down in dim light, and a busy computer drops frames. More light helps.
+            </p>
+          )}
           {on && session.offer.resolutions.length === 1 && <p className="hint camera-format-hint">This camera does not offer 1080p.</p>}
           {on && actualHeight !== null && actualHeight !== session.resolution.height && (
             <p className="hint camera-format-hint">The camera gives {session.actual!.width}×{actualHeight}.</p>

@@ -1,11 +1,13 @@
 /**
  * The avatar's source, by the draft's model: v2 records speaking video takes (with the option to
- * take the twin's voice from the chosen one), v1 takes or imports a 16:9 reference photo. Both
- * share one camera session with guides and a live exposure check.
+ * take the twin's voice from the chosen one) or, when the person chooses, is made from a photo; v1
+ * takes or imports a 16:9 reference photo. Both share one camera session with guides and a live
+ * exposure check.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { overallVerdict } from '../../../shared/audio-analysis';
-import type { Draft, Photo, Take } from '../../../shared/drafts';
+import { appearanceOf } from '../../../shared/camera';
+import type { Draft, Photo, Take, V2Appearance } from '../../../shared/drafts';
 import { photoRules, videoRules } from '../../../shared/requirements';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import { routeHref } from '../../app/router';
@@ -22,12 +24,18 @@ import { useVideoTake } from './use-video-take';
 
 export function CameraScreen({ draft }: { draft: Draft }) {
   const v2 = draft.person.avatarVersion === 'v2';
+  const fromVideo = appearanceOf(draft) === 'video';
   const personLink = <a href={routeHref({ screen: 'draft', draftId: draft.id, step: 'person' })}>Person step</a>;
   return (
     <Screen
       title="Camera"
       intro={
-        v2 ? (
+        v2 && !fromVideo ? (
+          <>
+            This v2 avatar is made from a photo (a video gives the best result): 16:9, at least {photoRules.minWidth}×{photoRules.minHeight}, looking into the
+            camera, well lit. The voice comes from the voice take. (The model is chosen on the {personLink}.)
+          </>
+        ) : v2 ? (
           <>
             Avatar v2 is made from a video: {videoRules.minSeconds / 60}–{videoRules.maxSeconds / 60} minutes of the person speaking naturally, head and shoulders,
             evenly lit, with clear sound. (The model is chosen on the {personLink}.)
@@ -40,8 +48,41 @@ export function CameraScreen({ draft }: { draft: Draft }) {
         )
       }
     >
-      <div className="camera-screen">{v2 ? <VideoCapture draft={draft} /> : <PhotoCapture draft={draft} />}</div>
+      {v2 && <V2AppearanceChoice draft={draft} />}
+      <div className="camera-screen">{fromVideo ? <VideoCapture draft={draft} /> : <PhotoCapture draft={draft} />}</div>
     </Screen>
+  );
+}
+
+/** v2 only: the avatar from a speaking video (best) or, when there is none, from a photo. */
+function V2AppearanceChoice({ draft }: { draft: Draft }) {
+  const studio = useStudio();
+  const { error, act } = useAct();
+  // Shown at once; the draft's own value wins when it arrives (or stays, if the call was refused).
+  const [from, setFrom] = useState(draft.camera.v2AppearanceFrom);
+  useEffect(() => setFrom(draft.camera.v2AppearanceFrom), [draft.camera.v2AppearanceFrom]);
+  const choose = (next: V2Appearance) => {
+    setFrom(next);
+    void act(async () => {
+      try {
+        await studio.call('camera/v2AppearanceFrom', { draftId: draft.id, from: next });
+      } catch (failure) {
+        setFrom(draft.camera.v2AppearanceFrom);
+        throw failure;
+      }
+    });
+  };
+  return (
+    <fieldset className="panel v2-appearance" data-testid="v2-appearance">
+      <legend>Make the v2 avatar from</legend>
+      <label className="choice">
+        <input type="radio" name="v2-appearance" checked={from === 'video'} onChange={() => choose('video')} /> a speaking video (best: lip sync and expressions)
+      </label>
+      <label className="choice">
+        <input type="radio" name="v2-appearance" checked={from === 'photo'} onChange={() => choose('photo')} /> a photo, when there is no video
+      </label>
+      {error && <Notice tone="error">{error}</Notice>}
+    </fieldset>
   );
 }
 
@@ -152,7 +193,13 @@ function VideoCapture({ draft }: { draft: Draft }) {
           <h3 id="video-takes-title">Video takes</h3>
           <span className="muted small">{takes.length === 0 ? 'none yet' : `${takes.length} in this draft${chosenId ? ' · one chosen' : ' · none chosen yet'}`}</span>
         </header>
-        <VideoTakeList takes={takes} chosenId={chosenId} reviewId={reviewId} recordingId={take.activeTakeId} onReview={setReviewId} />
+        <VideoTakeList
+          takes={takes}
+          chosenId={chosenId}
+          reviewId={reviewId}
+          recording={take.activeTakeId ? { takeId: take.activeTakeId, elapsedMs: take.elapsedMs, bytes: take.bytes } : null}
+          onReview={setReviewId}
+        />
       </section>
     </>
   );

@@ -12,14 +12,19 @@ import { asStudioError, useStudio } from '../../api/studio-context';
 import { AudioMonitor, type MeterReading, PeakTrack, silentReading } from '../../capture/audio-monitor';
 import { CaptureError, type CaptureRequest, openCapture, stopStream } from '../../capture/capture-stream';
 import { type CaptureDevice, listDevices, pickDevice, useDevices } from '../../capture/devices';
-import { type CameraOffer, type Resolution, cameraOffer } from './camera-formats';
+import { type CameraOffer, FrameRateMeter, type Resolution, cameraOffer } from './camera-formats';
 import { FrameSampler } from './frame-sampler';
 
 export type CameraPhase = 'off' | 'opening' | 'live';
 export type AvatarVersion = 'v1' | 'v2';
 
-/** What the camera actually delivers (it may give less than was asked). */
-export type ActualFormat = { width: number; height: number; frameRate: number | null };
+/**
+ * What the camera actually delivers (it may give less than was asked): frame size and frames per
+ * second as the track's settings say (the rate the camera runs at; null when it says nothing), and
+ * the frames per second counted arriving over the last two seconds (null until counted), which a
+ * camera in dim light or a busy computer can keep below its rate.
+ */
+export type ActualFormat = { width: number; height: number; frameRate: number | null; counted: number | null };
 
 export type CameraSession = {
   version: AvatarVersion;
@@ -68,12 +73,21 @@ type Live = {
 /** How often meters are redrawn: smooth to the eye, light on the page. */
 const displayIntervalMs = 50;
 
+/** How often the camera's frame counter is read. */
+const frameCountIntervalMs = 500;
+
+/** The track's own frame counter (Chromium 121+, MediaStreamTrack.stats), where there is one. */
+function framesDelivered(track: MediaStreamTrack | undefined): number | null {
+  const stats = (track as (MediaStreamTrack & { stats?: { totalFrames?: number } }) | undefined)?.stats;
+  return typeof stats?.totalFrames === 'number' ? stats.totalFrames : null;
+}
+
 const offerOf = (stream: MediaStream | null) => cameraOffer(stream?.getVideoTracks()[0] ?? null);
 
 function actualOf(stream: MediaStream): ActualFormat | null {
   const settings = stream.getVideoTracks()[0]?.getSettings();
   if (!settings?.width || !settings.height) return null;
-  return { width: settings.width, height: settings.height, frameRate: settings.frameRate ?? null };
+  return { width: settings.width, height: settings.height, frameRate: settings.frameRate ?? null, counted: null };
 }
 
 /** A photo is taken at the largest frame the camera gives, whatever it was opened at. */
@@ -100,6 +114,8 @@ export function useCamera(version: AvatarVersion): CameraSession {
   const [monitor, setMonitor] = useState<AudioMonitor | null>(null);
   const [liveTrack, setLiveTrack] = useState<PeakTrack | null>(null);
   const [actual, setActual] = useState<ActualFormat | null>(null);
+  const [countedRate, setCountedRate] = useState<number | null>(null);
+  const [formatChanges, setFormatChanges] = useState(0);
   const [offer, setOffer] = useState<CameraOffer>(() => offerOf(null));
   const [reading, setReading] = useState<MeterReading>(silentReading);
   const [exposure, setExposure] = useState<ExposureAnalysis | null>(null);
@@ -141,6 +157,7 @@ export function useCamera(version: AvatarVersion): CameraSession {
     setMonitor(null);
     setLiveTrack(null);
     setActual(null);
+    setCountedRate(null);
     setReading(silentReading);
     setExposure(null);
   }, []);
@@ -244,6 +261,24 @@ export function useCamera(version: AvatarVersion): CameraSession {
     return () => window.clearInterval(timer);
   }, [phase, element, version]);
 
+  // The frames that really arrive, counted: a camera in dim light slows down whatever its settings say.
+  useEffect(() => {
+    if (phase !== 'live' || !stream) return;
+    const track = stream.getVideoTracks()[0];
+    if (framesDelivered(track) === null) return;
+    const meter = new FrameRateMeter();
+    const timer = window.setInterval(() => {
+      const frames = framesDelivered(track);
+      const rate = frames === null ? null : meter.push(frames, performance.now());
+      // Redrawn only when the rounded rate changes.
+      if (rate !== null) setCountedRate((current) => (current !== null && Math.round(current) === Math.round(rate) ? current : rate));
+    }, frameCountIntervalMs);
+    return () => {
+      window.clearInterval(timer);
+      setCountedRate(null);
+    };
+  }, [phase, stream, formatChanges]);
+
   // A different avatar model wants a different session (a microphone or not): start again.
   useEffect(() => () => close(), [close, version]);
 
@@ -259,6 +294,8 @@ export function useCamera(version: AvatarVersion): CameraSession {
         setError(`The camera refused ${next.width}×${next.height} at ${next.frameRate} fps (${failure instanceof Error ? failure.message : String(failure)}).`);
       }
       if (live.current) setActual(actualOf(live.current.stream));
+      // Counted again from here: the frames before the change say nothing about the new rate.
+      setFormatChanges((count) => count + 1);
     },
     [version],
   );
@@ -273,7 +310,7 @@ export function useCamera(version: AvatarVersion): CameraSession {
     offer,
     resolution,
     frameRate,
-    actual,
+    actual: actual && { ...actual, counted: countedRate },
     stream,
     monitor,
     liveTrack,

@@ -1,14 +1,19 @@
-/** The draft picker: every person in progress, what each still lacks, and a way to start a new one. */
+/** The draft picker: every person in progress, where each stands, and a way to start a new one. */
 import { useMemo, useState } from 'react';
+import type { Submission } from '../../../shared/contract/submission';
+import { draftStatus } from '../../../shared/draft-status';
+import type { DraftSummary } from '../../../shared/drafts';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
 import { navigate, routeHref } from '../../app/router';
 import { Notice } from '../../ui/Notice';
 import { DeletedToast } from '../library/DeletedToast';
+import { useSubmissions } from '../submit/use-submission';
 import { OperatorPanel } from './OperatorPanel';
 
 export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }) {
   const studio = useStudio();
   const list = useCall('drafts/list', {}, ['drafts/changed']);
+  const submissions = useSubmissions();
   const [query, setQuery] = useState('');
   const [error, setError] = useState<string | null>(null);
 
@@ -55,10 +60,7 @@ export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }
               aria-current={draft.id === activeDraftId ? 'page' : undefined}
             >
               <span className="draft-name">{draft.displayName}</span>
-              <span className="draft-meta">
-                {draft.avatarVersion === 'v2' ? 'Video avatar' : 'Photo avatar'} ·{' '}
-                {draft.missing.length === 0 ? 'ready for review' : `${draft.missing.length} to do`}
-              </span>
+              <DraftMeta draft={draft} submission={submissions.get(draft.id) ?? null} />
             </a>
           </li>
         ))}
@@ -77,5 +79,15 @@ export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }
         ))}
       <DeletedToast />
     </nav>
+  );
+}
+
+/** The avatar model and where the draft stands, in the words the Library and Submit use too. */
+function DraftMeta({ draft, submission }: { draft: DraftSummary; submission: Submission | null }) {
+  const status = draftStatus(draft.facts, submission);
+  return (
+    <span className="draft-meta" title={status.detail}>
+      {draft.avatarVersion === 'v2' ? 'Video avatar' : 'Photo avatar'} · <span className={`draft-status draft-status-${status.tone}`} data-testid="draft-status" data-stage={status.stage}>{status.label}</span>
+    </span>
   );
 }

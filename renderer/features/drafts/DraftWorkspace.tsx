@@ -1,5 +1,6 @@
 /** One draft open: its name, its steps and the screen of the current step; in an operator session, the shortcuts. */
 import { useState } from 'react';
+import { draftStatus } from '../../../shared/draft-status';
 import { displayName } from '../../../shared/drafts';
 import type { Step } from '../../../shared/progress';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
@@ -11,6 +12,7 @@ import { announceDeleted } from '../library/DeletedToast';
 import { PersonScreen } from '../person/PersonScreen';
 import { ReviewScreen } from '../review/ReviewScreen';
 import { SubmitScreen } from '../submit/SubmitScreen';
+import { useSubmission } from '../submit/use-submission';
 import { VoiceScreen } from '../voice/VoiceScreen';
 import { shortcutKeys, useOperatorSession } from './operator-session';
 import { StepIndicator } from './StepIndicator';
@@ -18,6 +20,7 @@ import { StepIndicator } from './StepIndicator';
 export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step }) {
   const studio = useStudio();
   const draft = useCall('drafts/get', { id: draftId }, ['drafts/changed']);
+  const { submission } = useSubmission(draftId);
   const session = useOperatorSession();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -64,7 +67,7 @@ export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step 
           <kbd>{shortcutKeys.stop}</kbd> stop <kbd>{shortcutKeys.retake}</kbd> retake <kbd>{shortcutKeys.next}</kbd> next person
         </p>
       )}
-      <StepIndicator draft={value} current={step} />
+      <StepIndicator draftId={value.id} status={draftStatus(value, submission)} current={step} />
       {error && <Notice tone="error">{error}</Notice>}
       <div className="workspace-body">
         {step === 'person' && <PersonScreen draft={value} />}

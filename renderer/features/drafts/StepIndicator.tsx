@@ -1,6 +1,6 @@
-/** The draft's steps as tabs, each saying whether it is done or what it still lacks. */
-import type { Draft } from '../../../shared/drafts';
-import { type Step, draftProgress } from '../../../shared/progress';
+/** The draft's steps as tabs, each saying whether it is done or what it still lacks (from shared/draft-status.ts). */
+import type { DraftStatus } from '../../../shared/draft-status';
+import type { Step } from '../../../shared/progress';
 import { routeHref } from '../../app/router';
 
 export const stepLabels: Record<Step, string> = {
@@ -11,31 +11,30 @@ export const stepLabels: Record<Step, string> = {
   submit: 'Submit',
 };
 
-export function StepIndicator({ draft, current }: { draft: Draft; current: Step }) {
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+export function StepIndicator({ draftId, status, current }: { draftId: string; status: DraftStatus; current: Step }) {
   return (
     <ol className="steps" aria-label="Steps">
-      {draftProgress(draft).map((progress, index) => {
-        const status = progress.done ? 'done' : `needs ${progress.missing.join(', ')}`;
-        return (
-          <li key={progress.step}>
-            <a
-              href={routeHref({ screen: 'draft', draftId: draft.id, step: progress.step })}
-              className={`step ${progress.step === current ? 'current' : ''} ${progress.done ? 'done' : ''}`}
-              aria-current={progress.step === current ? 'step' : undefined}
-              aria-label={`${stepLabels[progress.step]}: ${status}`}
-              title={progress.done ? 'Done' : `Needs ${progress.missing.join(', ')}`}
-            >
-              <span className="step-mark" aria-hidden="true">
-                {progress.done ? '✓' : index + 1}
-              </span>
-              <span className="step-text">
-                <span className="step-label">{stepLabels[progress.step]}</span>
-                <span className="step-status">{progress.done ? 'Done' : progress.missing[0]}</span>
-              </span>
-            </a>
-          </li>
-        );
-      })}
+      {status.steps.map((step, index) => (
+        <li key={step.step}>
+          <a
+            href={routeHref({ screen: 'draft', draftId, step: step.step })}
+            className={`step ${step.step === current ? 'current' : ''} ${step.done ? 'done' : ''}`}
+            aria-current={step.step === current ? 'step' : undefined}
+            aria-label={`${stepLabels[step.step]}: ${step.detail}`}
+            title={sentence(step.detail)}
+          >
+            <span className="step-mark" aria-hidden="true">
+              {step.done ? '✓' : index + 1}
+            </span>
+            <span className="step-text">
+              <span className="step-label">{stepLabels[step.step]}</span>
+              <span className="step-status">{step.text}</span>
+            </span>
+          </a>
+        </li>
+      ))}
     </ol>
   );
 }

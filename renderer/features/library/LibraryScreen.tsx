@@ -31,17 +31,6 @@ function doneSteps(entry: LibraryEntry): number {
   return entry.steps.filter((step) => step.done).length;
 }
 
-function stateOf(entry: LibraryEntry): { label: string; tone: 'pass' | 'warn' | 'fail' | 'none' } {
-  if (entry.submission) {
-    const { state, label } = entry.submission;
-    return { label, tone: state === 'failed' ? 'fail' : state === 'cancelled' ? 'warn' : 'pass' };
-  }
-  if (entry.approval === 'approved') return { label: 'Approved', tone: 'pass' };
-  if (entry.approval === 'stale') return { label: 'Changed since approval', tone: 'warn' };
-  if (entry.missing.length === 0) return { label: 'Ready for review', tone: 'none' };
-  return { label: `${entry.missing.length} to do`, tone: 'none' };
-}
-
 const consentWords = { none: 'Not recorded', recorded: 'Not attested', complete: 'Attested' } as const;
 
 export function LibraryScreen() {
@@ -286,8 +275,9 @@ function LibraryRow({
   onExport: () => void;
   onDelete: () => void;
 }) {
-  const state = stateOf(entry);
+  const status = entry.status;
   const done = doneSteps(entry);
+  const material = status.needs.filter((need) => need.step === 'person' || need.step === 'voice' || need.step === 'camera');
   return (
     <tr className={selected ? 'selected' : undefined} data-draft={entry.id}>
       <td className="col-check">
@@ -297,7 +287,7 @@ function LibraryRow({
         <div className="library-person">
           <Thumbnail entry={entry} />
           <div className="library-name">
-            <a href={routeHref({ screen: 'draft', draftId: entry.id, step: entry.missing.length ? 'person' : 'review' })}>{entry.displayName}</a>
+            <a href={routeHref({ screen: 'draft', draftId: entry.id, step: status.needs[0]?.step ?? 'submit' })}>{entry.displayName}</a>
             <span className="muted small">
               {entry.avatarVersion === 'v2' ? 'Video avatar' : 'Photo avatar'} · changed {new Date(entry.updatedAt).toLocaleDateString()}
             </span>
@@ -305,12 +295,12 @@ function LibraryRow({
         </div>
       </td>
       <td>
-        <div className="step-dots" aria-label={`${done} of ${entry.steps.length} steps done`} title={entry.missing.length ? `Needs ${entry.missing.join(', ')}` : 'Material complete'}>
-          {entry.steps.map((step) => (
-            <span key={step.step} className={step.done ? 'step-dot done' : 'step-dot'} title={`${stepLabels[step.step]}: ${step.done ? 'done' : 'to do'}`} />
+        <div className="step-dots" aria-label={`${done} of ${entry.steps.length} steps done`} title={material.length ? `Needs ${material.map((need) => need.what).join(', ')}` : 'Material complete'}>
+          {status.steps.map((step) => (
+            <span key={step.step} className={step.done ? 'step-dot done' : 'step-dot'} title={`${stepLabels[step.step]}: ${step.detail}`} />
           ))}
         </div>
-        <span className="small muted">{entry.missing.length ? `Needs ${entry.missing[0]}${entry.missing.length > 1 ? ` +${entry.missing.length - 1}` : ''}` : 'Material complete'}</span>
+        <span className="small muted">{material.length ? `Needs ${material[0]!.what}${material.length > 1 ? ` +${material.length - 1}` : ''}` : 'Material complete'}</span>
       </td>
       <td>
         <span className="verdict-counts" aria-label={`${entry.verdicts.pass} pass, ${entry.verdicts.warn} warnings, ${entry.verdicts.fail} fail`}>
@@ -321,7 +311,9 @@ function LibraryRow({
       </td>
       <td className="small consent-cell">{consentWords[entry.consent]}</td>
       <td>
-        <span className={`badge badge-${state.tone}`}>{state.label}</span>
+        <span className={`badge badge-${status.tone}`} title={status.detail} data-testid="draft-status" data-stage={status.stage}>
+          {status.label}
+        </span>
       </td>
       <td className="col-size small">{formatSize(entry.bytes)}</td>
       <td>

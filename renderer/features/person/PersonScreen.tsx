@@ -170,7 +170,7 @@ export function PersonScreen({ draft }: { draft: Draft }) {
             <legend>Avatar model</legend>
             <label className="choice">
               <input type="radio" name="avatarVersion" checked={person.avatarVersion === 'v2'} onChange={() => change('avatarVersion', 'v2')} />
-              <span><strong>v2, from a video</strong> · highest quality, generation can take hours</span>
+              <span><strong>v2, from a video</strong> · highest quality, generation can take hours; without a video, from a photo (chosen on the Camera step)</span>
             </label>
             <label className="choice">
               <input type="radio" name="avatarVersion" checked={person.avatarVersion === 'v1'} onChange={() => change('avatarVersion', 'v1')} />

@@ -1,6 +1,7 @@
 /** The material as it will be submitted: the form fields, the chosen voice take, the chosen video or photo, each with its checks. */
 import { chosenPhoto, chosenVideoTake, chosenVoiceTake } from '../../../shared/approval';
 import { formatDuration } from '../../../shared/audio-analysis';
+import { appearanceOf } from '../../../shared/camera';
 import type { Draft } from '../../../shared/drafts';
 import { mediaPath } from '../../../shared/transport';
 import { routeHref } from '../../app/router';
@@ -32,7 +33,7 @@ export function PersonMaterial({ draft }: { draft: Draft }) {
           ['Gender', person.gender ? genderWords[person.gender] : missing('missing')],
           ['Ethnicity', person.ethnicity || missing('missing')],
           ['Client id', person.externalClientId ? <span className="path">{person.externalClientId}</span> : missing('missing')],
-          ['Twin', person.avatarVersion === 'v2' ? 'v2 · from a video' : 'v1 · from a photo'],
+          ['Twin', `${person.avatarVersion} · from a ${appearanceOf(draft)}`],
         ]}
       />
       <dl className="fact fact-wide">
@@ -76,7 +77,7 @@ export function VoiceMaterial({ draft }: { draft: Draft }) {
 }
 
 export function CameraMaterial({ draft }: { draft: Draft }) {
-  if (draft.person.avatarVersion === 'v1') {
+  if (appearanceOf(draft) === 'photo') {
     const photo = chosenPhoto(draft);
     return (
       <section className="panel" aria-labelledby="review-camera-title">

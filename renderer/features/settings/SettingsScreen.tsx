@@ -13,6 +13,8 @@ export function SettingsScreen() {
   const settings = useCall('settings/get', {});
   const [baseUrl, setBaseUrl] = useState('');
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  /** The main process's reason for refusing the address (shared/credential-url.ts), shown at the field. */
+  const [baseUrlError, setBaseUrlError] = useState<string | null>(null);
 
   const savedUrl = settings.state === 'ready' ? settings.value.apiBaseUrl : null;
   useEffect(() => {
@@ -20,12 +22,18 @@ export function SettingsScreen() {
   }, [savedUrl]);
 
   async function save() {
+    setMessage(null);
+    setBaseUrlError(null);
     try {
       await studio.call('settings/update', { patch: { apiBaseUrl: baseUrl.trim() } });
       setMessage({ tone: 'success', text: 'Saved.' });
       settings.reload();
     } catch (caught) {
-      setMessage({ tone: 'error', text: asStudioError(caught).message });
+      const error = asStudioError(caught);
+      // The main process checks the address (nothing is saved otherwise): its reason goes beside the field.
+      const reason = error.code === 'BAD_REQUEST' ? error.fields?.['patch.apiBaseUrl'] : undefined;
+      if (reason) setBaseUrlError(reason);
+      else setMessage({ tone: 'error', text: error.message });
     }
   }
 
@@ -41,7 +49,24 @@ export function SettingsScreen() {
       >
         <div className="field grow">
           <label htmlFor="settings-base-url">API base URL</label>
-          <input id="settings-base-url" className="input" type="url" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
+          <input
+            id="settings-base-url"
+            className="input"
+            type="url"
+            value={baseUrl}
+            spellCheck={false}
+            aria-invalid={baseUrlError ? true : undefined}
+            aria-describedby={baseUrlError ? 'settings-base-url-error' : undefined}
+            onChange={(event) => {
+              setBaseUrl(event.target.value);
+              setBaseUrlError(null);
+            }}
+          />
+          {baseUrlError && (
+            <span id="settings-base-url-error" className="field-error" role="alert">
+              {baseUrlError}
+            </span>
+          )}
         </div>
         <button type="submit" className="button button-primary">Save</button>
       </form>

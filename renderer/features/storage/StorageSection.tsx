@@ -36,6 +36,9 @@ const empty: Form = {
   secret: '',
 };
 
+/** Form fields that show their own error (the rest are reported in the message below the form). */
+const shownFields = new Set<string>(['endpoint', 'region', 'bucket', 'keyPrefix', 'accessKeyId', 'secret', 'publicBaseUrl', 'url']);
+
 function formOf(status: StorageStatus): Form {
   const target = status.target;
   if (!target) return empty;
@@ -145,8 +148,12 @@ export function StorageSection() {
       status.reload();
     } catch (caught) {
       const error = asStudioError(caught);
-      setFields(error.fields ?? {});
-      setMessage({ tone: 'error', text: error.message });
+      const refused = error.fields ?? {};
+      setFields(refused);
+      // Reasons shown beside their fields are not repeated below with the call's name and field paths.
+      const paths = Object.keys(refused);
+      const shown = paths.length > 0 && paths.every((path) => shownFields.has(path.replace(/^target\./, '')));
+      setMessage({ tone: 'error', text: shown ? 'Not saved: see the marked field above.' : error.message });
     } finally {
       setBusy(null);
     }
@@ -195,6 +202,11 @@ export function StorageSection() {
 
   return (
     <div className="storage-section" data-testid="storage-section">
+      {current.savedProblem && (
+        <Notice tone="warn" title="The saved storage settings are not used">
+          {current.savedProblem} Enter them again below.
+        </Notice>
+      )}
       <form className="form" onSubmit={(event) => void save(event)} aria-label="Storage">
         <fieldset className="field">
           <legend>Upload to</legend>

@@ -6,21 +6,17 @@
 import { useState } from 'react';
 import { approvalState } from '../../../shared/approval';
 import type { Submission, SubmissionStep } from '../../../shared/contract/submission';
+import { draftStatus, submissionStepNames, twinStatusWord } from '../../../shared/draft-status';
 import type { Draft } from '../../../shared/drafts';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
 import { routeHref } from '../../app/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
 import { SandboxBadge } from '../storage/SandboxBanner';
+import { TwinChoice } from './TwinChoice';
+import { V1Offer } from './V1Offer';
 import { useSubmission } from './use-submission';
 
-const stepLabels: Record<Exclude<SubmissionStep, 'done'>, string> = {
-  validate: 'Check the draft',
-  prepare: 'Check the approved files',
-  upload: 'Upload and check public access',
-  create: 'Request the twin',
-  follow: 'Generation',
-};
 const order: SubmissionStep[] = ['validate', 'prepare', 'upload', 'create', 'follow', 'done'];
 const roleLabels = { voice: 'Voice', video: 'Video', photo: 'Photo' } as const;
 
@@ -28,28 +24,11 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 
-export function stateLabel(submission: Submission): string {
-  switch (submission.state) {
-    case 'queued':
-      return 'Waiting its turn';
-    case 'running':
-      return stepLabels[submission.step as Exclude<SubmissionStep, 'done'>] ?? 'Working';
-    case 'following':
-      return `Twin ${submission.twin?.status ?? 'requested'}`;
-    case 'done':
-      return `Twin ${submission.twin?.status ?? 'ready'}`;
-    case 'failed':
-      return 'Stopped';
-    case 'cancelled':
-      return 'Cancelled';
-  }
-}
-
 function StepList({ submission }: { submission: Submission }) {
   const at = order.indexOf(submission.step);
   return (
     <ol className="submit-steps" aria-label="Submission steps">
-      {(Object.keys(stepLabels) as Exclude<SubmissionStep, 'done'>[]).map((step) => {
+      {(Object.keys(submissionStepNames) as Exclude<SubmissionStep, 'done'>[]).map((step) => {
         const index = order.indexOf(step);
         const failed = submission.state === 'failed' && submission.step === step;
         const done = index < at || submission.state === 'done';
@@ -58,7 +37,7 @@ function StepList({ submission }: { submission: Submission }) {
         return (
           <li key={step} className={failed ? 'submit-step failed' : done ? 'submit-step done' : active ? 'submit-step active' : 'submit-step'} aria-current={active ? 'step' : undefined}>
             <span className="submit-step-mark" aria-hidden="true">{mark}</span>
-            <span>{stepLabels[step]}</span>
+            <span>{submissionStepNames[step]}</span>
             <span className="visually-hidden">{failed ? ' (failed)' : done ? ' (done)' : active ? ' (in progress)' : ''}</span>
           </li>
         );
@@ -151,6 +130,7 @@ export function SubmitScreen({ draft }: { draft: Draft }) {
   const canCancel = active && submission.create.state === 'not-sent';
   const canRetry = submission && (submission.state === 'failed' || submission.state === 'cancelled');
   const twinHref = routeHref({ screen: 'twins' });
+  const status = draftStatus(draft, submission);
 
   return (
     <Screen
@@ -174,26 +154,25 @@ export function SubmitScreen({ draft }: { draft: Draft }) {
         <section className="panel submission" aria-labelledby="submission-title" data-testid="submission" data-state={submission.state}>
           <div className="panel-header">
             <h3 id="submission-title">Submission</h3>
-            <span className={`badge ${submission.state === 'done' ? 'badge-pass' : submission.state === 'failed' ? 'badge-fail' : ''}`} data-testid="submission-state">
-              {stateLabel(submission)}
+            <span className={`badge badge-${status.tone}`} title={status.detail} data-testid="submission-state" data-stage={status.stage}>
+              {status.label}
             </span>
           </div>
           <StepList submission={submission} />
           <Files submission={submission} />
           {submission.twin && (
             <p className="notice-text" data-testid="submission-twin">
-              Twin <span className="path">{submission.twin.id}</span>: <strong>{submission.twin.status ?? 'requested'}</strong>
+              Twin <span className="path">{submission.twin.id}</span>: <strong>{twinStatusWord(submission.twin.status)}</strong>
               {submission.state === 'following' && ' — the studio checks on it in the background, also after a restart.'}
               {submission.state === 'done' && (
                 <>
-                  {' '}
-                  — ready. <a href={twinHref}>Make an agent from it on the Twins screen.</a>
+                  . <a href={twinHref}>Make an agent from it on the Twins screen.</a>
                 </>
               )}
             </p>
           )}
           {submission.error && (
-            <Notice tone="error" title="Stopped">
+            <Notice tone="error" title={status.label}>
               {submission.error.message}
               {submission.error.fields && Object.keys(submission.error.fields).length > 0 && (
                 <>
@@ -203,6 +182,8 @@ export function SubmitScreen({ draft }: { draft: Draft }) {
               )}
             </Notice>
           )}
+          <V1Offer draft={draft} submission={submission} />
+          <TwinChoice submission={submission} onChange={set} />
           <div className="button-row">
             {canRetry && (
               <button type="button" className="button button-primary" onClick={() => void act('submission/retry')} disabled={busy}>

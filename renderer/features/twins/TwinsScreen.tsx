@@ -5,13 +5,13 @@
  */
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import type { AgentSummary, TwinSummary } from '../../../shared/contract/twins';
+import { submissionStatus, twinStatusWord } from '../../../shared/draft-status';
 import { agentReadyStatuses, failedStatuses } from '../../../shared/napster';
 import { useCall, useStudio } from '../../api/studio-context';
 import { routeHref } from '../../app/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
 import { SandboxBadge, useSandbox } from '../storage/SandboxBanner';
-import { stateLabel } from '../submit/SubmitScreen';
 import { AgentForm } from './AgentForm';
 import { TwinPreview, TwinVideoLoop } from './TwinMedia';
 
@@ -31,14 +31,8 @@ function statusBadge(status: string | null): string {
   return 'badge badge-warn';
 }
 
-const statusWords: Record<string, string> = {
-  pending: 'Generating',
-  generationCompleted: 'Generated, finishing',
-  readyToUse: 'Ready to use',
-  completed: 'Completed',
-  failed: 'Failed',
-  blocked: 'Blocked',
-};
+/** What a draft's status calls a ready twin (shared/draft-status.ts), so the notice says it the same way. */
+const readyWords = submissionStatus({ state: 'done', step: 'done', twin: null, error: null }).label;
 
 /** Tells the person when a twin becomes ready: in the page, and as a system notification where allowed. */
 export function useReadyNotices(): { notices: string[]; dismiss: (text: string) => void } {
@@ -49,7 +43,7 @@ export function useReadyNotices(): { notices: string[]; dismiss: (text: string) 
       studio.on('twins/ready', ({ name }) => {
         const text = `${name} is ready to use.`;
         setNotices((current) => (current.includes(text) ? current : [...current, text]));
-        if (typeof Notification !== 'undefined' && Notification.permission === 'granted') new Notification('Twin ready', { body: text });
+        if (typeof Notification !== 'undefined' && Notification.permission === 'granted') new Notification(readyWords, { body: text });
       }),
     [studio],
   );
@@ -69,12 +63,13 @@ function SubmissionsPanel() {
       </div>
       <ul className="queue-list">
         {open.map((item) => {
+          const status = submissionStatus(item);
           const total = item.files.reduce((sum, file) => sum + file.bytes, 0);
           const sent = item.files.reduce((sum, file) => sum + (file.verifiedAt ? file.bytes : file.sentBytes), 0);
           return (
             <li key={item.draftId} className="queue-item">
               <a href={routeHref({ screen: 'draft', draftId: item.draftId, step: 'submit' })}>{item.draftId}</a>
-              <span className={item.state === 'failed' ? 'badge badge-fail' : 'badge'}>{stateLabel(item)}</span>
+              <span className={`badge badge-${status.tone}`}>{status.label}</span>
               {item.state === 'running' && item.step === 'upload' && total > 0 && (
                 <div className="progress" role="progressbar" aria-label="Upload" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((sent / total) * 100)}>
                   <div className="progress-fill" style={{ width: `${(sent / total) * 100}%` }} />
@@ -100,7 +95,7 @@ function TwinCard({ twin, status, onAgent }: { twin: TwinSummary; status: string
         <div className="twin-head">
           <strong className="twin-name">{name}</strong>
           <span className={statusBadge(status)} data-testid="twin-status">
-            {statusWords[status ?? ''] ?? status ?? 'Unknown'}
+            {status === null ? 'Unknown' : twinStatusWord(status)}
           </span>
         </div>
         {twin.headline && <p className="notice-text muted">{twin.headline}</p>}
@@ -180,7 +175,7 @@ export function TwinsScreen() {
     >
       {notices.map((text) => (
         <div key={text} className="notice notice-success" role="status">
-          <strong className="notice-title">Twin ready</strong>
+          <strong className="notice-title">{readyWords}</strong>
           <div className="notice-body">
             {text}{' '}
             <button type="button" className="link-button" onClick={() => dismiss(text)}>

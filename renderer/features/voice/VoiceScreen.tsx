@@ -4,9 +4,13 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { formatDuration, overallVerdict } from '../../../shared/audio-analysis';
+import { chosenVideoTake } from '../../../shared/approval';
+import { voiceFromVideo } from '../../../shared/camera';
+import { draftStatus } from '../../../shared/draft-status';
 import type { Draft, Take } from '../../../shared/drafts';
 import { voiceRules } from '../../../shared/requirements';
 import { asStudioError, useStudio } from '../../api/studio-context';
+import { routeHref } from '../../app/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
 import { ImportRecording } from './ImportRecording';
@@ -48,6 +52,7 @@ export function VoiceScreen({ draft }: { draft: Draft }) {
   const freshForReview = capture.fresh && capture.fresh.takeId === reviewId ? capture.fresh : null;
   const recovered = takes.filter((take) => take.state === 'recovered');
   const recording = capture.phase === 'recording';
+  const fromVideo = voiceFromVideo(draft);
 
   async function act(work: () => Promise<unknown>) {
     setError(null);
@@ -72,6 +77,7 @@ export function VoiceScreen({ draft }: { draft: Draft }) {
       intro={`One to five minutes of natural speech, recorded as it is. The twin’s voice is cloned from it: longer and more natural is better (${voiceRules.minSeconds}–${voiceRules.maxSeconds} s, at most ${voiceRules.maxBytes / 1024 / 1024} MB after preparation).`}
     >
       <div className="voice-layout">
+        {fromVideo && <VoiceFromVideo draft={draft} />}
         {recovered.length > 0 && (
           <Notice tone="warn" title={recovered.length === 1 ? 'A take was recovered' : `${recovered.length} takes were recovered`}>
             <p className="notice-text">
@@ -126,10 +132,39 @@ export function VoiceScreen({ draft }: { draft: Draft }) {
               {takes.length === 0 ? 'none yet' : `${takes.length} in this draft${chosenId ? ' · one chosen' : ' · none chosen yet'}`}
             </span>
           </header>
-          <TakeList takes={takes} chosenId={chosenId} reviewId={reviewId} recordingId={capture.activeTakeId} onReview={setReviewId} />
+          {fromVideo && takes.length === 0 ? (
+            <p className="muted takes-empty">No voice takes, and none is needed while the voice is the video’s sound.</p>
+          ) : (
+            <TakeList takes={takes} chosenId={chosenId} reviewId={reviewId} recordingId={capture.activeTakeId} onReview={setReviewId} />
+          )}
           <ImportRecording draftId={draft.id} onImported={(take) => setReviewId(take.id)} />
         </section>
       </div>
     </Screen>
+  );
+}
+
+/**
+ * Said first when the Camera step's "use this video's audio as the voice" is on: the voice step is
+ * then done by the video (the step bar says so too, from the same status), and a take here is not sent.
+ */
+function VoiceFromVideo({ draft }: { draft: Draft }) {
+  const voice = draftStatus(draft).steps.find((step) => step.step === 'voice');
+  const video = chosenVideoTake(draft);
+  const camera = <a href={routeHref({ screen: 'draft', draftId: draft.id, step: 'camera' })}>Camera step</a>;
+  return (
+    <div data-testid="voice-from-video">
+      <Notice tone="info" title="The voice comes from the video’s sound">
+        {voice?.done && video ? (
+          <>
+            The twin’s voice is cloned from the sound of the chosen video take ({video.durationMs !== null ? formatDuration(video.durationMs) : 'length unknown'}), so no voice
+            take is needed or sent.
+          </>
+        ) : (
+          <>The twin’s voice will be cloned from the sound of the video you choose on the {camera}; no voice take is needed or sent.</>
+        )}{' '}
+        To send a separate voice recording instead (usually cleaner), turn off “Use this video’s audio as the voice” on the {camera}.
+      </Notice>
+    </div>
   );
 }
