@@ -16,6 +16,16 @@ export const agentReadyStatuses: readonly CompanionStatus[] = ['readyToUse', 'co
 /** Generation ended and will not recover. */
 export const failedStatuses: readonly CompanionStatus[] = ['failed', 'blocked'];
 
+/** The twin can be attached to an agent (`readyToUse` or `completed`). A status the contract does not name is neither ready nor failed. */
+export function isReadyStatus(status: string | null | undefined): boolean {
+  return (agentReadyStatuses as readonly (string | null | undefined)[]).includes(status);
+}
+
+/** Generation ended for good (`failed`, `blocked`). */
+export function isFailedStatus(status: string | null | undefined): boolean {
+  return (failedStatuses as readonly (string | null | undefined)[]).includes(status);
+}
+
 /** Error codes the service documents and the studio reacts to. */
 export const serviceErrorCodes = {
   consentRequired: 'DigitalTwinConsentRequired',

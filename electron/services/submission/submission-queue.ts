@@ -23,7 +23,8 @@ import { NapsterError } from '../napster/errors';
 import { sha256File } from '../files/hash';
 import type { StorageService } from '../storage/storage-service';
 import { type SubmissionRecord, type SubmissionRecordFile, type SubmissionStore, toView } from './submission-store';
-import { type TwinUpdate, type TwinWatcher, isFailedStatus, isReadyStatus } from './twin-watcher';
+import { isFailedStatus, isReadyStatus } from '../../../shared/napster';
+import type { TwinUpdate, TwinWatcher } from './twin-watcher';
 import { sleepUnlessAborted } from '../abortable-sleep';
 
 export type SubmissionDeps = {

@@ -3,7 +3,7 @@
  * often at first, then less and less often, because a v2 twin can take hours. Stops at a final status
  * (ready, completed, failed, blocked) or when the twin is gone, and tells its subscribers each change.
  */
-import { type Companion, agentReadyStatuses, failedStatuses } from '../../../shared/napster';
+import { type Companion, isFailedStatus, isReadyStatus } from '../../../shared/napster';
 import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { NapsterClient } from '../napster/client';
@@ -25,14 +25,6 @@ export type TwinUpdate = {
 };
 
 type Watch = { delayMs: number; timer: NodeJS.Timeout | null; lastStatus: string | null | undefined };
-
-export function isReadyStatus(status: string | null | undefined): boolean {
-  return (agentReadyStatuses as readonly (string | null | undefined)[]).includes(status);
-}
-
-export function isFailedStatus(status: string | null | undefined): boolean {
-  return (failedStatuses as readonly (string | null | undefined)[]).includes(status);
-}
 
 export class TwinWatcher {
   private readonly watches = new Map<string, Watch>();

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { draftTagKey } from '../../../shared/contract/submission';
 import { type AgentSummary, type TwinPage, type TwinSummary, agentSummarySchema } from '../../../shared/contract/twins';
 import { StudioError } from '../../../shared/errors';
-import { type Companion, type CompanionStatus, agentReadyStatuses } from '../../../shared/napster';
+import { type Companion, type CompanionStatus, isReadyStatus } from '../../../shared/napster';
 import { writeFileAtomic } from '../files/atomic-write';
 import type { Logger } from '../log';
 import type { NapsterClient } from '../napster/client';
@@ -107,7 +107,7 @@ export class TwinsService {
 
   async createAgent(input: { companionId: string; name: string; temperature?: number | null; instructions?: string | null }): Promise<AgentSummary> {
     const companion = await this.deps.client.getCompanion(input.companionId);
-    if (!(agentReadyStatuses as readonly (string | null | undefined)[]).includes(companion.status)) {
+    if (!isReadyStatus(companion.status)) {
       throw new StudioError('CONFLICT', `This twin is ${companion.status ?? 'not ready'}: an agent can be made once it is readyToUse.`);
     }
     const providerSettings: { temperature?: number; instructions?: string } = {};

@@ -6,7 +6,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import type { AgentSummary, TwinSummary } from '../../../shared/contract/twins';
 import { submissionStatus, twinStatusWord } from '../../../shared/draft-status';
-import { agentReadyStatuses, failedStatuses } from '../../../shared/napster';
+import { isFailedStatus as isFailed, isReadyStatus as isReady } from '../../../shared/napster';
 import { useCall, useStudio } from '../../api/studio-context';
 import { routeHref } from '../../app/router';
 import { Notice } from '../../ui/Notice';
@@ -16,14 +16,6 @@ import { AgentForm } from './AgentForm';
 import { TwinPreview, TwinVideoLoop } from './TwinMedia';
 
 const pageSize = 12;
-
-function isReady(status: string | null): boolean {
-  return (agentReadyStatuses as readonly (string | null)[]).includes(status);
-}
-
-function isFailed(status: string | null): boolean {
-  return (failedStatuses as readonly (string | null)[]).includes(status);
-}
 
 function statusBadge(status: string | null): string {
   if (isReady(status)) return 'badge badge-pass';
