@@ -16,6 +16,7 @@ import { type Draft, draftSchema } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { draftIdSchema, mediaFileNameSchema } from '../../../shared/ids';
 import { HashingStream, sha256Text } from '../files/hash';
+import { allTakes } from '../takes/take-kinds';
 
 export const archiveFormat = 'twin-studio-archive';
 export const manifestName = 'manifest.json';
@@ -47,9 +48,8 @@ export type Manifest = z.infer<typeof manifestSchema>;
 /** The files of a draft that travel: its metadata and every file its metadata names. */
 export function filesOfDraft(draft: Draft): string[] {
   const names = new Set<string>(['draft.json']);
-  for (const take of [...draft.voice.takes, ...draft.camera.videoTakes]) names.add(take.fileName);
+  for (const take of allTakes(draft)) names.add(take.fileName);
   for (const photo of draft.camera.photos) names.add(photo.fileName);
-  if (draft.consent.take) names.add(draft.consent.take.fileName);
   for (const record of draft.prepared) names.add(record.fileName);
   if (draft.approval?.receiptFileName) names.add(draft.approval.receiptFileName);
   return [...names];

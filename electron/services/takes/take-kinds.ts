@@ -116,6 +116,11 @@ const consent: TakeKindEntry = {
 
 export const takeKindTable: Record<TakeKind, TakeKindEntry> = { voice, video, consent };
 
+/** Every take the draft holds, of every kind. */
+export function allTakes(draft: Draft): Take[] {
+  return Object.values(takeKindTable).flatMap((entry) => entry.shelf.list(draft));
+}
+
 /** The take `takeId` of any kind in the draft, with its kind; null when there is none. */
 export function findTake(draft: Draft, takeId: string): { kind: TakeKind; take: Take } | null {
   for (const [kind, entry] of Object.entries(takeKindTable) as [TakeKind, TakeKindEntry][]) {
