@@ -270,7 +270,7 @@ async function verifyDraftFolder(folder: string, item: Manifest['drafts'][number
   for (const name of filesOfDraft(draft)) {
     if (!present.has(name)) throw refused(`${label} names ${name}, which the archive does not hold.`);
   }
-  if (draft.consent.take?.state === 'recording' || [...draft.voice.takes, ...draft.camera.videoTakes].some((take) => take.state === 'recording')) {
+  if (allTakes(draft).some((take) => take.state === 'recording')) {
     throw refused(`${label} has a take that was still being recorded.`);
   }
   // An approval travels with its receipt, and the receipt's hashes must be those of the files here.

@@ -29,6 +29,7 @@ import { type VerifiedDraft, filesOfDraft, verifyArchive, writeArchive } from '.
 import { type SystemTrash, StudioTrash } from './trash';
 import { dataFolders } from '../files/data-folders';
 import { folderBytes, freeBytes, storageUsage } from './usage';
+import { allTakes } from '../takes/take-kinds';
 
 export type LibraryServiceOptions = {
   dataDir: string;
@@ -219,9 +220,7 @@ export class LibraryService {
     const drafts: Draft[] = [];
     for (const id of unique) {
       const draft = await this.options.drafts.get(id);
-      const recording = [...draft.voice.takes, ...draft.camera.videoTakes, ...(draft.consent.take ? [draft.consent.take] : [])].some(
-        (take) => take.state === 'recording',
-      );
+      const recording = allTakes(draft).some((take) => take.state === 'recording');
       if (recording) throw new StudioError('CONFLICT', `${displayName(draft.person)} has a take still being recorded: finish it, then export.`);
       drafts.push(draft);
     }

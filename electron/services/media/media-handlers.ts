@@ -13,6 +13,7 @@ import { voicePreparation, voiceRules } from '../../../shared/requirements';
 import type { DraftStore } from '../drafts/draft-store';
 import type { MediaEngine } from './engine';
 import { voiceFormatProfiles } from './voice-formats';
+import { allTakes } from '../takes/take-kinds';
 
 /** The fixed names prepared files take in a draft folder: preparing again replaces them. */
 export const preparedNames = {
@@ -35,7 +36,7 @@ function findTake(takes: Take[], takeId: string | undefined, chosenId: string | 
 }
 
 function anyMedia(draft: Draft, id: string): Take | Photo {
-  const found = [...draft.voice.takes, ...draft.camera.videoTakes, ...draft.camera.photos].find((item) => item.id === id);
+  const found = [...allTakes(draft), ...draft.camera.photos].find((item) => item.id === id);
   if (!found) throw new StudioError('NOT_FOUND', 'This draft has no such take or photo.');
   return found;
 }
