@@ -107,6 +107,7 @@ test('SIGTERM ends the host within 5 s whatever is connected, and leaves no part
   running.process.kill('SIGTERM');
   const exitedAt = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 10_000))]);
   const seconds = (exitedAt - sentAt) / 1000;
+  console.log(`host-shutdown: exited ${seconds.toFixed(2)} s after SIGTERM`);
   expect(seconds, `the host exited ${seconds.toFixed(2)} s after SIGTERM`).toBeLessThan(5);
   expect(running.process.exitCode).toBe(0);
   await preparing;
