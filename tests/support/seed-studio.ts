@@ -65,6 +65,10 @@ export async function openSeedStudio(dataDir: string): Promise<SeedStudio> {
     recordTake,
     recorderWebm,
     consentAndApprove: async (draftId, seconds = 12) => {
+      // As on the Review step: opening the review gives the draft the consent code the statement carries.
+      await call('review/state', { draftId });
+      // As the Review step does: opening the review gives the draft its consent code, which the statement carries.
+      await call('review/state', { draftId });
       await call('review/prepare', { draftId });
       await recordTake(draftId, 'consent', recorderWebm(speechWav(seconds)), 'audio/webm;codecs=opus');
       await call('review/attest', { draftId, operatorName: 'Olive Operator', date: new Date().toISOString().slice(0, 10) });
