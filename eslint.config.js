@@ -1,9 +1,13 @@
 // Lint rules, including the layering: which runtime may import what.
 //   shared/    the contract: no Node, no DOM, no electron, no React
-//   renderer/  the page: no Node, no electron, nothing from electron/
+//   renderer/  the page: no Node, no electron, nothing from electron/; a feature imports no other
+//              feature (features share through capture/, ui/, api/, navigation/; app/ composes them)
 //   electron/  Node services: no DOM; only main.ts, preload.ts, ipc.ts and shell/ may touch `electron`
+// React hooks are checked by eslint-plugin-react-hooks (its recommended rules, dependencies as errors).
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'worker_threads'];
@@ -16,6 +20,32 @@ const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionS
 const nodeGlobals = ['process', 'Buffer', 'require', '__dirname', '__filename', 'global'].map((name) => ({
   name,
   message: 'Node globals belong in electron/.',
+}));
+
+const rendererPatterns = [...noNode, noElectron, { group: ['**/electron/**'], message: 'The renderer reaches the main process only through the StudioClient.' }];
+/** The renderer's feature folders, read from disk so that a new feature is fenced in from its first file. */
+const features = readdirSync(new URL('./renderer/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const notUpward = { group: ['**/app', '**/app/**'], message: 'renderer/app/ composes the features; nothing imports it back.' };
+/** One block per feature: it may import its own files, capture/, ui/, api/, navigation/ and shared/, never another feature. */
+const featureBoundaries = features.map((feature) => ({
+  files: [`renderer/features/${feature}/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...rendererPatterns,
+          notUpward,
+          {
+            group: features.filter((other) => other !== feature).flatMap((other) => [`../${other}/**`, `**/features/${other}/**`]),
+            message: 'A feature does not import another feature: move what both need to renderer/capture, ui, api or navigation, or compose them in renderer/app.',
+          },
+        ],
+      },
+    ],
+  },
 }));
 
 export default tseslint.config(
@@ -51,20 +81,25 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...noNode,
-            noElectron,
-            { group: ['**/electron/**'], message: 'The renderer reaches the main process only through the StudioClient.' },
-          ],
-        },
-      ],
+      ...reactHooks.configs.flat.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': ['error', { patterns: rendererPatterns }],
       'no-restricted-globals': ['error', ...nodeGlobals],
     },
   },
+  {
+    // The shared layers under the features: they know no feature and not the app.
+    files: ['renderer/{api,capture,navigation,ui}/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...rendererPatterns, notUpward, { group: ['**/features/**'], message: 'Shared renderer code does not import a feature.' }] },
+      ],
+    },
+  },
+  ...featureBoundaries,
   {
     files: ['electron/**/*.ts'],
     ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/ipc.ts', 'electron/shell/**'],

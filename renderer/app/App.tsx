@@ -1,11 +1,11 @@
 /** The studio's frame: drafts on the left, the open draft or a global screen on the right. */
-import { DraftSidebar } from '../features/drafts/DraftSidebar';
-import { DraftWorkspace } from '../features/drafts/DraftWorkspace';
+import { DraftSidebar } from './DraftSidebar';
+import { DraftWorkspace } from './DraftWorkspace';
 import { LibraryScreen } from '../features/library/LibraryScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
-import { SandboxBanner } from '../features/storage/SandboxBanner';
+import { SandboxBanner } from '../ui/SandboxBanner';
 import { TwinsScreen } from '../features/twins/TwinsScreen';
-import { routeHref, useRoute } from './router';
+import { routeHref, useRoute } from '../navigation/router';
 
 export function App() {
   const route = useRoute();

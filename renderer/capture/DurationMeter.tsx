@@ -2,6 +2,11 @@
 import { formatDuration } from '../../shared/audio-analysis';
 
 export type DurationLimits = { minMs: number; maxMs: number; warnBeforeMaxMs: number };
+
+/** A kind's length rules (shared/requirements.ts) as the meter reads them. */
+export function durationLimits(rules: { minSeconds: number; maxSeconds: number; warnBeforeMaxSeconds?: number }): DurationLimits {
+  return { minMs: rules.minSeconds * 1000, maxMs: rules.maxSeconds * 1000, warnBeforeMaxMs: (rules.warnBeforeMaxSeconds ?? 0) * 1000 };
+}
 export type DurationVerdict = 'too-short' | 'good' | 'approaching-limit' | 'at-limit';
 
 export function durationVerdict(ms: number, limits: DurationLimits): DurationVerdict {

@@ -3,7 +3,7 @@
  * peak track (every sample counted, one audio graph) rather than through the Record plugin's
  * renderMicStream, which opens a second AudioContext and redraws from a 16-sample snapshot every 10 ms.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { PeakTrack } from './audio-monitor';
 import { WaveSurfer } from './waveform';
 
@@ -24,7 +24,9 @@ export function LiveWaveform({
   const container = useRef<HTMLDivElement>(null);
   const surfer = useRef<WaveSurfer | null>(null);
   const activeRef = useRef(active);
-  activeRef.current = active;
+  useLayoutEffect(() => {
+    activeRef.current = active;
+  }, [active]);
 
   useEffect(() => {
     if (!container.current) return;

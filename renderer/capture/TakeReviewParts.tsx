@@ -1,4 +1,4 @@
-/** Pieces of a take's review shared by the voice and camera screens: the trim fields and the take's actions. */
+/** Pieces of a take's review (TakeReview.tsx): the trim fields and the take's actions. */
 import type { Take } from '../../shared/drafts';
 
 export type TrimRange = { startMs: number; endMs: number };

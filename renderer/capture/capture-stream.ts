@@ -87,3 +87,9 @@ export async function openCapture(request: CaptureRequest): Promise<MediaStream>
 export function stopStream(stream: MediaStream | null | undefined): void {
   for (const track of stream?.getTracks() ?? []) track.stop();
 }
+
+/** A live preview: the stream shown (and played) in the <video>, or nothing. */
+export function showStream(video: HTMLVideoElement, stream: MediaStream | null): void {
+  if (video.srcObject !== stream) video.srcObject = stream;
+  if (stream) void video.play().catch(() => undefined);
+}

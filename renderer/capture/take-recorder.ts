@@ -1,7 +1,8 @@
 /**
- * One recorder for voice and video takes: MediaRecorder with a short timeslice, each chunk handed
- * to a sink (the main process) in order as soon as it exists, so a crash loses at most one chunk.
- * Pause and resume, a clock that leaves the pauses out, and a clean stop when the device goes away.
+ * The recorder under every take (voice, video, consent; driven by use-take-recorder.ts):
+ * MediaRecorder with a short timeslice, each chunk handed to a sink (the main process) in order as
+ * soon as it exists, so a crash loses at most one chunk. Pause and resume, a clock that leaves the
+ * pauses out, and a clean stop when the device goes away.
  */
 
 /** Delivers chunk `seq` (from 0, in order) to wherever the take is kept. May be retried with the same seq. */

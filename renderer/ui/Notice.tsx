@@ -17,3 +17,17 @@ export function Notice({
     </div>
   );
 }
+
+/** What went wrong with a device or a recorder (titled with what it concerns), and what it wants said more softly. */
+export function Trouble({ title, error, notice }: { title: string; error: string | null; notice?: string | null }) {
+  return (
+    <>
+      {error && (
+        <Notice tone="error" title={title}>
+          {error}
+        </Notice>
+      )}
+      {notice && <Notice tone="warn">{notice}</Notice>}
+    </>
+  );
+}

@@ -19,12 +19,13 @@ export function CameraPreview({
   countdown: number;
   flashAt: number;
 }) {
+  const { attachVideo } = session;
   const width = session.actual?.width ?? session.resolution.width;
   const height = session.actual?.height ?? session.resolution.height;
   const live = session.phase === 'live';
   return (
     <div className="camera-stage" style={{ aspectRatio: `${width} / ${height}` }} data-phase={session.phase} data-mirrored={session.mirrored ? 'true' : 'false'}>
-      <video ref={session.videoRef} className={session.mirrored ? 'camera-video mirrored' : 'camera-video'} muted playsInline aria-label="Camera preview" data-testid="camera-preview" />
+      <video ref={attachVideo} className={session.mirrored ? 'camera-video mirrored' : 'camera-video'} muted playsInline aria-label="Camera preview" data-testid="camera-preview" />
       {live && <FramingGuides version={session.version} width={width} height={height} />}
       {!live && (
         <div className="camera-placeholder">

@@ -4,20 +4,23 @@
  * takes or imports a 16:9 reference photo. Both share one camera session with guides and a live
  * exposure check.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { overallVerdict } from '../../../shared/audio-analysis';
 import { appearanceOf } from '../../../shared/camera';
-import type { Draft, Photo, Take, V2Appearance } from '../../../shared/drafts';
+import type { Draft, Photo, V2Appearance } from '../../../shared/drafts';
 import { photoRules, videoRules } from '../../../shared/requirements';
-import { asStudioError, useStudio } from '../../api/studio-context';
-import { routeHref } from '../../app/router';
+import { useAct, useStudio } from '../../api/studio-context';
+import { durationLimits } from '../../capture/DurationMeter';
+import { RecoveredTakes } from '../../capture/RecoveredTakes';
+import { TakeList, takesSummary } from '../../capture/TakeList';
+import { OpenTakeReview } from '../../capture/TakeReview';
+import { useTakeChoice } from '../../capture/use-take-choice';
+import { routeHref } from '../../navigation/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
 import { PhotoGallery } from './PhotoGallery';
 import { PhotoPanel } from './PhotoPanel';
 import { VideoRecorderPanel } from './VideoRecorderPanel';
-import { VideoTakeList } from './VideoTakeList';
-import { VideoTakeReview } from './VideoTakeReview';
 import { useCamera } from './use-camera';
 import { usePhoto } from './use-photo';
 import { useVideoTake } from './use-video-take';
@@ -59,8 +62,7 @@ function V2AppearanceChoice({ draft }: { draft: Draft }) {
   const studio = useStudio();
   const { error, act } = useAct();
   // Shown at once; the draft's own value wins when it arrives (or stays, if the call was refused).
-  const [from, setFrom] = useState(draft.camera.v2AppearanceFrom);
-  useEffect(() => setFrom(draft.camera.v2AppearanceFrom), [draft.camera.v2AppearanceFrom]);
+  const [from, setFrom] = useShownAtOnce(draft.camera.v2AppearanceFrom);
   const choose = (next: V2Appearance) => {
     setFrom(next);
     void act(async () => {
@@ -86,63 +88,28 @@ function V2AppearanceChoice({ draft }: { draft: Draft }) {
   );
 }
 
-function useAct(): { error: string | null; act: (work: () => Promise<unknown>) => Promise<void> } {
-  const [error, setError] = useState<string | null>(null);
-  const act = useCallback(async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (failure) {
-      setError(asStudioError(failure).message);
-    }
-  }, []);
-  return { error, act };
+/** A choice shown the moment it is made, until the draft's own value changes (it then wins). */
+function useShownAtOnce<T>(saved: T): [T, (next: T) => void] {
+  const [choice, setChoice] = useState({ saved, shown: saved });
+  if (choice.saved !== saved) setChoice({ saved, shown: saved });
+  const shown = choice.saved === saved ? choice.shown : saved;
+  return [shown, (next) => setChoice({ saved, shown: next })];
 }
 
 function VideoCapture({ draft }: { draft: Draft }) {
   const studio = useStudio();
   const takes = draft.camera.videoTakes;
   const chosenId = draft.camera.chosenVideoTakeId;
-  const [reviewId, setReviewId] = useState<string | null>(() => chosenId ?? takes.at(-1)?.id ?? null);
+  const choice = useTakeChoice(draft.id, takes, chosenId);
   const { error, act } = useAct();
   const session = useCamera('v2');
-  const [voiceFromVideo, setVoiceFromVideo] = useState(draft.camera.useVideoAudioAsVoice);
-  useEffect(() => setVoiceFromVideo(draft.camera.useVideoAudioAsVoice), [draft.camera.useVideoAudioAsVoice]);
-
-  const onSaved = useCallback(
-    (take: Take) => {
-      setReviewId(take.id);
-      // The first usable take becomes the chosen one; later ones are chosen deliberately.
-      if (!chosenId && overallVerdict(take.checks) !== 'fail') {
-        void studio.call('takes/choose', { draftId: draft.id, takeId: take.id }).catch(() => undefined);
-      }
-    },
-    [studio, draft.id, chosenId],
-  );
-  const take = useVideoTake(draft.id, session, onSaved);
-
-  // Takes whose recorder went away (a closed or crashed window) are repaired and offered back.
-  useEffect(() => {
-    void studio.call('takes/recover', { draftId: draft.id }).catch(() => undefined);
-  }, [studio, draft.id]);
-
-  useEffect(() => {
-    if (take.fresh) setReviewId(take.fresh.takeId);
-  }, [take.fresh]);
-
-  const reviewTake = takes.find((item) => item.id === reviewId) ?? null;
-  const fresh = take.fresh && take.fresh.takeId === reviewId ? take.fresh : null;
-  const reviewNumber = reviewTake ? takes.indexOf(reviewTake) + 1 : takes.length + 1;
-
-  const discard = (takeId: string) =>
-    act(async () => {
-      await studio.call('takes/discard', { draftId: draft.id, takeId });
-      if (reviewId === takeId) setReviewId(null);
-    });
+  const take = useVideoTake(draft.id, session, { onSaved: choice.onSaved, onStopped: choice.onStopped });
+  const [voiceFromVideo, setVoiceFromVideo] = useShownAtOnce(draft.camera.useVideoAudioAsVoice);
 
   return (
     <>
-      {error && <Notice tone="error">{error}</Notice>}
+      <RecoveredTakes kind="video" takes={takes} onReview={choice.review} onKeep={(takeId) => void choice.keep(takeId)} onDiscard={(takeId) => void choice.discard(takeId)} />
+      {(choice.error ?? error) && <Notice tone="error">{choice.error ?? error}</Notice>}
       <VideoRecorderPanel session={session} take={take} />
 
       <section className="panel voice-from-video" aria-labelledby="voice-from-video-title">
@@ -174,31 +141,22 @@ function VideoCapture({ draft }: { draft: Draft }) {
         </label>
       </section>
 
-      {(reviewTake || fresh) && (
-        <VideoTakeReview
-          key={reviewTake?.id ?? fresh?.takeId}
-          draftId={draft.id}
-          take={reviewTake}
-          number={reviewNumber}
-          fresh={fresh}
-          chosen={reviewTake !== null && reviewTake.id === chosenId}
-          onChoose={() => reviewTake && void act(() => studio.call('takes/choose', { draftId: draft.id, takeId: reviewTake.id }))}
-          onDiscard={() => reviewTake && void discard(reviewTake.id)}
-          onKeep={() => reviewTake && void act(() => studio.call('takes/keep', { draftId: draft.id, takeId: reviewTake.id }))}
-        />
-      )}
+      <OpenTakeReview draftId={draft.id} kind="video" choice={choice} fresh={take.fresh} chosenId={chosenId} limits={durationLimits(videoRules)} />
 
       <section className="panel" aria-labelledby="video-takes-title">
         <header className="panel-header">
           <h3 id="video-takes-title">Video takes</h3>
-          <span className="muted small">{takes.length === 0 ? 'none yet' : `${takes.length} in this draft${chosenId ? ' · one chosen' : ' · none chosen yet'}`}</span>
+          <span className="muted small">{takesSummary(takes, chosenId)}</span>
         </header>
-        <VideoTakeList
+        <TakeList
+          kind="video"
           takes={takes}
           chosenId={chosenId}
-          reviewId={reviewId}
-          recording={take.activeTakeId ? { takeId: take.activeTakeId, elapsedMs: take.elapsedMs, bytes: take.bytes } : null}
-          onReview={setReviewId}
+          reviewId={choice.reviewId}
+          recording={take.takeId ? { takeId: take.takeId, meters: take.meters } : null}
+          onReview={choice.review}
+          label="Video takes"
+          empty="No video takes yet. Turn the camera on and record one above."
         />
       </section>
     </>

@@ -7,9 +7,9 @@ import { overallVerdict } from '../../../shared/audio-analysis';
 import type { Photo } from '../../../shared/drafts';
 import { photoRules } from '../../../shared/requirements';
 import { mediaPath } from '../../../shared/transport';
+import { ChecksList, verdictSummary } from '../../capture/ChecksList';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { Notice } from '../../ui/Notice';
-import { ChecksList, verdictSummary } from '../voice/ChecksList';
+import { FileDrop } from '../../ui/FileDrop';
 import type { PhotoControl } from './use-photo';
 
 function photoName(photo: Photo, number: number): string {
@@ -35,7 +35,6 @@ export function PhotoGallery({
   onChoose: (photoId: string) => void;
   onDiscard: (photoId: string) => void;
 }) {
-  const [over, setOver] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
   const selected = photos.find((photo) => photo.id === selectedId) ?? null;
   const selectedNumber = selected ? photos.indexOf(selected) + 1 : 0;
@@ -99,49 +98,16 @@ export function PhotoGallery({
         </div>
       )}
 
-      <div
-        className={over ? 'import-drop over' : 'import-drop'}
-        onDragOver={(event) => {
-          event.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(event) => {
-          event.preventDefault();
-          setOver(false);
-          const file = event.dataTransfer.files[0];
-          if (file && !importing) void control.importFile(file);
-        }}
-      >
-        <div className="import-text">
-          <strong>Import a picture</strong>
-          <span className="muted small">
-            A JPEG or PNG of at least {photoRules.minWidth}×{photoRules.minHeight}; it is cropped to 16:9 around its centre and gets the same checks as a photo.
-          </span>
-        </div>
-        <label className="button">
-          {importing ? 'Importing…' : 'Choose picture…'}
-          <input
-            type="file"
-            className="visually-hidden"
-            accept="image/jpeg,image/png,.jpg,.jpeg,.png"
-            aria-label="Import a picture"
-            disabled={importing}
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              event.target.value = '';
-              if (file) void control.importFile(file);
-            }}
-          />
-        </label>
-        {control.importError && (
-          <div className="import-error">
-            <Notice tone="error" title="Import refused">
-              {control.importError}
-            </Notice>
-          </div>
-        )}
-      </div>
+      <FileDrop
+        title="Import a picture"
+        hint={`A JPEG or PNG of at least ${photoRules.minWidth}×${photoRules.minHeight}; it is cropped to 16:9 around its centre and gets the same checks as a photo.`}
+        button={importing ? 'Importing…' : 'Choose picture…'}
+        accept="image/jpeg,image/png,.jpg,.jpeg,.png"
+        inputLabel="Import a picture"
+        busy={importing}
+        onFile={(file) => void control.importFile(file)}
+        refusal={control.importError}
+      />
 
       <ConfirmDialog
         open={confirming !== null}

@@ -1,7 +1,7 @@
 /** The v1 camera: the live preview with the 16:9 waist-up guide, the light, and a countdown shot. */
 import { photoCrop } from '../../../shared/camera';
 import { cameraCapture, photoRules } from '../../../shared/requirements';
-import { Notice } from '../../ui/Notice';
+import { Notice, Trouble } from '../../ui/Notice';
 import { CameraControls } from './CameraControls';
 import { CameraPreview } from './CameraPreview';
 import { ExposureMeter } from './ExposureMeter';
@@ -29,17 +29,8 @@ export function PhotoPanel({ session, photo }: { session: CameraSession; photo: 
         <CameraControls session={session} locked={busy} />
       </div>
 
-      {session.error && (
-        <Notice tone="error" title="Camera problem">
-          {session.error}
-        </Notice>
-      )}
-      {session.notice && <Notice tone="warn">{session.notice}</Notice>}
-      {photo.error && (
-        <Notice tone="error" title="Photo problem">
-          {photo.error}
-        </Notice>
-      )}
+      <Trouble title="Camera problem" error={session.error} notice={session.notice} />
+      <Trouble title="Photo problem" error={photo.error} />
       {small && crop && (
         <Notice tone="warn" title="This camera gives too small a picture">
           Its 16:9 crop is {crop.width}×{crop.height}; the avatar needs at least {photoRules.minWidth}×{photoRules.minHeight}. Photos from it are kept but fail their

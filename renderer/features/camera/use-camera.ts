@@ -10,8 +10,9 @@ import type { ExposureAnalysis } from '../../../shared/exposure';
 import { cameraCapture, exposureQuality } from '../../../shared/requirements';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import { AudioMonitor, type MeterReading, PeakTrack, silentReading } from '../../capture/audio-monitor';
-import { CaptureError, type CaptureRequest, openCapture, stopStream } from '../../capture/capture-stream';
+import { CaptureError, type CaptureRequest, openCapture, showStream, stopStream } from '../../capture/capture-stream';
 import { type CaptureDevice, listDevices, pickDevice, useDevices } from '../../capture/devices';
+import { Store, useStore } from '../../capture/store';
 import { type CameraOffer, FrameRateMeter, type Resolution, cameraOffer } from './camera-formats';
 import { FrameSampler } from './frame-sampler';
 
@@ -45,8 +46,8 @@ export type CameraSession = {
   mirrored: boolean;
   error: string | null;
   notice: string | null;
-  /** Attach to the preview's <video>: the session shows its stream there and measures its frames. */
-  videoRef: RefCallback<HTMLVideoElement>;
+  /** The preview's <video> (its ref): the session shows its stream there and measures its frames. */
+  attachVideo: RefCallback<HTMLVideoElement>;
   video(): HTMLVideoElement | null;
   enable(): Promise<void>;
   disable(): void;
@@ -104,15 +105,16 @@ export function useCamera(version: AvatarVersion): CameraSession {
   const studio = useStudio();
   const cameras = useDevices('videoinput');
   const microphones = useDevices('audioinput');
-  const [phase, setPhase] = useState<CameraPhase>('off');
+  const { refresh: refreshCameras } = cameras;
+  const { refresh: refreshMicrophones } = microphones;
+  // The open devices, kept once: read as they are now by the callbacks, rendered through useStore.
+  const [session] = useState(() => new Store<{ phase: CameraPhase; live: Live | null }>({ phase: 'off', live: null }));
+  const { phase, live } = useStore(session);
   const [cameraId, setCameraId] = useState<string | null>(null);
   const [microphoneId, setMicrophoneId] = useState<string | null>(null);
   const [preferred, setPreferred] = useState<{ camera: string | null; microphone: string | null }>({ camera: null, microphone: null });
   const [resolutionHeight, setResolutionHeight] = useState<number>(cameraCapture.resolutions[0].height);
   const [frameRate, setFrameRate] = useState<number>(cameraCapture.defaultFrameRate);
-  const [stream, setStream] = useState<MediaStream | null>(null);
-  const [monitor, setMonitor] = useState<AudioMonitor | null>(null);
-  const [liveTrack, setLiveTrack] = useState<PeakTrack | null>(null);
   const [actual, setActual] = useState<ActualFormat | null>(null);
   const [countedRate, setCountedRate] = useState<number | null>(null);
   const [formatChanges, setFormatChanges] = useState(0);
@@ -122,8 +124,7 @@ export function useCamera(version: AvatarVersion): CameraSession {
   const [mirrored, setMirrored] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [element, setElement] = useState<HTMLVideoElement | null>(null);
-  const live = useRef<Live | null>(null);
+  const element = useRef<HTMLVideoElement | null>(null);
   const busy = useRef(false);
   const lostWhileBusy = useRef(false);
   const listeners = useRef(new Set<(analysis: ExposureAnalysis) => void>());
@@ -146,21 +147,18 @@ export function useCamera(version: AvatarVersion): CameraSession {
   const resolution = cameraCapture.resolutions.find((item) => item.height === resolutionHeight) ?? cameraCapture.resolutions[0];
 
   const close = useCallback(() => {
-    const current = live.current;
-    live.current = null;
+    const current = session.get().live;
+    session.set({ live: null });
     if (!current) return;
     current.unsubscribe();
     current.removeEnded();
     void current.monitor?.close();
     stopStream(current.stream);
-    setStream(null);
-    setMonitor(null);
-    setLiveTrack(null);
     setActual(null);
     setCountedRate(null);
     setReading(silentReading);
     setExposure(null);
-  }, []);
+  }, [session]);
 
   /** A device went away: stop cleanly, or (mid-take) let the take keep what it has and stop afterwards. */
   const lost = useCallback(
@@ -172,15 +170,15 @@ export function useCamera(version: AvatarVersion): CameraSession {
       }
       setNotice(`The ${what} was disconnected (or another application took it). Connect it, or pick another one, and turn the camera on again.`);
       close();
-      setPhase('off');
+      session.set({ phase: 'off' });
     },
-    [close],
+    [close, session],
   );
 
   const open = useCallback(
     async (wantedCamera: string | null, wantedMicrophone: string | null, format: { width: number; height: number; frameRate: number }) => {
       close();
-      setPhase('opening');
+      session.set({ phase: 'opening' });
       setError(null);
       setNotice(null);
       const request: CaptureRequest =
@@ -212,33 +210,37 @@ export function useCamera(version: AvatarVersion): CameraSession {
           item.addEventListener('ended', onEnded);
           return () => item.removeEventListener('ended', onEnded);
         });
-        live.current = { stream: opened, monitor: audio, liveTrack: track, unsubscribe, removeEnded: () => removers.forEach((remove) => remove()) };
-        setStream(opened);
-        setMonitor(audio);
-        setLiveTrack(track);
+        session.set({ live: { stream: opened, monitor: audio, liveTrack: track, unsubscribe, removeEnded: () => removers.forEach((remove) => remove()) } });
         setActual(actualOf(opened));
         setOffer(offerOf(opened));
         setCameraId(opened.getVideoTracks()[0]?.getSettings().deviceId ?? wantedCamera);
         if (audio) setMicrophoneId(opened.getAudioTracks()[0]?.getSettings().deviceId ?? wantedMicrophone);
-        setPhase('live');
+        session.set({ phase: 'live' });
         // With permission granted the devices have labels now.
-        cameras.refresh();
-        microphones.refresh();
+        refreshCameras();
+        refreshMicrophones();
       } catch (failure) {
         close();
-        setPhase('off');
+        session.set({ phase: 'off' });
         setError(failure instanceof CaptureError ? failure.message : asStudioError(failure).message);
       }
     },
-    [close, lost, studio, version, cameras.refresh, microphones.refresh],
+    [close, lost, session, studio, version, refreshCameras, refreshMicrophones],
   );
+
+  const stream = live?.stream ?? null;
 
   // The preview shows the stream; playing it starts the frames the exposure check reads.
   useEffect(() => {
-    if (!element) return;
-    if (element.srcObject !== stream) element.srcObject = stream;
-    if (stream) void element.play().catch(() => undefined);
-  }, [element, stream]);
+    if (element.current) showStream(element.current, stream);
+  }, [stream]);
+  const attachVideo = useCallback(
+    (node: HTMLVideoElement | null) => {
+      element.current = node;
+      if (node) showStream(node, session.get().live?.stream ?? null);
+    },
+    [session],
+  );
 
   // Meters at display rate; the light a few times a second (never per frame or per sample).
   useEffect(() => {
@@ -246,20 +248,21 @@ export function useCamera(version: AvatarVersion): CameraSession {
     sampler.current ??= new FrameSampler();
     let lastExposure = 0;
     const timer = window.setInterval(() => {
-      const current = live.current;
+      const current = session.get().live;
       if (!current) return;
       if (current.monitor) setReading(current.monitor.reading());
       const now = performance.now();
-      if (now - lastExposure < exposureQuality.liveIntervalMs || !element) return;
+      const video = element.current;
+      if (now - lastExposure < exposureQuality.liveIntervalMs || !video) return;
       lastExposure = now;
-      const region = version === 'v1' && element.videoWidth > 0 ? photoCrop(element.videoWidth, element.videoHeight) : null;
-      const measured = sampler.current!.measure(element, region);
+      const region = version === 'v1' && video.videoWidth > 0 ? photoCrop(video.videoWidth, video.videoHeight) : null;
+      const measured = sampler.current!.measure(video, region);
       if (!measured) return;
       setExposure(measured);
       for (const listener of listeners.current) listener(measured);
     }, displayIntervalMs);
     return () => window.clearInterval(timer);
-  }, [phase, element, version]);
+  }, [phase, session, version]);
 
   // The frames that really arrive, counted: a camera in dim light slows down whatever its settings say.
   useEffect(() => {
@@ -286,18 +289,19 @@ export function useCamera(version: AvatarVersion): CameraSession {
 
   const applyFormat = useCallback(
     async (next: { width: number; height: number; frameRate: number }) => {
-      const track = live.current?.stream.getVideoTracks()[0];
+      const track = session.get().live?.stream.getVideoTracks()[0];
       if (!track || version !== 'v2') return;
       try {
         await track.applyConstraints({ width: { ideal: next.width }, height: { ideal: next.height }, frameRate: { ideal: next.frameRate } });
       } catch (failure) {
         setError(`The camera refused ${next.width}×${next.height} at ${next.frameRate} fps (${failure instanceof Error ? failure.message : String(failure)}).`);
       }
-      if (live.current) setActual(actualOf(live.current.stream));
+      const current = session.get().live;
+      if (current) setActual(actualOf(current.stream));
       // Counted again from here: the frames before the change say nothing about the new rate.
       setFormatChanges((count) => count + 1);
     },
-    [version],
+    [session, version],
   );
 
   return {
@@ -305,39 +309,39 @@ export function useCamera(version: AvatarVersion): CameraSession {
     phase,
     cameras: cameras.devices,
     microphones: microphones.devices,
-    cameraId: live.current ? cameraId : (chosenCamera?.deviceId ?? null),
-    microphoneId: live.current ? microphoneId : (chosenMicrophone?.deviceId ?? null),
+    cameraId: live ? cameraId : (chosenCamera?.deviceId ?? null),
+    microphoneId: live ? microphoneId : (chosenMicrophone?.deviceId ?? null),
     offer,
     resolution,
     frameRate,
     actual: actual && { ...actual, counted: countedRate },
     stream,
-    monitor,
-    liveTrack,
+    monitor: live?.monitor ?? null,
+    liveTrack: live?.liveTrack ?? null,
     reading,
     exposure,
     mirrored,
     error,
     notice,
-    videoRef: setElement,
-    video: () => element,
+    attachVideo,
+    video: () => element.current,
     enable: () => open(chosenCamera?.deviceId ?? null, chosenMicrophone?.deviceId ?? null, format),
     disable: () => {
       if (busy.current) return;
       close();
-      setPhase('off');
+      session.set({ phase: 'off' });
     },
     selectCamera: (device) => {
       setCameraId(device.deviceId);
       setPreferred((current) => ({ ...current, camera: device.label }));
       void studio.call('settings/update', { patch: { preferredCameraLabel: device.label } }).catch(() => undefined);
-      if (live.current && !busy.current) void open(device.deviceId, microphoneId, format);
+      if (session.get().live && !busy.current) void open(device.deviceId, microphoneId, format);
     },
     selectMicrophone: (device) => {
       setMicrophoneId(device.deviceId);
       setPreferred((current) => ({ ...current, microphone: device.label }));
       void studio.call('settings/update', { patch: { preferredMicrophoneLabel: device.label } }).catch(() => undefined);
-      if (live.current && !busy.current) void open(cameraId, device.deviceId, format);
+      if (session.get().live && !busy.current) void open(cameraId, device.deviceId, format);
     },
     selectResolution: (height) => {
       const next = cameraCapture.resolutions.find((item) => item.height === height);
@@ -360,7 +364,7 @@ export function useCamera(version: AvatarVersion): CameraSession {
       if (!value && lostWhileBusy.current) {
         lostWhileBusy.current = false;
         close();
-        setPhase('off');
+        session.set({ phase: 'off' });
       }
     },
     say: (nextNotice, nextError = null) => {

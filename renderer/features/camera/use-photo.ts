@@ -3,7 +3,7 @@
  * one frame at the camera's full resolution cropped to the 16:9 guide, or a picture from disk
  * cropped the same way; each stored and checked by the studio, which refuses what it cannot use.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Photo } from '../../../shared/drafts';
 import { cameraCapture } from '../../../shared/requirements';
 import { asStudioError, useStudio } from '../../api/studio-context';
@@ -24,7 +24,6 @@ export type PhotoControl = {
   capture(): void;
   cancel(): void;
   importFile(file: File): Promise<void>;
-  dismiss(): void;
 };
 
 export function usePhoto(draftId: string, session: CameraSession, onSaved: (photo: Photo) => void): PhotoControl {
@@ -35,10 +34,13 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
   const [error, setError] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   const timer = useRef<number | null>(null);
+  // The latest session and callback, for the countdown and uploads that outlive a render.
   const sessionRef = useRef(session);
-  sessionRef.current = session;
   const onSavedRef = useRef(onSaved);
-  onSavedRef.current = onSaved;
+  useLayoutEffect(() => {
+    sessionRef.current = session;
+    onSavedRef.current = onSaved;
+  });
 
   const clearTimer = () => {
     if (timer.current !== null) window.clearInterval(timer.current);
@@ -114,9 +116,5 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
     capture,
     cancel,
     importFile,
-    dismiss: () => {
-      setError(null);
-      setImportError(null);
-    },
   };
 }

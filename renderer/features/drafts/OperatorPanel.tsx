@@ -3,10 +3,11 @@
  * starts with), "Next person" from a short form, the people filmed so far, and the keyboard
  * shortcuts R record, S stop, T retake, N next person, active anywhere but in a text field.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import type { PersonDraft } from '../../../shared/drafts';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation/router';
+import { useDialog } from '../../ui/ConfirmDialog';
 import { type OperatorSession, addToSession, endSession, shortcutKeys, startSession, useOperatorSession } from './operator-session';
 import { type OperatorAction, perform } from './shortcuts';
 
@@ -26,8 +27,9 @@ export function OperatorPanel({ activeDraftId }: { activeDraftId: string | null 
   const [nextOpen, setNextOpen] = useState(false);
   const [said, setSaid] = useState<string | null>(null);
 
+  const active = session !== null;
   useEffect(() => {
-    if (!session) return;
+    if (!active) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || typing(event.target)) return;
       if (document.querySelector('dialog[open]')) return;
@@ -41,7 +43,7 @@ export function OperatorPanel({ activeDraftId }: { activeDraftId: string | null 
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [session !== null]);
+  }, [active]);
 
   useEffect(() => {
     if (!said) return;
@@ -103,17 +105,6 @@ export function OperatorPanel({ activeDraftId }: { activeDraftId: string | null 
   );
 }
 
-function useDialog(open: boolean) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
-  return dialog;
-}
-
 function StartSessionDialog({
   open,
   activeDraftId,
@@ -127,14 +118,13 @@ function StartSessionDialog({
 }) {
   const dialog = useDialog(open);
   const current = useCall('drafts/get', open && activeDraftId ? { id: activeDraftId } : null);
-  const [version, setVersion] = useState<PersonDraft['avatarVersion']>('v2');
+  // Starting from an open draft carries its twin version over, until the person picks another for it.
+  const loaded = current.state === 'ready' ? current.value : null;
+  const [picked, setPicked] = useState<{ draftId: string | null; version: PersonDraft['avatarVersion'] } | null>(null);
+  const version = picked && picked.draftId === (loaded?.id ?? null) ? picked.version : (loaded?.person.avatarVersion ?? 'v2');
+  const setVersion = (next: PersonDraft['avatarVersion']) => setPicked({ draftId: loaded?.id ?? null, version: next });
   const [tagKey, setTagKey] = useState('session');
   const [tagValue, setTagValue] = useState(today);
-
-  // Starting from an open draft carries its twin version over.
-  useEffect(() => {
-    if (current.state === 'ready') setVersion(current.value.person.avatarVersion);
-  }, [current.state === 'ready' ? current.value.id : null]);
 
   function submit(event: FormEvent) {
     event.preventDefault();

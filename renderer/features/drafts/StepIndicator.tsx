@@ -1,15 +1,7 @@
 /** The draft's steps as tabs, each saying whether it is done or what it still lacks (from shared/draft-status.ts). */
 import type { DraftStatus } from '../../../shared/draft-status';
 import type { Step } from '../../../shared/progress';
-import { routeHref } from '../../app/router';
-
-export const stepLabels: Record<Step, string> = {
-  person: 'Person',
-  voice: 'Voice',
-  camera: 'Camera',
-  review: 'Review',
-  submit: 'Submit',
-};
+import { routeHref, stepLabels } from '../../navigation/router';
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -5,7 +5,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { TrashEntry } from '../../../shared/contract/library';
 import { asStudioError, useStudio } from '../../api/studio-context';
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation/router';
 
 const visibleMs = 15_000;
 let current: { entries: TrashEntry[]; at: number } | null = null;
@@ -28,11 +28,12 @@ function subscribe(listener: () => void) {
 export function DeletedToast() {
   const studio = useStudio();
   const shown = useSyncExternalStore(subscribe, () => current);
-  const [error, setError] = useState<string | null>(null);
+  // A failed undo is about the deletion shown when it failed, not a later one.
+  const [failure, setFailure] = useState<{ of: typeof shown; message: string } | null>(null);
+  const error = failure && failure.of === shown ? failure.message : null;
 
   useEffect(() => {
     if (!shown) return;
-    setError(null);
     const timer = window.setTimeout(() => current === shown && publish(null), visibleMs);
     return () => window.clearTimeout(timer);
   }, [shown]);
@@ -49,7 +50,7 @@ export function DeletedToast() {
       publish(null);
       if (restored.length === 1) navigate({ screen: 'draft', draftId: restored[0]!, step: 'person' });
     } catch (caught) {
-      setError(asStudioError(caught).message);
+      setFailure({ of: shown, message: asStudioError(caught).message });
     }
   }
 

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { formatSize } from './format';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation/router';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Notice } from '../../ui/Notice';
 

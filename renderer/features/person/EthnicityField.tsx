@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { useCall } from '../../api/studio-context';
-import { routeHref } from '../../app/router';
+import { routeHref } from '../../navigation/router';
 
 export function EthnicityField({
   value,

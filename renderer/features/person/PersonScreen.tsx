@@ -1,5 +1,5 @@
 /** Who the twin is: the identity fields of the twin request, saved to the draft as they are typed. */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Draft, type PersonDraft, genders } from '../../../shared/drafts';
 import { describeIssues } from '../../../shared/errors';
 import { suggestExternalClientId } from '../../../shared/napster';
@@ -28,21 +28,17 @@ export function PersonScreen({ draft }: { draft: Draft }) {
   const pending = useRef<Partial<PersonDraft>>({});
   const timer = useRef<number | undefined>(undefined);
 
-  // A different draft opened in the same screen: start from its values.
-  useEffect(() => {
-    setPerson(draft.person);
-    setTouched(new Set());
-    // Only the id matters: our own saves must not reset what is being typed.
-  }, [draft.id]);
-
-  const flush = async () => {
+  // The screen starts from the draft's values once: the workspace is keyed by draft, and our own
+  // saves coming back must not reset what is being typed.
+  const draftId = draft.id;
+  const flush = useCallback(async () => {
     window.clearTimeout(timer.current);
     const patch = pending.current;
     pending.current = {};
     if (Object.keys(patch).length === 0) return;
     setSaveState('saving');
     try {
-      await studio.call('drafts/updatePerson', { id: draft.id, person: patch });
+      await studio.call('drafts/updatePerson', { id: draftId, person: patch });
       setSaveState(Object.keys(pending.current).length ? 'unsaved' : 'saved');
       setSaveError(null);
     } catch (caught) {
@@ -50,9 +46,10 @@ export function PersonScreen({ draft }: { draft: Draft }) {
       setSaveState('failed');
       setSaveError(asStudioError(caught).message);
     }
-  };
+  }, [studio, draftId]);
 
-  useEffect(() => () => void flush(), []); // save what is left when the screen closes
+  // What is left is saved when the screen closes.
+  useEffect(() => () => void flush(), [flush]);
 
   function change<K extends keyof PersonDraft>(key: K, value: PersonDraft[K]) {
     setPerson((current) => ({ ...current, [key]: value }));

@@ -2,14 +2,14 @@
  * Tags as key/value rows. Rows are edited freely; only a set without blanks or duplicates is saved
  * to the draft, and what is wrong is said beside the row.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { twinTagsSchema } from '../../../shared/napster';
 import { twinRequestRules } from '../../../shared/requirements';
 
 type Row = { id: number; key: string; value: string };
 
-function rowsOf(tags: Record<string, string>, nextId: () => number): Row[] {
-  return Object.entries(tags).map(([key, value]) => ({ id: nextId(), key, value }));
+function rowsOf(tags: Record<string, string>): Row[] {
+  return Object.entries(tags).map(([key, value], index) => ({ id: index + 1, key, value }));
 }
 
 /** Per-row problems, and the tags to save when there are none. */
@@ -38,23 +38,22 @@ export function checkRows(rows: Row[]): { errors: Map<number, string>; tags: Rec
 }
 
 export function TagsEditor({ tags, onChange }: { tags: Record<string, string>; onChange: (tags: Record<string, string>) => void }) {
-  const counter = useRef(0);
-  const nextId = () => ++counter.current;
-  const [rows, setRows] = useState<Row[]>(() => rowsOf(tags, nextId));
+  const [{ rows, nextId }, setRows] = useState(() => ({ rows: rowsOf(tags), nextId: Object.keys(tags).length + 1 }));
   const { errors } = checkRows(rows);
   const lastSaved = useRef(JSON.stringify(tags));
 
-  useEffect(() => {
-    const { tags: valid } = checkRows(rows);
+  /** The rows as edited; the tags are saved whenever they form a valid set that differs from the last saved. */
+  function edit(next: Row[], id = nextId) {
+    setRows({ rows: next, nextId: id });
+    const { tags: valid } = checkRows(next);
     if (!valid) return;
     const text = JSON.stringify(valid);
     if (text === lastSaved.current) return;
     lastSaved.current = text;
     onChange(valid);
-    // onChange is a fresh closure each render; the rows are what matter.
-  }, [rows]);
+  }
 
-  const update = (id: number, patch: Partial<Row>) => setRows((current) => current.map((row) => (row.id === id ? { ...row, ...patch } : row)));
+  const update = (id: number, patch: Partial<Row>) => edit(rows.map((row) => (row.id === id ? { ...row, ...patch } : row)));
 
   return (
     <fieldset className="field tags">
@@ -87,7 +86,7 @@ export function TagsEditor({ tags, onChange }: { tags: Record<string, string>; o
                   type="button"
                   className="button button-quiet"
                   aria-label={`Remove tag ${index + 1}`}
-                  onClick={() => setRows((current) => current.filter((item) => item.id !== row.id))}
+                  onClick={() => edit(rows.filter((item) => item.id !== row.id))}
                 >
                   Remove
                 </button>
@@ -104,7 +103,7 @@ export function TagsEditor({ tags, onChange }: { tags: Record<string, string>; o
           type="button"
           className="button"
           disabled={rows.length >= twinRequestRules.maxTags}
-          onClick={() => setRows((current) => [...current, { id: nextId(), key: '', value: '' }])}
+          onClick={() => edit([...rows, { id: nextId, key: '', value: '' }], nextId + 1)}
         >
           Add tag
         </button>

@@ -3,25 +3,27 @@
  * warning acknowledged by name, and a reviewer's name given. Approval writes the consent receipt,
  * which can be saved from here; it can be withdrawn, and any later change withdraws it.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type { ReviewState } from '../../../shared/contract/review';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import { Notice } from '../../ui/Notice';
-import { saveFile } from '../library/transfer';
+import { saveFile } from '../../ui/save-file';
 import { rememberReviewer, rememberedReviewer } from './operator-name';
 
 export function ApprovalPanel({ state }: { state: ReviewState }) {
   const studio = useStudio();
   const [acknowledged, setAcknowledged] = useState<Set<string>>(new Set());
+  const [acknowledgedOf, setAcknowledgedOf] = useState('');
   const [reviewer, setReviewer] = useState(rememberedReviewer);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const warningKeys = state.warnings.map((warning) => warning.key).join('|');
 
   // Warnings that went away are no longer acknowledged; new ones start unacknowledged.
-  useEffect(() => {
-    setAcknowledged((current) => new Set([...current].filter((key) => warningKeys.split('|').includes(key))));
-  }, [warningKeys]);
+  if (acknowledgedOf !== warningKeys) {
+    setAcknowledgedOf(warningKeys);
+    setAcknowledged(new Set([...acknowledged].filter((key) => warningKeys.split('|').includes(key))));
+  }
 
   const allAcknowledged = state.warnings.every((warning) => acknowledged.has(warning.key));
   const approved = state.approval === 'approved';

@@ -3,21 +3,24 @@
  * take of them reading it (microphone, or camera and microphone), streamed to disk as it is made,
  * played back here, and the operator's attestation. Kept with the draft; never uploaded.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { formatDuration } from '../../../shared/audio-analysis';
 import type { ReviewState } from '../../../shared/contract/review';
-import { takeStreaming } from '../../../shared/contract/takes';
+import type { Take } from '../../../shared/drafts';
+import { consentRules } from '../../../shared/requirements';
 import { mediaPath } from '../../../shared/transport';
-import { asStudioError, useStudio } from '../../api/studio-context';
-import { openCapture, stopStream } from '../../capture/capture-stream';
+import { asStudioError, useAct, useStudio } from '../../api/studio-context';
+import { ChecksList } from '../../capture/ChecksList';
+import { openCapture, showStream, stopStream } from '../../capture/capture-stream';
 import { listDevices, pickDevice } from '../../capture/devices';
-import { TakeRecorder } from '../../capture/take-recorder';
+import { useMeters } from '../../capture/meter-store';
+import { RecoveredTakes } from '../../capture/RecoveredTakes';
+import { type TakeControl, type TakeInput, useTakeRecorder } from '../../capture/use-take-recorder';
+import { useRecoverTakes } from '../../capture/use-take-choice';
 import { Notice } from '../../ui/Notice';
-import { ChecksList } from '../voice/ChecksList';
 import { rememberedOperator, rememberOperator } from './operator-name';
 
 type Source = 'microphone' | 'camera';
-type Phase = 'idle' | 'opening' | 'recording' | 'saving';
 
 const audioTypes = ['audio/webm;codecs=opus', 'audio/webm', 'audio/ogg;codecs=opus', 'audio/mp4'] as const;
 const videoTypes = ['video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'] as const;
@@ -27,98 +30,79 @@ function localToday(): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
 
+/**
+ * A consent take, recorded with the one recording hook: the devices are opened for the take alone
+ * (the preferred microphone, and the camera unless it is sound only), shown in the preview while it
+ * records, and closed when it ends.
+ */
+function useConsentTake(draftId: string, source: Source, preview: (stream: MediaStream | null) => void): TakeControl {
+  const studio = useStudio();
+  return useTakeRecorder({
+    draftId,
+    kind: 'consent',
+    maxSeconds: consentRules.maxSeconds,
+    prepare: async (): Promise<TakeInput> => {
+      const settings = await studio.call('settings/get', {});
+      const microphone = pickDevice(await listDevices('audioinput'), settings.preferredMicrophoneLabel, null);
+      const camera = source === 'camera' ? pickDevice(await listDevices('videoinput'), settings.preferredCameraLabel, null) : null;
+      const stream = await openCapture({
+        audio: { deviceId: microphone?.deviceId ?? null },
+        video: source === 'camera' ? { deviceId: camera?.deviceId ?? null, width: 1280, height: 720 } : false,
+      });
+      if (source === 'camera') preview(stream);
+      return {
+        stream,
+        mimeTypes: source === 'camera' ? videoTypes : audioTypes,
+        release: () => {
+          stopStream(stream);
+          preview(null);
+        },
+      };
+    },
+  });
+}
+
+/** A consent take as it will be kept: played back, with when it was made and its checks. */
+function ConsentTake({ draftId, take, testId }: { draftId: string; take: Take; testId: string }) {
+  return (
+    <div className="consent-take" data-testid={testId}>
+      <div className="consent-playback">
+        {take.mimeType.startsWith('audio') ? (
+          <audio controls preload="metadata" src={mediaPath(draftId, take.fileName)} aria-label="Consent take" />
+        ) : (
+          <video controls preload="metadata" src={mediaPath(draftId, take.fileName)} aria-label="Consent take" />
+        )}
+        <span className="muted small">
+          Recorded {new Date(take.createdAt).toLocaleString()} · {formatDuration(take.durationMs ?? 0)}
+        </span>
+      </div>
+      <ChecksList checks={take.checks} />
+    </div>
+  );
+}
+
+/** The clock of the take in progress: subscribes to the recorder's meters alone. */
+function RecordingClock({ take }: { take: TakeControl }) {
+  const { elapsedMs } = useMeters(take.meters);
+  return <span className="rec-clock">{formatDuration(elapsedMs)}</span>;
+}
+
 export function ConsentPanel({ state }: { state: ReviewState }) {
   const studio = useStudio();
   const { draft } = state;
   const consent = draft.consent;
   const [source, setSource] = useState<Source>('camera');
-  const [phase, setPhase] = useState<Phase>('idle');
-  const [elapsed, setElapsed] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const recorder = useRef<TakeRecorder | null>(null);
-  const stream = useRef<MediaStream | null>(null);
+  const { error, act } = useAct();
   const preview = useRef<HTMLVideoElement>(null);
-  const take = useRef<string | null>(null);
-
-  // The clock of the take in progress.
-  useEffect(() => {
-    if (phase !== 'recording') return;
-    const timer = window.setInterval(() => setElapsed(recorder.current?.elapsedMs() ?? 0), 250);
-    return () => window.clearInterval(timer);
-  }, [phase]);
-
-  // Leaving the page mid-take stops the devices; what reached the disk is dropped with the session.
-  useEffect(
-    () => () => {
-      recorder.current?.abandon();
-      stopStream(stream.current);
-    },
-    [],
-  );
-
-  async function start() {
-    setError(null);
-    setPhase('opening');
-    try {
-      const settings = await studio.call('settings/get', {});
-      const microphone = pickDevice(await listDevices('audioinput'), settings.preferredMicrophoneLabel, null);
-      const camera = source === 'camera' ? pickDevice(await listDevices('videoinput'), settings.preferredCameraLabel, null) : null;
-      const opened = await openCapture({
-        audio: { deviceId: microphone?.deviceId ?? null },
-        video: source === 'camera' ? { deviceId: camera?.deviceId ?? null, width: 1280, height: 720 } : false,
-      });
-      stream.current = opened;
-      if (preview.current && source === 'camera') {
-        preview.current.srcObject = opened;
-        void preview.current.play().catch(() => undefined);
-      }
-      const started = new TakeRecorder(opened, {
-        mimeTypes: source === 'camera' ? videoTypes : audioTypes,
-        timesliceMs: takeStreaming.chunkMs,
-        keepAliveMs: takeStreaming.keepAliveMs,
-        sink: async (seq, bytes) => {
-          await studio.call('consent/appendTake', { draftId: draft.id, takeId: take.current!, seq, bytes });
-        },
-        onInterrupted: (reason) => {
-          setError(reason);
-          void stop();
-        },
-      });
-      const begun = await studio.call('consent/beginTake', { draftId: draft.id, mimeType: started.mimeType });
-      take.current = begun.takeId;
-      recorder.current = started;
-      started.start();
-      setElapsed(0);
-      setPhase('recording');
-    } catch (caught) {
-      stopStream(stream.current);
-      stream.current = null;
-      setPhase('idle');
-      setError(caught instanceof Error && !('code' in caught) ? caught.message : asStudioError(caught).message);
-    }
-  }
-
-  async function stop() {
-    const active = recorder.current;
-    if (!active || !take.current) return;
-    recorder.current = null;
-    setPhase('saving');
-    try {
-      await active.stop();
-      await studio.call('consent/finishTake', { draftId: draft.id, takeId: take.current });
-    } catch (caught) {
-      setError(asStudioError(caught).message);
-    } finally {
-      stopStream(stream.current);
-      stream.current = null;
-      if (preview.current) preview.current.srcObject = null;
-      take.current = null;
-      setPhase('idle');
-    }
-  }
+  const showPreview = useCallback((stream: MediaStream | null) => preview.current && showStream(preview.current, stream), []);
+  const take = useConsentTake(draft.id, source, showPreview);
+  useRecoverTakes(draft.id);
+  const { phase } = take;
 
   const recorded = consent.take;
+  const recovered = consent.recording?.state === 'recovered' ? consent.recording : null;
   const busy = phase !== 'idle';
+  const problem = error ?? take.error;
 
   return (
     <section className="panel consent" aria-labelledby="consent-title" data-phase={phase}>
@@ -143,6 +127,18 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
         <Notice tone="warn">Enter the person’s first and last name first: the statement names them.</Notice>
       )}
 
+      {recovered && !busy && (
+        <>
+          <RecoveredTakes
+            kind="consent"
+            takes={[recovered]}
+            onKeep={(takeId) => void act(() => studio.call('takes/keep', { draftId: draft.id, takeId }))}
+            onDiscard={(takeId) => void act(() => studio.call('takes/discard', { draftId: draft.id, takeId }))}
+          />
+          <ConsentTake draftId={draft.id} take={recovered} testId="consent-recovered" />
+        </>
+      )}
+
       <div className="consent-recorder">
         <fieldset className="field consent-source" disabled={busy}>
           <legend>Record with</legend>
@@ -155,7 +151,7 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
         </fieldset>
         <div className="transport" role="group" aria-label="Consent recording">
           {phase === 'recording' ? (
-            <button type="button" className="button button-stop" data-operator-action="stop" onClick={() => void stop()}>
+            <button type="button" className="button button-stop" data-operator-action="stop" onClick={() => void take.stop()}>
               <span className="stop-square" aria-hidden="true" />
               Stop
             </button>
@@ -164,7 +160,7 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
               type="button"
               className="button button-record"
               data-operator-action="record"
-              onClick={() => void start()}
+              onClick={() => void act(take.record)}
               disabled={busy || !state.statement}
             >
               <span className="rec-dot" aria-hidden="true" />
@@ -172,11 +168,11 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
             </button>
           )}
           <span className="transport-hint muted" aria-live="polite">
-            {phase === 'opening' && 'Opening the devices…'}
+            {phase === 'starting' && 'Opening the devices…'}
             {phase === 'recording' && (
               <>
                 <span className="rec-status rec-status-recording">
-                  <span className="rec-dot" aria-hidden="true" /> Recording <span className="rec-clock">{formatDuration(elapsed)}</span>
+                  <span className="rec-dot" aria-hidden="true" /> Recording <RecordingClock take={take} />
                 </span>{' '}
                 Ask the person to read the statement, then stop.
               </>
@@ -184,25 +180,12 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
             {phase === 'saving' && 'Saving and checking the consent take…'}
           </span>
         </div>
-        <video ref={preview} className={source === 'camera' && busy ? 'consent-preview' : 'consent-preview hidden'} muted playsInline aria-label="Camera preview" />
+        <video ref={preview} className={source === 'camera' && (phase === 'starting' || phase === 'recording') ? 'consent-preview' : 'consent-preview hidden'} muted playsInline aria-label="Camera preview" />
       </div>
-      {error && <Notice tone="error">{error}</Notice>}
+      {problem && <Notice tone="error">{problem}</Notice>}
+      {take.notice && <Notice tone="warn">{take.notice}</Notice>}
 
-      {recorded && !busy && (
-        <div className="consent-take" data-testid="consent-take">
-          <div className="consent-playback">
-            {recorded.mimeType.startsWith('audio') ? (
-              <audio controls preload="metadata" src={mediaPath(draft.id, recorded.fileName)} aria-label="Consent take" />
-            ) : (
-              <video controls preload="metadata" src={mediaPath(draft.id, recorded.fileName)} aria-label="Consent take" />
-            )}
-            <span className="muted small">
-              Recorded {new Date(recorded.createdAt).toLocaleString()} · {formatDuration(recorded.durationMs ?? 0)}
-            </span>
-          </div>
-          <ChecksList checks={recorded.checks} />
-        </div>
-      )}
+      {recorded && !busy && <ConsentTake draftId={draft.id} take={recorded} testId="consent-take" />}
 
       <Attestation state={state} disabled={busy || !recorded} />
     </section>

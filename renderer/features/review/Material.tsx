@@ -4,9 +4,9 @@ import { formatDuration } from '../../../shared/audio-analysis';
 import { appearanceOf } from '../../../shared/camera';
 import type { Draft } from '../../../shared/drafts';
 import { mediaPath } from '../../../shared/transport';
-import { routeHref } from '../../app/router';
+import { routeHref } from '../../navigation/router';
 import { FactList } from '../../ui/Screen';
-import { ChecksList, verdictSummary } from '../voice/ChecksList';
+import { ChecksList, verdictSummary } from '../../capture/ChecksList';
 import { WaveformPlayer } from './WaveformPlayer';
 
 const genderWords = { male: 'Male', female: 'Female', nonBinary: 'Non-binary' } as const;

@@ -27,12 +27,13 @@ export function PreparedFiles({ state }: { state: ReviewState }) {
   const sourcesMissing = state.blockers.some((blocker) => blocker.area === 'material');
   const allPrepared = state.files.every((file) => file.state === 'prepared' && file.intact !== false);
 
+  const jobId = job?.id ?? null;
   useEffect(() => {
-    if (!job) return;
+    if (!jobId) return;
     return studio.on('jobs/progress', (progress) => {
-      if (progress.jobId === job.id) setJob((current) => current && { ...current, label: progress.label, ratio: progress.ratio });
+      if (progress.jobId === jobId) setJob((current) => current && { ...current, label: progress.label, ratio: progress.ratio });
     });
-  }, [studio, job?.id]);
+  }, [studio, jobId]);
 
   async function prepare() {
     const id = newJobId();

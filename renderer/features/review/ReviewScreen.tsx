@@ -6,7 +6,7 @@
 import type { ReviewState } from '../../../shared/contract/review';
 import type { Draft } from '../../../shared/drafts';
 import { useCall } from '../../api/studio-context';
-import { routeHref } from '../../app/router';
+import { routeHref } from '../../navigation/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
 import { ApprovalPanel } from './ApprovalPanel';

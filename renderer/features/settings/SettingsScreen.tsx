@@ -1,25 +1,26 @@
 /** Which service the studio talks to, with which key, and where it keeps its data. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
 import { Notice } from '../../ui/Notice';
 import { FactList, Screen } from '../../ui/Screen';
-import { SandboxSection } from '../storage/SandboxSection';
-import { StorageSection } from '../storage/StorageSection';
+import { SandboxSection } from './SandboxSection';
+import { StorageSection } from './StorageSection';
 import { ApiKeySection } from './ApiKeySection';
 
 export function SettingsScreen() {
   const studio = useStudio();
   const info = useCall('system/info', {});
   const settings = useCall('settings/get', {});
-  const [baseUrl, setBaseUrl] = useState('');
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   /** The main process's reason for refusing the address (shared/credential-url.ts), shown at the field. */
   const [baseUrlError, setBaseUrlError] = useState<string | null>(null);
 
   const savedUrl = settings.state === 'ready' ? settings.value.apiBaseUrl : null;
-  useEffect(() => {
-    if (savedUrl !== null) setBaseUrl(savedUrl);
-  }, [savedUrl]);
+  // The field starts from the saved address, and starts again from it whenever it is saved anew.
+  const [field, setField] = useState<{ from: string | null; text: string }>({ from: savedUrl, text: savedUrl ?? '' });
+  if (savedUrl !== null && field.from !== savedUrl) setField({ from: savedUrl, text: savedUrl });
+  const baseUrl = field.text;
+  const setBaseUrl = (text: string) => setField((current) => ({ ...current, text }));
 
   async function save() {
     setMessage(null);

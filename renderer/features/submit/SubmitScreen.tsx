@@ -9,10 +9,10 @@ import type { Submission, SubmissionStep } from '../../../shared/contract/submis
 import { draftStatus, submissionStepNames, twinStatusWord } from '../../../shared/draft-status';
 import type { Draft } from '../../../shared/drafts';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
-import { routeHref } from '../../app/router';
+import { routeHref } from '../../navigation/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
-import { SandboxBadge } from '../storage/SandboxBanner';
+import { SandboxBadge } from '../../ui/SandboxBanner';
 import { TwinChoice } from './TwinChoice';
 import { V1Offer } from './V1Offer';
 import { useSubmission } from './use-submission';

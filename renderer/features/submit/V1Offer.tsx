@@ -13,9 +13,9 @@ import type { Draft } from '../../../shared/drafts';
 import { serviceErrorCodes } from '../../../shared/napster';
 import { mediaPath } from '../../../shared/transport';
 import { asStudioError, useStudio } from '../../api/studio-context';
-import { routeHref } from '../../app/router';
+import { routeHref } from '../../navigation/router';
 import { Notice } from '../../ui/Notice';
-import { ChecksList, verdictSummary } from '../voice/ChecksList';
+import { ChecksList, verdictSummary } from '../../capture/ChecksList';
 
 /** Whether the submission stopped because v2 is not enabled for the organisation. */
 export function v2WasRefused(submission: Submission): boolean {

@@ -4,32 +4,30 @@ import type { Submission } from '../../../shared/contract/submission';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import type { StudioError } from '../../../shared/errors';
 
+type Read = { draftId: string; submission: Submission | null; loading: boolean; error: StudioError | null };
+
 export function useSubmission(draftId: string): { submission: Submission | null; loading: boolean; error: StudioError | null; set: (next: Submission) => void } {
   const studio = useStudio();
-  const [submission, setSubmission] = useState<Submission | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<StudioError | null>(null);
+  const [read, setRead] = useState<Read>({ draftId, submission: null, loading: true, error: null });
+  // Another draft's submission must not show while this one's is read.
+  const shown: Read = read.draftId === draftId ? read : { draftId, submission: null, loading: true, error: null };
 
   useEffect(() => {
     let live = true;
-    setLoading(true);
-    // Another draft's submission must not show while this one's is read.
-    setSubmission((current) => (current?.draftId === draftId ? current : null));
+    const mine = (current: Read): Read => (current.draftId === draftId ? current : { draftId, submission: null, loading: true, error: null });
     studio.call('submission/get', { draftId }).then(
       (value) => {
         if (!live) return;
         // An event may have brought a newer copy of this draft's submission while it was read.
-        setSubmission((current) => (current && value && current.draftId === value.draftId && current.updatedAt > value.updatedAt ? current : value));
-        setLoading(false);
+        setRead((before) => {
+          const current = mine(before).submission;
+          return { draftId, submission: current && value && current.updatedAt > value.updatedAt ? current : value, loading: false, error: null };
+        });
       },
-      (caught: unknown) => {
-        if (!live) return;
-        setError(asStudioError(caught));
-        setLoading(false);
-      },
+      (caught: unknown) => live && setRead((before) => ({ ...mine(before), loading: false, error: asStudioError(caught) })),
     );
     const off = studio.on('submission/changed', (next) => {
-      if (next.draftId === draftId) setSubmission(next);
+      if (next.draftId === draftId) setRead((before) => ({ ...mine(before), submission: next }));
     });
     return () => {
       live = false;
@@ -37,7 +35,12 @@ export function useSubmission(draftId: string): { submission: Submission | null;
     };
   }, [studio, draftId]);
 
-  return { submission, loading, error, set: setSubmission };
+  return {
+    submission: shown.submission,
+    loading: shown.loading,
+    error: shown.error,
+    set: (next) => setRead((before) => ({ ...before, draftId: next.draftId, submission: next })),
+  };
 }
 
 /**

@@ -8,10 +8,10 @@ import type { AgentSummary, TwinSummary } from '../../../shared/contract/twins';
 import { submissionStatus, twinStatusWord } from '../../../shared/draft-status';
 import { isFailedStatus as isFailed, isReadyStatus as isReady } from '../../../shared/napster';
 import { useCall, useStudio } from '../../api/studio-context';
-import { routeHref } from '../../app/router';
+import { routeHref } from '../../navigation/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
-import { SandboxBadge, useSandbox } from '../storage/SandboxBanner';
+import { SandboxBadge, useSandbox } from '../../ui/SandboxBanner';
 import { AgentForm } from './AgentForm';
 import { TwinPreview, TwinVideoLoop } from './TwinMedia';
 
@@ -143,14 +143,19 @@ export function TwinsScreen() {
   const [statuses, setStatuses] = useState<Record<string, string | null>>({});
   const [created, setCreated] = useState<AgentSummary | null>(null);
   const { notices, dismiss } = useReadyNotices();
-  const items = page.state === 'ready' ? page.value.items : [];
-  const pendingIds = useMemo(() => items.filter((item) => !isReady(item.status) && !isFailed(item.status)).map((item) => item.id), [items]);
+  const listed = page.state === 'ready' ? page.value : null;
+  const items = listed?.items ?? [];
+  // The twins on this page still generating, by id (compared by value: a page read again is the same page).
+  const pending = useMemo(
+    () => (listed?.items ?? []).filter((item) => !isReady(item.status) && !isFailed(item.status)).map((item) => item.id).join(','),
+    [listed],
+  );
 
   // Follow the twins on this page that are still generating; their status arrives as events.
   useEffect(() => studio.on('twins/status', ({ id, status }) => setStatuses((current) => ({ ...current, [id]: status }))), [studio]);
   useEffect(() => {
-    if (pendingIds.length) void studio.call('twins/watch', { ids: pendingIds }).catch(() => undefined);
-  }, [studio, pendingIds.join(',')]);
+    if (pending) void studio.call('twins/watch', { ids: pending.split(',') }).catch(() => undefined);
+  }, [studio, pending]);
 
   function find(event: FormEvent) {
     event.preventDefault();

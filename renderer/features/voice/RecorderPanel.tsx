@@ -1,21 +1,14 @@
 /** The recorder: microphone choice, the live waveform and meters, the take's length and size, and the transport buttons. */
-import { useState } from 'react';
 import { formatBytes, formatDuration } from '../../../shared/audio-analysis';
 import { audioQuality, voiceRules } from '../../../shared/requirements';
 import { DevicePicker } from '../../capture/DevicePicker';
-import { DurationMeter } from '../../capture/DurationMeter';
+import { DiscardTake } from '../../capture/DiscardTake';
+import { DurationMeter, durationLimits } from '../../capture/DurationMeter';
 import { LevelMeter } from '../../capture/LevelMeter';
 import { LiveWaveform } from '../../capture/LiveWaveform';
 import { type MeterStore, useMeters } from '../../capture/meter-store';
-import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { Notice } from '../../ui/Notice';
+import { Trouble } from '../../ui/Notice';
 import type { CapturePhase, VoiceCapture } from './use-voice-capture';
-
-export const voiceDurationLimits = {
-  minMs: voiceRules.minSeconds * 1000,
-  maxMs: voiceRules.maxSeconds * 1000,
-  warnBeforeMaxMs: voiceRules.warnBeforeMaxSeconds * 1000,
-};
 
 const statusText: Record<CapturePhase, string> = {
   off: 'Microphone off',
@@ -41,7 +34,8 @@ function RecordingClock({ meters }: { meters: MeterStore }) {
 
 /** The dark console: live waveform, level, length and size, redrawn at display rate. */
 function Console({ capture, taking }: { capture: VoiceCapture; taking: boolean }) {
-  const { reading, elapsedMs, bytes } = useMeters(capture.meters);
+  const { reading } = useMeters(capture.microphone.levels);
+  const { elapsedMs, bytes } = useMeters(capture.take.meters);
   const { phase } = capture;
   const measuring = taking || phase === 'saving';
   const shownBytes = measuring ? bytes : 0;
@@ -49,9 +43,9 @@ function Console({ capture, taking }: { capture: VoiceCapture; taking: boolean }
   const sizeShare = projected === null ? 0 : Math.min(1, projected / voiceRules.maxBytes);
   return (
     <div className="console" data-recorded-ms={Math.round(elapsedMs)}>
-      <LiveWaveform track={capture.liveTrack} active={phase === 'recording'} />
+      <LiveWaveform track={capture.microphone.liveTrack} active={phase === 'recording'} />
       <LevelMeter reading={reading} band={audioQuality.rmsDbfs} label="Speech level" />
-      <DurationMeter ms={measuring ? elapsedMs : 0} limits={voiceDurationLimits} label="Take length" idle={!measuring} />
+      <DurationMeter ms={measuring ? elapsedMs : 0} limits={durationLimits(voiceRules)} label="Take length" idle={!measuring} />
       <div className="size-meter" data-testid="size-meter">
         <span className="meter-label">File size</span>
         <div className="size-track" aria-hidden="true">
@@ -67,8 +61,7 @@ function Console({ capture, taking }: { capture: VoiceCapture; taking: boolean }
 }
 
 export function RecorderPanel({ capture }: { capture: VoiceCapture }) {
-  const [confirmDiscard, setConfirmDiscard] = useState(false);
-  const { phase } = capture;
+  const { phase, microphone, take } = capture;
   const on = phase !== 'off' && phase !== 'opening';
   const taking = phase === 'recording' || phase === 'paused' || phase === 'starting';
 
@@ -79,7 +72,7 @@ export function RecorderPanel({ capture }: { capture: VoiceCapture }) {
         <span className={`rec-status rec-status-${phase}`} role="status" data-testid="recorder-status">
           {(phase === 'recording' || phase === 'paused') && <span className="rec-dot" aria-hidden="true" />}
           {statusText[phase]}
-          {(phase === 'recording' || phase === 'paused') && <RecordingClock meters={capture.meters} />}
+          {(phase === 'recording' || phase === 'paused') && <RecordingClock meters={take.meters} />}
         </span>
       </header>
 
@@ -87,33 +80,28 @@ export function RecorderPanel({ capture }: { capture: VoiceCapture }) {
         <DevicePicker
           id="voice-microphone"
           label="Microphone"
-          devices={capture.devices}
-          value={capture.deviceId}
+          devices={microphone.devices}
+          value={microphone.deviceId}
           disabled={taking || phase === 'saving' || phase === 'opening'}
-          onChange={capture.selectDevice}
+          onChange={microphone.selectDevice}
           hint={
-            capture.sampleRate
-              ? `${(capture.sampleRate / 1000).toFixed(1)} kHz, mono · echo cancellation, noise suppression and automatic gain off`
+            microphone.sampleRate
+              ? `${(microphone.sampleRate / 1000).toFixed(1)} kHz, mono · echo cancellation, noise suppression and automatic gain off`
               : 'Recorded as it is: echo cancellation, noise suppression and automatic gain are off.'
           }
         />
         {!on ? (
-          <button type="button" className="button button-primary" onClick={() => void capture.enable()} disabled={phase === 'opening'}>
+          <button type="button" className="button button-primary" onClick={() => void microphone.enable()} disabled={phase === 'opening'}>
             Turn on microphone
           </button>
         ) : (
-          <button type="button" className="button" onClick={capture.disable} disabled={taking || phase === 'saving'}>
+          <button type="button" className="button" onClick={microphone.disable} disabled={taking || phase === 'saving'}>
             Turn off
           </button>
         )}
       </div>
 
-      {capture.error && (
-        <Notice tone="error" title="Recording problem">
-          {capture.error}
-        </Notice>
-      )}
-      {capture.notice && <Notice tone="warn">{capture.notice}</Notice>}
+      <Trouble title="Recording problem" error={capture.error} notice={capture.notice} />
 
       <Console capture={capture} taking={taking} />
 
@@ -121,24 +109,22 @@ export function RecorderPanel({ capture }: { capture: VoiceCapture }) {
         {phase === 'recording' || phase === 'paused' || phase === 'starting' ? (
           <>
             {phase === 'paused' ? (
-              <button type="button" className="button" onClick={capture.resume}>
+              <button type="button" className="button" onClick={take.resume}>
                 Resume
               </button>
             ) : (
-              <button type="button" className="button" onClick={capture.pause} disabled={phase === 'starting'}>
+              <button type="button" className="button" onClick={take.pause} disabled={phase === 'starting'}>
                 Pause
               </button>
             )}
-            <button type="button" className="button button-stop" onClick={() => void capture.stop()} disabled={phase === 'starting'}>
+            <button type="button" className="button button-stop" onClick={() => void take.stop()} disabled={phase === 'starting'}>
               <span className="stop-square" aria-hidden="true" />
               Stop
             </button>
-            <button type="button" className="button button-quiet" onClick={() => setConfirmDiscard(true)} disabled={phase === 'starting'}>
-              Discard take
-            </button>
+            <DiscardTake take={take} disabled={phase === 'starting'} />
           </>
         ) : (
-          <button type="button" className="button button-record" onClick={() => void capture.record()} disabled={phase !== 'monitoring'}>
+          <button type="button" className="button button-record" onClick={() => void take.record()} disabled={phase !== 'monitoring'}>
             <span className="rec-dot" aria-hidden="true" />
             Record
           </button>
@@ -151,19 +137,6 @@ export function RecorderPanel({ capture }: { capture: VoiceCapture }) {
           {phase === 'saving' && 'Repairing, measuring and checking the take…'}
         </span>
       </div>
-
-      <ConfirmDialog
-        open={confirmDiscard}
-        title="Discard this take?"
-        message="What has been recorded in this take is deleted. Other takes are not affected."
-        confirmLabel="Discard take"
-        danger
-        onConfirm={() => {
-          setConfirmDiscard(false);
-          void capture.discard();
-        }}
-        onCancel={() => setConfirmDiscard(false)}
-      />
     </section>
   );
 }

@@ -15,13 +15,17 @@ const paces = [
 export function Teleprompter({ recording }: { recording: boolean }) {
   const [passageId, setPassageId] = useState<string>(passages[0]!.id);
   const [wpm, setWpm] = useState<number>(130);
-  const [scrolling, setScrolling] = useState(false);
+  const [scrolling, setScrolling] = useState(recording);
   const viewport = useRef<HTMLDivElement>(null);
   const passage = passages.find((item) => item.id === passageId) ?? passages[0]!;
   const minutes = wordCount(passage.text) / wpm;
 
   // The prompter follows the take: it rolls when recording starts and halts when it stops or pauses.
-  useEffect(() => setScrolling(recording), [recording]);
+  const [followed, setFollowed] = useState(recording);
+  if (followed !== recording) {
+    setFollowed(recording);
+    setScrolling(recording);
+  }
 
   useEffect(() => {
     const element = viewport.current;

@@ -1,6 +1,6 @@
 /** A take's quality checks, each with its verdict and the reason in plain words. */
-import type { CheckResult } from '../../../shared/drafts';
-import { overallVerdict } from '../../../shared/audio-analysis';
+import type { CheckResult } from '../../shared/drafts';
+import { overallVerdict } from '../../shared/audio-analysis';
 
 const marks = { pass: '✓', warn: '!', fail: '✕' } as const;
 const words = { pass: 'Pass', warn: 'Warning', fail: 'Fail' } as const;

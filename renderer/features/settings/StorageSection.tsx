@@ -4,7 +4,7 @@
  * sent to the main process once, when saved, and kept in the system keychain; this form only learns
  * whether one is set and how it ends.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type { StorageStatus, StorageTest } from '../../../shared/contract/storage';
 import { asStudioError, useCall, useStudio } from '../../api/studio-context';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -75,18 +75,19 @@ export function StorageTestResult({ test }: { test: StorageTest }) {
 export function StorageSection() {
   const studio = useStudio();
   const status = useCall('storage/status', {}, ['storage/changed']);
-  const [form, setForm] = useState<Form>(empty);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState<'save' | 'test' | 'remove' | null>(null);
   const [test, setTest] = useState<StorageTest | null>(null);
   const [confirming, setConfirming] = useState(false);
   const loaded = status.state === 'ready' ? status.value : null;
-
-  useEffect(() => {
-    if (loaded) setForm(formOf(loaded));
-    // Only when what is saved changes, not on every status refresh.
-  }, [JSON.stringify(loaded?.target ?? null)]);
+  // The form starts from what is saved, and again whenever that changes (not on every status refresh).
+  const savedTarget = loaded ? JSON.stringify(loaded.target) : null;
+  const [edited, setEdited] = useState<{ from: string | null; form: Form }>({ from: null, form: empty });
+  if (loaded && edited.from !== savedTarget) setEdited({ from: savedTarget, form: formOf(loaded) });
+  const form = edited.form;
+  const setForm = (change: Form | ((before: Form) => Form)) =>
+    setEdited((current) => ({ ...current, form: typeof change === 'function' ? change(current.form) : change }));
 
   if (status.state === 'loading') return <p className="muted">Reading the storage settings…</p>;
   if (status.state === 'error') return <Notice tone="error">{status.error.message}</Notice>;

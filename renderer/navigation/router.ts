@@ -1,6 +1,18 @@
-/** Hash routes: they work the same under `app://studio` and the browser host, and survive a reload. */
+/**
+ * Where the studio is: hash routes (they work the same under `app://studio` and the browser host,
+ * and survive a reload) and the names of a draft's steps. Every screen may link anywhere through these.
+ */
 import { useEffect, useState } from 'react';
 import { type Step, steps } from '../../shared/progress';
+
+/** A draft's steps as the step bar and the library name them. */
+export const stepLabels: Record<Step, string> = {
+  person: 'Person',
+  voice: 'Voice',
+  camera: 'Camera',
+  review: 'Review',
+  submit: 'Submit',
+};
 
 export type Route =
   | { screen: 'home' }

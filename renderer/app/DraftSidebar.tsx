@@ -1,14 +1,14 @@
 /** The draft picker: every person in progress, where each stands, and a way to start a new one. */
 import { useMemo, useState } from 'react';
-import type { Submission } from '../../../shared/contract/submission';
-import { draftStatus } from '../../../shared/draft-status';
-import type { DraftSummary } from '../../../shared/drafts';
-import { asStudioError, useCall, useStudio } from '../../api/studio-context';
-import { navigate, routeHref } from '../../app/router';
-import { Notice } from '../../ui/Notice';
-import { DeletedToast } from '../library/DeletedToast';
-import { useSubmissions } from '../submit/use-submission';
-import { OperatorPanel } from './OperatorPanel';
+import type { Submission } from '../../shared/contract/submission';
+import { draftStatus } from '../../shared/draft-status';
+import type { DraftSummary } from '../../shared/drafts';
+import { asStudioError, useCall, useStudio } from '../api/studio-context';
+import { navigate, routeHref } from '../navigation/router';
+import { Notice } from '../ui/Notice';
+import { DeletedToast } from '../features/library/DeletedToast';
+import { useSubmissions } from '../features/submit/use-submission';
+import { OperatorPanel } from '../features/drafts/OperatorPanel';
 
 export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }) {
   const studio = useStudio();

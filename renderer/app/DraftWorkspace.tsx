@@ -1,21 +1,21 @@
 /** One draft open: its name, its steps and the screen of the current step; in an operator session, the shortcuts. */
 import { useState } from 'react';
-import { draftStatus } from '../../../shared/draft-status';
-import { displayName } from '../../../shared/drafts';
-import type { Step } from '../../../shared/progress';
-import { asStudioError, useCall, useStudio } from '../../api/studio-context';
-import { navigate } from '../../app/router';
-import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { Notice } from '../../ui/Notice';
-import { CameraScreen } from '../camera/CameraScreen';
-import { announceDeleted } from '../library/DeletedToast';
-import { PersonScreen } from '../person/PersonScreen';
-import { ReviewScreen } from '../review/ReviewScreen';
-import { SubmitScreen } from '../submit/SubmitScreen';
-import { useSubmission } from '../submit/use-submission';
-import { VoiceScreen } from '../voice/VoiceScreen';
-import { shortcutKeys, useOperatorSession } from './operator-session';
-import { StepIndicator } from './StepIndicator';
+import { draftStatus } from '../../shared/draft-status';
+import { displayName } from '../../shared/drafts';
+import type { Step } from '../../shared/progress';
+import { asStudioError, useCall, useStudio } from '../api/studio-context';
+import { navigate } from '../navigation/router';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { Notice } from '../ui/Notice';
+import { CameraScreen } from '../features/camera/CameraScreen';
+import { announceDeleted } from '../features/library/DeletedToast';
+import { PersonScreen } from '../features/person/PersonScreen';
+import { ReviewScreen } from '../features/review/ReviewScreen';
+import { SubmitScreen } from '../features/submit/SubmitScreen';
+import { useSubmission } from '../features/submit/use-submission';
+import { VoiceScreen } from '../features/voice/VoiceScreen';
+import { shortcutKeys, useOperatorSession } from '../features/drafts/operator-session';
+import { StepIndicator } from '../features/drafts/StepIndicator';
 
 export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step }) {
   const studio = useStudio();

@@ -3,7 +3,7 @@
  * sandbox twin for a real one. Mounted by the app frame and by every screen of the submission flow.
  */
 import { useEffect } from 'react';
-import { useCall } from '../../api/studio-context';
+import { useCall } from '../api/studio-context';
 
 /** Whether this launch is a sandbox (false while unknown). */
 export function useSandbox(): boolean {

@@ -1,0 +1,255 @@
+/**
+ * Reviewing one take offline, voice or video: its waveform (and for a video the picture above it,
+ * which the waveform drives) with zoom, a timeline and playback, a trim range that preparation
+ * honours and that playback stays inside, and the checks, run again on the trimmed range. A take
+ * just recorded is drawn at once from the peaks captured while recording.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { formatDuration, overallVerdict } from '../../shared/audio-analysis';
+import type { Take } from '../../shared/drafts';
+import { mediaPath } from '../../shared/transport';
+import { messageOf, useStudio } from '../api/studio-context';
+import { Notice } from '../ui/Notice';
+import { ChecksList, verdictSummary } from './ChecksList';
+import { DurationMeter, type DurationLimits } from './DurationMeter';
+import { TakeActions, TrimFields } from './TakeReviewParts';
+import { takeLabel } from './take-label';
+import type { TakeChoice } from './use-take-choice';
+import type { FreshTake } from './use-take-recorder';
+import { type WaveRange, useWaveform } from './use-waveform';
+
+/**
+ * A saved video take's sound as peaks, from the studio (the file itself may be hundreds of MB);
+ * a flat line when they cannot be had, so the picture still plays and the trim can still be set.
+ */
+function useVideoPeaks(draftId: string, take: Take | null, wanted: boolean): { peaks: Float32Array | null; error: string | null } {
+  const studio = useStudio();
+  const [loaded, setLoaded] = useState<{ takeId: string; peaks: Float32Array; error: string | null } | null>(null);
+  const takeId = take?.id ?? null;
+  const durationMs = take?.durationMs ?? 0;
+  useEffect(() => {
+    if (!wanted || !takeId) return;
+    let live = true;
+    studio.call('camera/videoPeaks', { draftId, takeId }).then(
+      (result) => live && setLoaded({ takeId, peaks: Float32Array.from(result.peaks, (value) => value / 255), error: null }),
+      (failure: unknown) =>
+        live &&
+        setLoaded({
+          takeId,
+          peaks: new Float32Array(Math.max(1, Math.round(durationMs / 100))),
+          error: `The sound of this take could not be drawn: ${messageOf(failure)}`,
+        }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [studio, draftId, takeId, durationMs, wanted]);
+  return loaded && loaded.takeId === takeId ? loaded : { peaks: null, error: null };
+}
+
+export function TakeReview({
+  draftId,
+  kind,
+  take,
+  number,
+  fresh,
+  chosen,
+  limits,
+  onChoose,
+  onDiscard,
+  onKeep,
+}: {
+  draftId: string;
+  kind: 'voice' | 'video';
+  /** Null while a just-recorded take is still being saved. */
+  take: Take | null;
+  /** Its place in the kind's list, from 1. */
+  number: number;
+  fresh: FreshTake | null;
+  chosen: boolean;
+  limits: DurationLimits;
+  onChoose: () => void;
+  onDiscard: () => void;
+  onKeep: () => void;
+}) {
+  const studio = useStudio();
+  const video = kind === 'video';
+  const section = useRef<HTMLElement>(null);
+  const player = useRef<HTMLVideoElement>(null);
+  const waveBox = useRef<HTMLDivElement>(null);
+  const timeBox = useRef<HTMLDivElement>(null);
+  const [zoom, setZoom] = useState(0);
+  const [dragged, setDragged] = useState<WaveRange | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const takeId = take?.id ?? fresh?.takeId ?? null;
+  const saved = take !== null && take.state !== 'recording' && take.durationMs !== null;
+  const durationMs = saved ? take.durationMs! : (fresh?.durationMs ?? 0);
+  const url = saved ? mediaPath(draftId, take.fileName) : '';
+  const freshPeaks = fresh && fresh.takeId === takeId && fresh.peaks.length > 0 ? fresh.peaks : null;
+  const stored = useVideoPeaks(draftId, take, video && saved && !freshPeaks);
+  const trim = take?.trim ?? null;
+  const shown: WaveRange = dragged ?? trim ?? { startMs: 0, endMs: durationMs };
+
+  const commitTrim = useCallback(
+    async (next: WaveRange) => {
+      if (!take || !saved) return;
+      const full = next.startMs <= 50 && next.endMs >= durationMs - 50;
+      setChecking(true);
+      setError(null);
+      try {
+        await studio.call('takes/trim', { draftId, takeId: take.id, trim: full ? null : next });
+        setDragged(null);
+      } catch (failure) {
+        setError(messageOf(failure));
+      } finally {
+        setChecking(false);
+      }
+    },
+    [studio, draftId, take, saved, durationMs],
+  );
+
+  const wave = useWaveform({
+    id: takeId,
+    container: waveBox,
+    timeline: timeBox,
+    height: video ? 88 : 120,
+    media: video ? player : undefined,
+    url,
+    peaks: freshPeaks ?? stored.peaks,
+    decode: !video,
+    durationMs,
+    range: durationMs > 0 ? (trim ?? { startMs: 0, endMs: durationMs }) : null,
+    editable: saved,
+    onRangeChange: setDragged,
+    onRangeCommit: (next) => void commitTrim(next),
+  });
+  const { zoom: applyZoom } = wave;
+  useEffect(() => applyZoom(zoom), [applyZoom, zoom]);
+
+  // A take just recorded comes into view, so the person sees it without hunting for it.
+  const isFresh = fresh !== null;
+  useEffect(() => {
+    if (isFresh) section.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [isFresh]);
+
+  function setEdge(edge: 'startMs' | 'endMs', seconds: number) {
+    if (!Number.isFinite(seconds)) return;
+    const next = { ...shown, [edge]: Math.round(Math.min(durationMs, Math.max(0, seconds * 1000))) };
+    if (next.endMs - next.startMs < 1000) return;
+    wave.mark(next);
+    void commitTrim(next);
+  }
+
+  const checks = take?.checks ?? [];
+  const verdict = overallVerdict(checks);
+  const busy = !saved ? 'Saving the take: repairing the file, measuring it and running the checks…' : checking ? 'Checking the trimmed range…' : null;
+  const problem = error ?? wave.error ?? stored.error;
+  // The voice and video reviews keep their own names on the page (tests and styles find them by these).
+  const prefix = video ? 'video-' : '';
+
+  return (
+    <section
+      ref={section}
+      className={video ? 'panel review video-review' : 'panel review'}
+      aria-labelledby={`${prefix}review-title`}
+      data-take={takeId ?? ''}
+      data-ready={wave.ready ? 'true' : 'false'}
+      data-saved={saved ? 'true' : 'false'}
+    >
+      <header className="panel-header">
+        <div className="review-title">
+          <h3 id={`${prefix}review-title`}>
+            Review · <span className="review-name">{takeLabel(kind, take, number)}</span>
+          </h3>
+          {take && (
+            <span className="muted small">
+              {take.state === 'recovered' ? 'Recovered after an interruption · ' : ''}
+              {new Date(take.createdAt).toLocaleString()}
+            </span>
+          )}
+        </div>
+        <div className="review-badges">
+          {chosen && <span className="badge badge-chosen">Chosen take</span>}
+          {verdict && (
+            <span className={`badge badge-${verdict}`} data-testid={`${prefix}review-verdict`}>
+              {verdictSummary(checks)}
+            </span>
+          )}
+        </div>
+      </header>
+
+      {problem && <Notice tone="error">{problem}</Notice>}
+
+      {video && (
+        <div className="video-review-stage">
+          <video ref={player} className="review-video" playsInline preload="metadata" aria-label="Video take playback" />
+          {!saved && <div className="review-video-wait">Saving…</div>}
+        </div>
+      )}
+
+      <div className="review-wave">
+        <div ref={waveBox} className="review-waveform" data-testid={`${prefix}review-waveform`} />
+        <div ref={timeBox} className="review-timeline" />
+      </div>
+
+      <div className="review-controls">
+        <button type="button" className="button button-primary" onClick={wave.playPause} disabled={!saved || !wave.ready}>
+          {wave.playing ? 'Pause' : 'Play'}
+        </button>
+        <span className="review-time meter-clock" aria-label="Playback position">
+          {formatDuration(wave.time)} / {formatDuration(durationMs)}
+        </span>
+        <label className="zoom">
+          <span>Zoom</span>
+          <input type="range" min={0} max={200} step={10} value={zoom} onChange={(event) => setZoom(Number(event.target.value))} aria-label="Zoom" />
+        </label>
+        <TrimFields shown={shown} enabled={saved} trimmed={trim !== null} onEdge={setEdge} onReset={() => void commitTrim({ startMs: 0, endMs: durationMs })} />
+      </div>
+
+      <DurationMeter ms={shown.endMs - shown.startMs} limits={limits} label={trim || dragged ? 'Trimmed length' : 'Length'} />
+
+      <ChecksList checks={checks} busy={busy} />
+
+      {take && <TakeActions take={take} saved={saved} chosen={chosen} onKeep={onKeep} onChoose={onChoose} onDiscard={onDiscard} />}
+    </section>
+  );
+}
+
+/** The take open for review on a kind's screen (the one chosen, just stopped, or opened), wired to the screen's choice. */
+export function OpenTakeReview({
+  draftId,
+  kind,
+  choice,
+  fresh,
+  chosenId,
+  limits,
+}: {
+  draftId: string;
+  kind: 'voice' | 'video';
+  choice: TakeChoice;
+  /** The take the recorder stopped last, shown from its peaks until it is saved. */
+  fresh: FreshTake | null;
+  chosenId: string | null;
+  limits: DurationLimits;
+}) {
+  const { reviewTake } = choice;
+  const shownFresh = fresh && fresh.takeId === choice.reviewId ? fresh : null;
+  if (!reviewTake && !shownFresh) return null;
+  return (
+    <TakeReview
+      key={reviewTake?.id ?? shownFresh?.takeId}
+      draftId={draftId}
+      kind={kind}
+      take={reviewTake}
+      number={choice.reviewNumber}
+      fresh={shownFresh}
+      chosen={reviewTake !== null && reviewTake.id === chosenId}
+      limits={limits}
+      onChoose={() => reviewTake && void choice.choose(reviewTake.id)}
+      onDiscard={() => reviewTake && void choice.discard(reviewTake.id)}
+      onKeep={() => reviewTake && void choice.keep(reviewTake.id)}
+    />
+  );
+}
