@@ -65,8 +65,6 @@ export async function openSeedStudio(dataDir: string): Promise<SeedStudio> {
     recordTake,
     recorderWebm,
     consentAndApprove: async (draftId, seconds = 12) => {
-      // As on the Review step: opening the review gives the draft the consent code the statement carries.
-      await call('review/state', { draftId });
       // As the Review step does: opening the review gives the draft its consent code, which the statement carries.
       await call('review/state', { draftId });
       await call('review/prepare', { draftId });
