@@ -54,9 +54,16 @@ export const checkResultSchema = z.object({
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 
+/**
+ * Voice takes live in draft.voice, video takes in draft.camera, the consent take in draft.consent;
+ * all stream, recover, repair and are checked the same way (electron/services/takes/take-kinds.ts).
+ */
+export const takeKinds = ['voice', 'video', 'consent'] as const;
+export type TakeKind = (typeof takeKinds)[number];
+
 export const takeSchema = z.object({
   id: takeIdSchema,
-  kind: z.enum(['voice', 'video', 'consent']),
+  kind: z.enum(takeKinds),
   source: z.enum(['recorded', 'imported']),
   fileName: mediaFileNameSchema,
   mimeType: z.string(),

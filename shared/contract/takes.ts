@@ -4,7 +4,9 @@
  * trim, keep a recovered take, discard.
  */
 import { z } from 'zod';
-import { takeSchema, trimSchema } from '../drafts';
+import { takeKinds, takeSchema, trimSchema } from '../drafts';
+
+export { takeKinds };
 import { exposureAnalysisSchema } from '../exposure';
 import { draftIdSchema, takeIdSchema } from '../ids';
 import { defineCall } from './define';
@@ -22,12 +24,7 @@ export const takeStreaming = {
   staleAfterMs: 15_000,
 } as const;
 
-/**
- * Voice takes live in draft.voice, video takes in draft.camera, the consent take in draft.consent;
- * all stream, recover, repair and are checked the same way (electron/services/takes/take-kinds.ts).
- */
-export const takeKinds = ['voice', 'video', 'consent'] as const;
-export type TakeKind = (typeof takeKinds)[number];
+export type { TakeKind } from '../drafts';
 
 const takeRef = { draftId: draftIdSchema, takeId: takeIdSchema };
 
