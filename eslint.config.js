@@ -9,6 +9,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import prettierConfig from 'eslint-config-prettier';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'worker_threads'];
 const noNode = nodeBuiltins.map((name) => ({ group: [name], message: 'Node modules are only for electron/ (the main process).' }));
@@ -22,7 +23,11 @@ const nodeGlobals = ['process', 'Buffer', 'require', '__dirname', '__filename', 
   message: 'Node globals belong in electron/.',
 }));
 
-const rendererPatterns = [...noNode, noElectron, { group: ['**/electron/**'], message: 'The renderer reaches the main process only through the StudioClient.' }];
+const rendererPatterns = [
+  ...noNode,
+  noElectron,
+  { group: ['**/electron/**'], message: 'The renderer reaches the main process only through the StudioClient.' },
+];
 /** The renderer's feature folders, read from disk so that a new feature is fenced in from its first file. */
 const features = readdirSync(new URL('./renderer/features', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -40,7 +45,8 @@ const featureBoundaries = features.map((feature) => ({
           notUpward,
           {
             group: features.filter((other) => other !== feature).flatMap((other) => [`../${other}/**`, `**/features/${other}/**`]),
-            message: 'A feature does not import another feature: move what both need to renderer/capture, ui, api or navigation, or compose them in renderer/app.',
+            message:
+              'A feature does not import another feature: move what both need to renderer/capture, ui, api or navigation, or compose them in renderer/app.',
           },
         ],
       },
@@ -145,4 +151,6 @@ export default tseslint.config(
     files: ['scripts/**/*.{ts,mjs,js}', 'tests/**/*.{ts,tsx}', '*.config.{ts,js}', 'eslint.config.js'],
     languageOptions: { globals: { ...globals.node } },
   },
+  // Last, so that no style rule argues with Prettier, which owns formatting (`npm run format`).
+  prettierConfig,
 );

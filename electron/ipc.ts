@@ -23,18 +23,15 @@ export function bindStudioIpc(options: {
   if (bound) throw new Error('The StudioApi is already bound to IPC.');
   bound = true;
   const ownOrigin = options.ownOrigin ?? appOrigin;
-  options.ipcMain.handle(
-    ipcChannels.call,
-    async (event: IpcMainInvokeEvent, name: unknown, input: unknown): Promise<WireResult<unknown>> => {
-      const frame = event.senderFrame;
-      const trusted = isTrustedSender(frame ? { url: frame.url, isMainFrame: frame.parent === null } : null, ownOrigin);
-      if (!trusted) {
-        options.log.warn('refused a call from an untrusted frame', { name: String(name), url: frame?.url });
-        return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are accepted only from the studio’s own window.' } };
-      }
-      return options.dispatch(name, input);
-    },
-  );
+  options.ipcMain.handle(ipcChannels.call, async (event: IpcMainInvokeEvent, name: unknown, input: unknown): Promise<WireResult<unknown>> => {
+    const frame = event.senderFrame;
+    const trusted = isTrustedSender(frame ? { url: frame.url, isMainFrame: frame.parent === null } : null, ownOrigin);
+    if (!trusted) {
+      options.log.warn('refused a call from an untrusted frame', { name: String(name), url: frame?.url });
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are accepted only from the studio’s own window.' } };
+    }
+    return options.dispatch(name, input);
+  });
   return {
     dispose: () => {
       options.ipcMain.removeHandler(ipcChannels.call);

@@ -44,9 +44,7 @@ function applyPermissionPolicy(): void {
     const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
     callback(isPermissionAllowed({ permission, requestingUrl: details.requestingUrl, mediaTypes }));
   });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    isPermissionAllowed({ permission, requestingUrl: requestingOrigin }),
-  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed({ permission, requestingUrl: requestingOrigin }));
   ses.setDevicePermissionHandler(() => false);
 }
 
@@ -98,8 +96,7 @@ async function start(): Promise<void> {
     emit: (name, payload) => mainWindow?.webContents.send(ipcChannels.event, name, payload),
     systemTrash: (target) => shell.trashItem(target),
     notify: (title, body) => new Notification({ title, body }).show(),
-    requestMediaAccess: async (kind) =>
-      process.platform === 'darwin' ? systemPreferences.askForMediaAccess(kind) : true,
+    requestMediaAccess: async (kind) => (process.platform === 'darwin' ? systemPreferences.askForMediaAccess(kind) : true),
   });
   // Quitting (menu, last window, SIGTERM) closes the studio the same way the browser host does.
   const quitGate = createQuitGate({ close: () => studio.close(), log, exit: (code) => app.exit(code) });

@@ -171,7 +171,10 @@ export async function fetchAndCheckMedia(kind: MediaKind, url: string, options: 
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer in ${options.timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? 'network error');
+    const why =
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `no answer in ${options.timeoutMs / 1000} s`
+        : (cause?.code ?? cause?.message ?? 'network error');
     return fail(`could not be fetched (${why})`);
   }
   const finalProblem = response.url ? mediaUrlProblem(response.url, options.allowHttp) : null;

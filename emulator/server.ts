@@ -127,7 +127,19 @@ class ApiError extends Error {
 }
 
 const typeOfStatus = (status: number): ServiceErrorType =>
-  status === 400 ? 'Validation' : status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'NotFound' : status === 409 ? 'Conflict' : status >= 500 ? 'Unexpected' : 'Failure';
+  status === 400
+    ? 'Validation'
+    : status === 401
+      ? 'Unauthorized'
+      : status === 403
+        ? 'Forbidden'
+        : status === 404
+          ? 'NotFound'
+          : status === 409
+            ? 'Conflict'
+            : status >= 500
+              ? 'Unexpected'
+              : 'Failure';
 
 /** The first schema problem as the service reports one: `code` names the field. */
 function validationError(issues: readonly z.core.$ZodIssue[]): ApiError {
@@ -138,7 +150,8 @@ function validationError(issues: readonly z.core.$ZodIssue[]): ApiError {
   }
   const field = issue.path.length ? String(issue.path[0]) : 'request';
   const where = issue.path.map(String).join('.');
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? `${where} is required` : where.includes('.') ? `${where}: ${issue.message}` : issue.message;
+  const message =
+    issue.code === 'invalid_type' && issue.input === undefined ? `${where} is required` : where.includes('.') ? `${where}: ${issue.message}` : issue.message;
   return new ApiError(400, field, message, 'Validation');
 }
 
@@ -242,7 +255,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       let failed: MediaCheck | undefined;
       for (const [kind, url, needsAudio] of media) {
         const result = await fetchAndCheckMedia(kind, url, { allowHttp, timeoutMs: mediaTimeoutMs }, needsAudio);
-        log(`media ${twin.id} ${which} ${kind}: ${result.ok ? `ok (${result.container}, ${result.durationSeconds ?? '-'} s, ${result.bytes} B)` : result.reason}`);
+        log(
+          `media ${twin.id} ${which} ${kind}: ${result.ok ? `ok (${result.container}, ${result.durationSeconds ?? '-'} s, ${result.bytes} B)` : result.reason}`,
+        );
         if (!result.ok) {
           failed = result;
           break;
@@ -291,7 +306,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       );
     }
     if (!ethnicities.includes(request.ethnicity)) {
-      throw new ApiError(400, 'ethnicity', `ethnicity must be one of the values of GET /public/companions/ethnicities; "${request.ethnicity}" is not`, 'Validation');
+      throw new ApiError(
+        400,
+        'ethnicity',
+        `ethnicity must be one of the values of GET /public/companions/ethnicities; "${request.ethnicity}" is not`,
+        'Validation',
+      );
     }
     for (const field of ['voiceUrl', 'pictureUrl', 'videoUrl'] as const) {
       const url = request[field];
@@ -360,7 +380,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       // A service that shows no tags is modelled as one that does not filter by them either.
       if (showTags && tags.some(([key, value]) => twin.tags[key] !== value)) return false;
       if (search) {
-        const haystack = [twin.firstName, twin.lastName, `${twin.firstName} ${twin.lastName}`, twin.externalClientId, twin.headline ?? ''].join('\n').toLowerCase();
+        const haystack = [twin.firstName, twin.lastName, `${twin.firstName} ${twin.lastName}`, twin.externalClientId, twin.headline ?? '']
+          .join('\n')
+          .toLowerCase();
         if (!haystack.includes(search)) return false;
       }
       return true;
@@ -481,7 +503,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       }
       const wait = rateLimited();
       if (wait !== null) {
-        return sendError(new ApiError(429, serviceErrorCodes.rateLimited, `Too many requests: at most ${rateLimit!.requests} every ${rateLimit!.windowSeconds} s.`, 'Failure', { 'Retry-After': String(wait) }));
+        return sendError(
+          new ApiError(
+            429,
+            serviceErrorCodes.rateLimited,
+            `Too many requests: at most ${rateLimit!.requests} every ${rateLimit!.windowSeconds} s.`,
+            'Failure',
+            { 'Retry-After': String(wait) },
+          ),
+        );
       }
       const given = req.headers['x-api-key'];
       if (!sameKey(Array.isArray(given) ? given[0] : given, options.apiKey)) {

@@ -87,7 +87,8 @@ export class EmulatorState {
       for (const twin of parsed.twins) state.twins.set(twin.id, twin);
       for (const agent of parsed.agents) state.agents.set(agent.id, agent);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`The emulator's state file ${state.file} is unreadable: move it aside or choose another --data-dir.`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`The emulator's state file ${state.file} is unreadable: move it aside or choose another --data-dir.`, { cause: error });
     }
     return state;
   }

@@ -175,10 +175,22 @@ export function approvalState(draft: Draft): ApprovalState {
 export function consentDurationCheck(durationMs: number): CheckResult {
   const seconds = durationMs / 1000;
   if (seconds < consentRules.minSeconds) {
-    return { id: 'duration', label: 'Length', verdict: 'fail', reason: `${seconds.toFixed(1)} s is too short to hold the whole statement (at least ${consentRules.minSeconds} s).`, value: seconds };
+    return {
+      id: 'duration',
+      label: 'Length',
+      verdict: 'fail',
+      reason: `${seconds.toFixed(1)} s is too short to hold the whole statement (at least ${consentRules.minSeconds} s).`,
+      value: seconds,
+    };
   }
   if (seconds > consentRules.maxSeconds) {
-    return { id: 'duration', label: 'Length', verdict: 'warn', reason: `${Math.round(seconds)} s is longer than the statement needs; make sure it is all there.`, value: seconds };
+    return {
+      id: 'duration',
+      label: 'Length',
+      verdict: 'warn',
+      reason: `${Math.round(seconds)} s is longer than the statement needs; make sure it is all there.`,
+      value: seconds,
+    };
   }
   return { id: 'duration', label: 'Length', verdict: 'pass', reason: `${seconds.toFixed(1)} s`, value: seconds };
 }

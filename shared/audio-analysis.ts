@@ -217,12 +217,30 @@ export function durationCheck(durationMs: number): CheckResult {
   const label = 'Length';
   const length = formatDuration(durationMs);
   if (durationMs < voiceRules.minSeconds * 1000) {
-    return check('duration', label, 'fail', `Too short: ${length}. The service needs at least ${voiceRules.minSeconds} s of speech; record a longer take or widen the trim.`, durationMs);
+    return check(
+      'duration',
+      label,
+      'fail',
+      `Too short: ${length}. The service needs at least ${voiceRules.minSeconds} s of speech; record a longer take or widen the trim.`,
+      durationMs,
+    );
   }
   if (durationMs > voiceRules.maxSeconds * 1000) {
-    return check('duration', label, 'fail', `Too long: ${length}. The service accepts at most ${formatDuration(voiceRules.maxSeconds * 1000)}; trim the take.`, durationMs);
+    return check(
+      'duration',
+      label,
+      'fail',
+      `Too long: ${length}. The service accepts at most ${formatDuration(voiceRules.maxSeconds * 1000)}; trim the take.`,
+      durationMs,
+    );
   }
-  return check('duration', label, 'pass', `${length}, within ${voiceRules.minSeconds}–${voiceRules.maxSeconds} s. Longer natural speech gives a better voice.`, durationMs);
+  return check(
+    'duration',
+    label,
+    'pass',
+    `${length}, within ${voiceRules.minSeconds}–${voiceRules.maxSeconds} s. Longer natural speech gives a better voice.`,
+    durationMs,
+  );
 }
 
 /** `preparedBytes`: the size the prepared upload file is planned to have (the media engine's plan). */
@@ -240,10 +258,22 @@ export function clippingCheck(analysis: AudioAnalysis): CheckResult {
   const share = analysis.clippedShare;
   const { warn, fail } = audioQuality.clippedSampleShare;
   if (share >= fail) {
-    return check('clipping', label, 'fail', `${formatPercent(share)} of the samples hit the top of the scale: the voice is distorted. Turn the input gain down or move back from the microphone, and record again.`, share);
+    return check(
+      'clipping',
+      label,
+      'fail',
+      `${formatPercent(share)} of the samples hit the top of the scale: the voice is distorted. Turn the input gain down or move back from the microphone, and record again.`,
+      share,
+    );
   }
   if (share >= warn) {
-    return check('clipping', label, 'warn', `A few peaks hit the top of the scale (${formatPercent(share)} of samples). Listen for crackles; a little lower gain would be safer.`, share);
+    return check(
+      'clipping',
+      label,
+      'warn',
+      `A few peaks hit the top of the scale (${formatPercent(share)} of samples). Listen for crackles; a little lower gain would be safer.`,
+      share,
+    );
   }
   return check('clipping', label, 'pass', 'No clipped peaks.', share);
 }
@@ -256,16 +286,40 @@ export function levelCheck(analysis: AudioAnalysis): CheckResult {
   const band = `${formatDb(min)} to ${formatDb(max)}`;
   const measured = `${formatDb(rms)} RMS, true peak ${formatDb(peak)}`;
   if (analysis.overallRmsDbfs < audioQuality.silentRmsDbfs) {
-    return check('level', label, 'fail', `Silent or almost silent (${formatDb(analysis.overallRmsDbfs)} RMS): no voice reached the microphone. Check the input device and that it is not muted.`, rms);
+    return check(
+      'level',
+      label,
+      'fail',
+      `Silent or almost silent (${formatDb(analysis.overallRmsDbfs)} RMS): no voice reached the microphone. Check the input device and that it is not muted.`,
+      rms,
+    );
   }
   if (rms < min) {
-    return check('level', label, 'warn', `Quiet: ${measured}; the target is ${band}. Preparation raises the level, but it raises the room noise with it: move closer or turn the gain up.`, rms);
+    return check(
+      'level',
+      label,
+      'warn',
+      `Quiet: ${measured}; the target is ${band}. Preparation raises the level, but it raises the room noise with it: move closer or turn the gain up.`,
+      rms,
+    );
   }
   if (rms > max) {
-    return check('level', label, 'warn', `Loud: ${measured}; the target is ${band}. Preparation lowers the level; a little less gain leaves more headroom.`, rms);
+    return check(
+      'level',
+      label,
+      'warn',
+      `Loud: ${measured}; the target is ${band}. Preparation lowers the level; a little less gain leaves more headroom.`,
+      rms,
+    );
   }
   if (peak > audioQuality.truePeakMaxDbfs) {
-    return check('level', label, 'warn', `${measured}: the level is right but peaks exceed ${formatDb(audioQuality.truePeakMaxDbfs)}. Preparation limits them; a little less gain is safer.`, rms);
+    return check(
+      'level',
+      label,
+      'warn',
+      `${measured}: the level is right but peaks exceed ${formatDb(audioQuality.truePeakMaxDbfs)}. Preparation limits them; a little less gain is safer.`,
+      rms,
+    );
   }
   return check('level', label, 'pass', `${measured}, inside the ${band} band with peaks under ${formatDb(audioQuality.truePeakMaxDbfs)}.`, rms);
 }
@@ -275,10 +329,22 @@ export function noiseCheck(analysis: AudioAnalysis): CheckResult {
   const floor = analysis.noiseFloorDbfs;
   const { warn, fail } = audioQuality.noiseFloorDbfs;
   if (floor > fail) {
-    return check('noise', label, 'fail', `The quietest moments are at ${formatDb(floor)}: loud background noise, or no pauses at all. Find a quieter room, and pause between sentences.`, floor);
+    return check(
+      'noise',
+      label,
+      'fail',
+      `The quietest moments are at ${formatDb(floor)}: loud background noise, or no pauses at all. Find a quieter room, and pause between sentences.`,
+      floor,
+    );
   }
   if (floor > warn) {
-    return check('noise', label, 'warn', `Noise in the pauses at ${formatDb(floor)} (aim for under ${formatDb(warn)}). Fans, traffic or hum will be cloned into the voice.`, floor);
+    return check(
+      'noise',
+      label,
+      'warn',
+      `Noise in the pauses at ${formatDb(floor)} (aim for under ${formatDb(warn)}). Fans, traffic or hum will be cloned into the voice.`,
+      floor,
+    );
   }
   return check('noise', label, 'pass', `Quiet pauses (${formatDb(floor)}).`, floor);
 }

@@ -88,7 +88,13 @@ const size = (width: number, height: number) => `${width}×${height}`;
 export function photoResolutionCheck(width: number, height: number): CheckResult {
   const minimum = size(photoRules.minWidth, photoRules.minHeight);
   if (width < photoRules.minWidth || height < photoRules.minHeight) {
-    return check('resolution', 'Resolution', 'fail', `${size(width, height)} is smaller than the ${minimum} the avatar needs. Use a camera with a higher resolution, or a larger picture.`, width);
+    return check(
+      'resolution',
+      'Resolution',
+      'fail',
+      `${size(width, height)} is smaller than the ${minimum} the avatar needs. Use a camera with a higher resolution, or a larger picture.`,
+      width,
+    );
   }
   return check('resolution', 'Resolution', 'pass', `${size(width, height)}, at least ${minimum}.`, width);
 }
@@ -117,10 +123,22 @@ const clock = (ms: number) => {
 export function videoDurationCheck(durationMs: number): CheckResult {
   const length = clock(durationMs);
   if (durationMs < videoRules.minSeconds * 1000) {
-    return check('duration', 'Length', 'fail', `Too short: ${length}. The v2 avatar needs at least ${clock(videoRules.minSeconds * 1000)} of natural speech; record a longer take or widen the trim.`, durationMs);
+    return check(
+      'duration',
+      'Length',
+      'fail',
+      `Too short: ${length}. The v2 avatar needs at least ${clock(videoRules.minSeconds * 1000)} of natural speech; record a longer take or widen the trim.`,
+      durationMs,
+    );
   }
   if (durationMs > videoRules.maxSeconds * 1000) {
-    return check('duration', 'Length', 'fail', `Too long: ${length}. The service accepts at most ${clock(videoRules.maxSeconds * 1000)}; trim the take.`, durationMs);
+    return check(
+      'duration',
+      'Length',
+      'fail',
+      `Too long: ${length}. The service accepts at most ${clock(videoRules.maxSeconds * 1000)}; trim the take.`,
+      durationMs,
+    );
   }
   return check('duration', 'Length', 'pass', `${length}, within ${clock(videoRules.minSeconds * 1000)}–${clock(videoRules.maxSeconds * 1000)}.`, durationMs);
 }
@@ -130,7 +148,13 @@ export function videoPictureCheck(video: { codec: string; width: number; height:
   if (!video) return check('picture', 'Picture', 'fail', 'The take has no picture: the camera delivered nothing.');
   const described = `${size(video.width, video.height)}${video.fps ? ` at ${Math.round(video.fps)} fps` : ''}, ${video.codec === 'h264' ? 'H.264' : video.codec.toUpperCase()}`;
   if (Math.min(video.width, video.height) < videoRules.minHeight) {
-    return check('picture', 'Picture', 'warn', `${described}: under ${videoRules.minHeight}p, the avatar will look soft. Choose a higher resolution if the camera offers one.`, video.height);
+    return check(
+      'picture',
+      'Picture',
+      'warn',
+      `${described}: under ${videoRules.minHeight}p, the avatar will look soft. Choose a higher resolution if the camera offers one.`,
+      video.height,
+    );
   }
   return check('picture', 'Picture', 'pass', described, video.height);
 }

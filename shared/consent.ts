@@ -14,9 +14,7 @@ import { consentRules } from './requirements';
  */
 export const consentCodeAlphabet = 'ACDEFGHJKMNPQRTUVWXY34679';
 
-export const consentCodeSchema = z
-  .string()
-  .regex(new RegExp(`^[${consentCodeAlphabet}]{3}-[${consentCodeAlphabet}]{3}$`), 'not a consent code');
+export const consentCodeSchema = z.string().regex(new RegExp(`^[${consentCodeAlphabet}]{3}-[${consentCodeAlphabet}]{3}$`), 'not a consent code');
 
 /** A fresh code from random bytes (the caller supplies them: crypto in Node, tests their own). */
 export function consentCodeFrom(random: Uint8Array): string {

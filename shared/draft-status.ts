@@ -118,7 +118,12 @@ export function submissionStatus(submission: SubmissionGlance): Standing {
   const twin = twinStatusWord(submission.twin?.status ?? null);
   switch (submission.state) {
     case 'queued':
-      return { stage: 'queued', label: 'Queued to submit', detail: 'Submissions run one after another: this one starts when those before it are done.', tone: 'none' };
+      return {
+        stage: 'queued',
+        label: 'Queued to submit',
+        detail: 'Submissions run one after another: this one starts when those before it are done.',
+        tone: 'none',
+      };
     case 'running':
       return {
         stage: 'submitting',
@@ -181,7 +186,9 @@ function materialStep(step: 'person' | 'camera', missing: string[]): StepStatus 
 function voiceStep(facts: DraftFacts): StepStatus {
   if (!facts.voiceFromVideo) {
     const missing = facts.missing.voice;
-    return missing.length === 0 ? { step: 'voice', done: true, text: 'Done', detail: 'done' } : { step: 'voice', done: false, text: missing[0]!, detail: `needs ${missing.join(', ')}` };
+    return missing.length === 0
+      ? { step: 'voice', done: true, text: 'Done', detail: 'done' }
+      : { step: 'voice', done: false, text: missing[0]!, detail: `needs ${missing.join(', ')}` };
   }
   // No voice take is asked for, but the voice is only there once the video is.
   const videoReady = facts.missing.camera.length === 0;
@@ -218,7 +225,12 @@ export function draftStatus(draft: Draft | DraftFacts, submission?: SubmissionGl
 
   let needs: DraftStatus['needs'];
   if (submission) {
-    needs = standing.stage === 'failed' || standing.stage === 'cancelled' ? [{ step: 'submit', what: 'submitting again' }] : standing.stage === 'needs-choice' ? [{ step: 'submit', what: 'your choice of twin' }] : [];
+    needs =
+      standing.stage === 'failed' || standing.stage === 'cancelled'
+        ? [{ step: 'submit', what: 'submitting again' }]
+        : standing.stage === 'needs-choice'
+          ? [{ step: 'submit', what: 'your choice of twin' }]
+          : [];
   } else if (standing.stage === 'approved') {
     needs = [{ step: 'submit', what: 'submission' }];
   } else if (standing.stage === 'review' || standing.stage === 'changed') {

@@ -111,9 +111,7 @@ export const draftSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   person: personDraftSchema.default(() => personDraftSchema.parse({})),
-  voice: z
-    .object({ takes: z.array(takeSchema).default([]), chosenTakeId: takeIdSchema.nullable().default(null) })
-    .default({ takes: [], chosenTakeId: null }),
+  voice: z.object({ takes: z.array(takeSchema).default([]), chosenTakeId: takeIdSchema.nullable().default(null) }).default({ takes: [], chosenTakeId: null }),
   camera: z
     .object({
       videoTakes: z.array(takeSchema).default([]),

@@ -133,10 +133,27 @@ function brightness(analysis: ExposureAnalysis): Judged {
   const mean = analysis.meanLuma;
   const measured = `Average brightness ${percent(mean)}`;
   const band = `${percent(min)}–${percent(max)}`;
-  if (mean < fail.min) return judged('brightness', 'Brightness', 'fail', 'Too dark', `${measured}, far under ${band}: the face will be lost in noise. Add light in front of the person.`, mean);
-  if (mean > fail.max) return judged('brightness', 'Brightness', 'fail', 'Too bright', `${measured}, far over ${band}: the picture is washed out. Dim the light or move away from the window.`, mean);
+  if (mean < fail.min)
+    return judged(
+      'brightness',
+      'Brightness',
+      'fail',
+      'Too dark',
+      `${measured}, far under ${band}: the face will be lost in noise. Add light in front of the person.`,
+      mean,
+    );
+  if (mean > fail.max)
+    return judged(
+      'brightness',
+      'Brightness',
+      'fail',
+      'Too bright',
+      `${measured}, far over ${band}: the picture is washed out. Dim the light or move away from the window.`,
+      mean,
+    );
   if (mean < min) return judged('brightness', 'Brightness', 'warn', 'A little dark', `${measured}, under ${band}. More light from the front would help.`, mean);
-  if (mean > max) return judged('brightness', 'Brightness', 'warn', 'A little bright', `${measured}, over ${band}. A little less light would keep detail in the face.`, mean);
+  if (mean > max)
+    return judged('brightness', 'Brightness', 'warn', 'A little bright', `${measured}, over ${band}. A little less light would keep detail in the face.`, mean);
   return judged('brightness', 'Brightness', 'pass', 'Good light', `${measured}, within ${band}.`, mean);
 }
 
@@ -144,7 +161,15 @@ function highlights(analysis: ExposureAnalysis): Judged {
   const { warn, fail } = exposureQuality.clippedHighlightsShare;
   const share = analysis.clippedShare;
   const measured = `${percent(share)} of the picture is pure white`;
-  if (share >= fail) return judged('highlights', 'Highlights', 'fail', 'Blown highlights', `${measured}: detail is lost there. Keep windows and lamps out of view, or soften the light.`, share);
+  if (share >= fail)
+    return judged(
+      'highlights',
+      'Highlights',
+      'fail',
+      'Blown highlights',
+      `${measured}: detail is lost there. Keep windows and lamps out of view, or soften the light.`,
+      share,
+    );
   if (share >= warn) return judged('highlights', 'Highlights', 'warn', 'Some highlights blown', `${measured}. Check that the face is not part of it.`, share);
   return judged('highlights', 'Highlights', 'pass', 'Good light', `${measured}.`, share);
 }
@@ -153,7 +178,15 @@ function shadows(analysis: ExposureAnalysis): Judged {
   const { warn, fail } = exposureQuality.crushedShadowsShare;
   const share = analysis.crushedShare;
   const measured = `${percent(share)} of the picture is pure black`;
-  if (share >= fail) return judged('shadows', 'Shadows', 'fail', 'Crushed shadows', `${measured}: detail is lost there. Add light, or fill the shadows from the other side.`, share);
+  if (share >= fail)
+    return judged(
+      'shadows',
+      'Shadows',
+      'fail',
+      'Crushed shadows',
+      `${measured}: detail is lost there. Add light, or fill the shadows from the other side.`,
+      share,
+    );
   if (share >= warn) return judged('shadows', 'Shadows', 'warn', 'Deep shadows', `${measured}. A little fill light would help.`, share);
   return judged('shadows', 'Shadows', 'pass', 'Good light', `${measured}.`, share);
 }

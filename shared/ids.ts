@@ -1,9 +1,7 @@
 /** Identifiers the renderer may send. The main process never accepts a path, only these. */
 import { z } from 'zod';
 
-export const draftIdSchema = z
-  .string()
-  .regex(/^d_[a-z0-9]{10,40}$/, 'not a draft id');
+export const draftIdSchema = z.string().regex(/^d_[a-z0-9]{10,40}$/, 'not a draft id');
 export type DraftId = z.infer<typeof draftIdSchema>;
 
 export const takeIdSchema = z.string().regex(/^t_[a-z0-9]{10,40}$/, 'not a take id');

@@ -11,9 +11,7 @@ export const mediaInfoSchema = z.object({
   /** Null only for still images. */
   durationMs: z.number().nonnegative().nullable(),
   bytes: z.number().int().nonnegative(),
-  audio: z
-    .object({ codec: z.string(), sampleRate: z.number().int().nonnegative(), channels: z.number().int().nonnegative() })
-    .nullable(),
+  audio: z.object({ codec: z.string(), sampleRate: z.number().int().nonnegative(), channels: z.number().int().nonnegative() }).nullable(),
   video: z
     .object({
       codec: z.string(),

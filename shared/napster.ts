@@ -60,14 +60,15 @@ export type ServiceError = z.infer<typeof serviceErrorSchema>;
 const mediaUrlSchema = z.url({ message: 'must be an absolute URL' }).max(2048);
 
 export const twinTagsSchema = z
-  .record(
-    z.string().min(1, 'a tag needs a name').max(twinRequestRules.tagKeyMaxChars),
-    z.string().max(twinRequestRules.tagValueMaxChars),
-  )
+  .record(z.string().min(1, 'a tag needs a name').max(twinRequestRules.tagKeyMaxChars), z.string().max(twinRequestRules.tagValueMaxChars))
   .refine((tags) => Object.keys(tags).length <= twinRequestRules.maxTags, `at most ${twinRequestRules.maxTags} tags`);
 
 const requiredText = (field: string, max: number) =>
-  z.string({ message: `${field} is required` }).trim().min(1, `${field} is required`).max(max);
+  z
+    .string({ message: `${field} is required` })
+    .trim()
+    .min(1, `${field} is required`)
+    .max(max);
 
 /**
  * `POST /public/digital-twins`. Every identity field is required; the media depend on `version`: v1
@@ -95,7 +96,11 @@ export const createTwinRequestSchema = z
       ctx.addIssue({ code: 'custom', path: ['pictureUrl'], message: 'a v1 twin is made from a picture: pictureUrl is required' });
     }
     if (request.version === 'v2' && !request.videoUrl && !request.pictureUrl) {
-      ctx.addIssue({ code: 'custom', path: ['videoUrl'], message: 'a v2 twin is made from a video or, without one, a picture: videoUrl or pictureUrl is required' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['videoUrl'],
+        message: 'a v2 twin is made from a video or, without one, a picture: videoUrl or pictureUrl is required',
+      });
     }
     // The docs mark voiceUrl required, and also let a v2 video with clear speech supply the voice.
     if (!request.voiceUrl && !(request.version === 'v2' && request.videoUrl)) {

@@ -5,9 +5,7 @@ const bytesTag = '$bytes';
 
 /** JSON that keeps Uint8Array values (recorded chunks) as tagged base64. */
 export function encodeWire(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item instanceof Uint8Array ? { [bytesTag]: fromByteArray(item) } : item,
-  );
+  return JSON.stringify(value, (_key, item: unknown) => (item instanceof Uint8Array ? { [bytesTag]: fromByteArray(item) } : item));
 }
 
 export function decodeWire(text: string): unknown {

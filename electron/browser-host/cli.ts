@@ -35,9 +35,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    process.stdout.write(
-      'Usage: npm run studio:browser -- [--port P] [--data-dir DIR] [--api-base-url URL] [--sandbox]\n',
-    );
+    process.stdout.write('Usage: npm run studio:browser -- [--port P] [--data-dir DIR] [--api-base-url URL] [--sandbox]\n');
     return;
   }
   // Refused before anything starts: the key would otherwise go to this address on the first call.

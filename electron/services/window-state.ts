@@ -20,9 +20,7 @@ export const defaultWindowState: WindowState = { width: 1280, height: 820, maxim
 export function fitToDisplays(state: WindowState, workAreas: Rect[]): WindowState {
   if (state.x === undefined || state.y === undefined) return state;
   const { x, y } = state;
-  const visible = workAreas.some(
-    (area) => x + 100 > area.x && x < area.x + area.width - 100 && y >= area.y && y < area.y + area.height - 50,
-  );
+  const visible = workAreas.some((area) => x + 100 > area.x && x < area.x + area.width - 100 && y >= area.y && y < area.y + area.height - 50);
   return visible ? state : { width: state.width, height: state.height, maximized: state.maximized };
 }
 

@@ -15,10 +15,7 @@ export function useStudio(): StudioClient {
   return client;
 }
 
-export type Loaded<T> =
-  | { state: 'loading' }
-  | { state: 'ready'; value: T }
-  | { state: 'error'; error: StudioError };
+export type Loaded<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: StudioError };
 
 export function asStudioError(error: unknown): StudioError {
   return error instanceof StudioError ? error : new StudioError('INTERNAL', String(error));
@@ -44,11 +41,7 @@ export function useAct(): { error: string | null; act: (work: () => Promise<unkn
 }
 
 /** Runs a call, and runs it again whenever one of `refreshOn` fires (or `reload()` is called). */
-export function useCall<K extends CallName>(
-  name: K,
-  input: CallInput<K> | null,
-  refreshOn: EventName[] = [],
-): Loaded<CallOutput<K>> & { reload: () => void } {
+export function useCall<K extends CallName>(name: K, input: CallInput<K> | null, refreshOn: EventName[] = []): Loaded<CallOutput<K>> & { reload: () => void } {
   const studio = useStudio();
   const [loaded, setLoaded] = useState<Loaded<CallOutput<K>>>({ state: 'loading' });
   const [generation, setGeneration] = useState(0);

@@ -50,7 +50,11 @@ export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }
         />
       </div>
       {error && <Notice tone="error">{error}</Notice>}
-      {list.state === 'error' && <Notice tone="error" title="Drafts could not be listed">{list.error.message}</Notice>}
+      {list.state === 'error' && (
+        <Notice tone="error" title="Drafts could not be listed">
+          {list.error.message}
+        </Notice>
+      )}
       <ul className="draft-list">
         {drafts.map((draft) => (
           <li key={draft.id}>
@@ -65,9 +69,7 @@ export function DraftSidebar({ activeDraftId }: { activeDraftId: string | null }
           </li>
         ))}
       </ul>
-      {list.state === 'ready' && list.value.drafts.length === 0 && (
-        <p className="muted drafts-empty">No drafts yet. Start one for each person you film.</p>
-      )}
+      {list.state === 'ready' && list.value.drafts.length === 0 && <p className="muted drafts-empty">No drafts yet. Start one for each person you film.</p>}
       {list.state === 'ready' && query && drafts.length === 0 && list.value.drafts.length > 0 && (
         <p className="muted drafts-empty">No draft matches “{query}”.</p>
       )}
@@ -87,7 +89,10 @@ function DraftMeta({ draft, submission }: { draft: DraftSummary; submission: Sub
   const status = draftStatus(draft.facts, submission);
   return (
     <span className="draft-meta" title={status.detail}>
-      {draft.avatarVersion === 'v2' ? 'Video avatar' : 'Photo avatar'} · <span className={`draft-status draft-status-${status.tone}`} data-testid="draft-status" data-stage={status.stage}>{status.label}</span>
+      {draft.avatarVersion === 'v2' ? 'Video avatar' : 'Photo avatar'} ·{' '}
+      <span className={`draft-status draft-status-${status.tone}`} data-testid="draft-status" data-stage={status.stage}>
+        {status.label}
+      </span>
     </span>
   );
 }

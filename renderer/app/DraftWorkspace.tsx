@@ -63,8 +63,9 @@ export function DraftWorkspace({ draftId, step }: { draftId: string; step: Step 
       {session && (
         <p className="operator-strip" aria-label="Operator shortcuts">
           Operator session
-          {session.draftIds.includes(draftId) && ` · person ${session.draftIds.indexOf(draftId) + 1} of ${session.draftIds.length}`} · <kbd>{shortcutKeys.record}</kbd> record{' '}
-          <kbd>{shortcutKeys.stop}</kbd> stop <kbd>{shortcutKeys.retake}</kbd> retake <kbd>{shortcutKeys.next}</kbd> next person
+          {session.draftIds.includes(draftId) && ` · person ${session.draftIds.indexOf(draftId) + 1} of ${session.draftIds.length}`} ·{' '}
+          <kbd>{shortcutKeys.record}</kbd> record <kbd>{shortcutKeys.stop}</kbd> stop <kbd>{shortcutKeys.retake}</kbd> retake <kbd>{shortcutKeys.next}</kbd>{' '}
+          next person
         </p>
       )}
       <StepIndicator draftId={value.id} status={draftStatus(value, submission)} current={step} />

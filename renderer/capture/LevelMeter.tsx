@@ -52,7 +52,11 @@ export function LevelMeter({ reading, band, label = 'Input level' }: { reading: 
           aria-valuenow={Math.max(meterFloorDbfs, Math.round(reading.rmsDbfs))}
           aria-valuetext={`${formatDb(reading.rmsDbfs)} RMS, ${verdictText[verdict]}`}
         >
-          <div className="meter-band" style={{ left: position(band.min), width: `calc(${position(band.max)} - ${position(band.min)})` }} title={`Target ${band.min} to ${band.max} dB RMS`} />
+          <div
+            className="meter-band"
+            style={{ left: position(band.min), width: `calc(${position(band.max)} - ${position(band.min)})` }}
+            title={`Target ${band.min} to ${band.max} dB RMS`}
+          />
           <div className="meter-peak-bar" style={{ width: position(reading.peakDbfs) }} />
           <div className="meter-rms-bar" style={{ width: reading.rmsDbfs <= minDbfs ? '0%' : position(reading.rmsDbfs) }} />
           <div className="meter-hold" style={{ left: position(reading.peakHoldDbfs) }} />

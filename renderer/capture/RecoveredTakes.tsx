@@ -25,8 +25,8 @@ export function RecoveredTakes({
   return (
     <Notice tone="warn" title={recovered.length === 1 ? 'A take was recovered' : `${recovered.length} takes were recovered`}>
       <p className="notice-text">
-        {recovered.length === 1 ? 'This take was' : 'These takes were'} not finished normally: the studio or its window stopped mid-take. What reached the
-        disk has been kept and repaired where possible. Listen, then keep or discard.
+        {recovered.length === 1 ? 'This take was' : 'These takes were'} not finished normally: the studio or its window stopped mid-take. What reached the disk
+        has been kept and repaired where possible. Listen, then keep or discard.
       </p>
       <ul className="recovered-list">
         {recovered.map((take) => (

@@ -3,14 +3,7 @@
  * statistics (the same functions the main process checks takes with). Gives a meter reading (RMS
  * over a short window, peak with hold, clipping) and feeds peak tracks for the waveforms.
  */
-import {
-  type BlockStats,
-  amplitudeToDbfs,
-  blockStats,
-  mergeStats,
-  minDbfs,
-  statsRmsDbfs,
-} from '../../shared/audio-analysis';
+import { type BlockStats, amplitudeToDbfs, blockStats, mergeStats, minDbfs, statsRmsDbfs } from '../../shared/audio-analysis';
 import pcmTapUrl from './pcm-tap.worklet.ts?worker&url';
 
 /** Meter ballistics: what a person can read, not thresholds (those live in shared/requirements.ts). */

@@ -12,14 +12,16 @@ export type CaptureDevice = { deviceId: string; label: string };
 export async function listDevices(kind: DeviceKind): Promise<CaptureDevice[]> {
   if (!navigator.mediaDevices?.enumerateDevices) return [];
   const all = await navigator.mediaDevices.enumerateDevices();
-  return all
-    .filter((device) => device.kind === kind && device.deviceId !== '')
-    // Chromium lists "default" (and on Windows "communications") as aliases of a real device.
-    .filter((device) => device.deviceId !== 'communications')
-    .map((device, index) => ({
-      deviceId: device.deviceId,
-      label: device.label || `${kind === 'audioinput' ? 'Microphone' : 'Camera'} ${index + 1}`,
-    }));
+  return (
+    all
+      .filter((device) => device.kind === kind && device.deviceId !== '')
+      // Chromium lists "default" (and on Windows "communications") as aliases of a real device.
+      .filter((device) => device.deviceId !== 'communications')
+      .map((device, index) => ({
+        deviceId: device.deviceId,
+        label: device.label || `${kind === 'audioinput' ? 'Microphone' : 'Camera'} ${index + 1}`,
+      }))
+  );
 }
 
 /** The remembered device if it is plugged in, else the first one. */

@@ -73,7 +73,8 @@ export class TakeRecorder {
     this.recorder.addEventListener('dataavailable', (event) => this.enqueue(event.data));
     this.recorder.addEventListener('error', () => this.interrupt('The recorder reported an error; what was recorded so far is kept.'));
     for (const track of options.deviceTracks ?? stream.getTracks()) {
-      const onEnded = () => this.interrupt(`The ${track.kind === 'audio' ? 'microphone' : 'camera'} was disconnected. The take was stopped; what was recorded is kept.`);
+      const onEnded = () =>
+        this.interrupt(`The ${track.kind === 'audio' ? 'microphone' : 'camera'} was disconnected. The take was stopped; what was recorded is kept.`);
       track.addEventListener('ended', onEnded);
       this.endedListeners.push(() => track.removeEventListener('ended', onEnded));
     }

@@ -186,11 +186,14 @@ export function useTakeRecorder(options: TakeRecorderOptions): TakeControl {
     (attempt: Attempt) => {
       clearAutoStop(attempt);
       const remaining = maxSeconds * 1000 - autoStopMarginMs - (attempt.recorder?.elapsedMs() ?? 0);
-      attempt.autoStop = window.setTimeout(() => {
-        attempt.autoStop = null;
-        show(attempt, { notice: `The take reached the ${maxSeconds / 60}-minute maximum and stopped itself.` });
-        void end(attempt);
-      }, Math.max(0, remaining));
+      attempt.autoStop = window.setTimeout(
+        () => {
+          attempt.autoStop = null;
+          show(attempt, { notice: `The take reached the ${maxSeconds / 60}-minute maximum and stopped itself.` });
+          void end(attempt);
+        },
+        Math.max(0, remaining),
+      );
     },
     [end, maxSeconds, show],
   );
@@ -198,7 +201,17 @@ export function useTakeRecorder(options: TakeRecorderOptions): TakeControl {
   const record = useCallback(async () => {
     // One take at a time: starting, recording, paused or still being saved.
     if (current.current) return;
-    const attempt: Attempt = { input: null, takeId: null, recorder: null, peaks: null, light: [], autoStop: null, ending: false, released: false, unsubscribe: [] };
+    const attempt: Attempt = {
+      input: null,
+      takeId: null,
+      recorder: null,
+      peaks: null,
+      light: [],
+      autoStop: null,
+      ending: false,
+      released: false,
+      unsubscribe: [],
+    };
     current.current = attempt;
     store.set({ phase: 'starting', takeId: null, fresh: null, error: null, notice: null });
     meters.set({ elapsedMs: 0, bytes: 0 });

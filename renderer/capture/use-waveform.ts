@@ -84,7 +84,9 @@ export function useWaveform(options: WaveformOptions): Waveform {
   useEffect(() => {
     if (!container.current || !id) return;
     const plugin = RegionsPlugin.create();
-    const plugins = timeline?.current ? [plugin, TimelinePlugin.create({ container: timeline.current, height: 18, timeInterval: 5, primaryLabelInterval: 15 })] : [plugin];
+    const plugins = timeline?.current
+      ? [plugin, TimelinePlugin.create({ container: timeline.current, height: 18, timeInterval: 5, primaryLabelInterval: 15 })]
+      : [plugin];
     const instance = WaveSurfer.create({ container: container.current, media: media?.current ?? undefined, height, ...look, plugins });
     surfer.current = instance;
     regions.current = plugin;

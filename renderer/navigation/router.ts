@@ -15,11 +15,7 @@ export const stepLabels: Record<Step, string> = {
 };
 
 export type Route =
-  | { screen: 'home' }
-  | { screen: 'draft'; draftId: string; step: Step }
-  | { screen: 'twins' }
-  | { screen: 'library' }
-  | { screen: 'settings' };
+  { screen: 'home' } | { screen: 'draft'; draftId: string; step: Step } | { screen: 'twins' } | { screen: 'library' } | { screen: 'settings' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);

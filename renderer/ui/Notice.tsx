@@ -1,15 +1,7 @@
 /** A message block: errors read out by screen readers, hints and "not yet available" notes. */
 import type { ReactNode } from 'react';
 
-export function Notice({
-  tone = 'info',
-  title,
-  children,
-}: {
-  tone?: 'info' | 'warn' | 'error' | 'success';
-  title?: string;
-  children?: ReactNode;
-}) {
+export function Notice({ tone = 'info', title, children }: { tone?: 'info' | 'warn' | 'error' | 'success'; title?: string; children?: ReactNode }) {
   return (
     <div className={`notice notice-${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
       {title && <strong className="notice-title">{title}</strong>}

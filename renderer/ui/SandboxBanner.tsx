@@ -24,8 +24,8 @@ export function SandboxBanner() {
   if (!active) return null;
   return (
     <div className="sandbox-banner" role="status" data-testid="sandbox-banner">
-      <strong>Sandbox</strong> — everything here stays on this computer: an emulated service with a made-up key and a local media host.
-      Twins and agents made here are not real.
+      <strong>Sandbox</strong> — everything here stays on this computer: an emulated service with a made-up key and a local media host. Twins and agents made
+      here are not real.
     </div>
   );
 }
@@ -33,5 +33,9 @@ export function SandboxBanner() {
 /** A small badge for headings and cards. */
 export function SandboxBadge() {
   const active = useSandbox();
-  return active ? <span className="badge badge-sandbox" title="Made in the sandbox: not a real twin">Sandbox</span> : null;
+  return active ? (
+    <span className="badge badge-sandbox" title="Made in the sandbox: not a real twin">
+      Sandbox
+    </span>
+  ) : null;
 }

@@ -1,17 +1,7 @@
 /** The frame of every screen: a heading, a one-line purpose, then the content. */
 import type { ReactNode } from 'react';
 
-export function Screen({
-  title,
-  intro,
-  actions,
-  children,
-}: {
-  title: string;
-  intro?: ReactNode;
-  actions?: ReactNode;
-  children: ReactNode;
-}) {
+export function Screen({ title, intro, actions, children }: { title: string; intro?: ReactNode; actions?: ReactNode; children: ReactNode }) {
   return (
     <section className="screen" aria-labelledby="screen-title">
       <header className="screen-header">

@@ -8,4 +8,12 @@ import { upload200MB } from './upload-200mb';
 import { recordingLongTasks60s, stopToReview300s } from './voice-capture';
 import { voiceFormats } from './voice-formats';
 
-export const benchmarks: Benchmark[] = [voicePrepare300s, videoPrepare120sMp4, videoPrepare120sWebm, voiceFormats, stopToReview300s, recordingLongTasks60s, upload200MB];
+export const benchmarks: Benchmark[] = [
+  voicePrepare300s,
+  videoPrepare120sMp4,
+  videoPrepare120sWebm,
+  voiceFormats,
+  stopToReview300s,
+  recordingLongTasks60s,
+  upload200MB,
+];

@@ -54,13 +54,31 @@ export const upload200MB: Benchmark = {
         requestChecksumCalculation: 'WHEN_REQUIRED',
       });
       await admin.send(new CreateBucketCommand({ Bucket: bucket }));
-      const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }] };
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }],
+      };
       await admin.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
       const config = (prefix: string) =>
-        ({ kind: 's3', endpoint: gw.endpoint, region: gw.region, bucket, keyPrefix: prefix, pathStyle: true, accessKeyId: gw.accessKeyId, publicBaseUrl: `${gw.endpoint}/${bucket}` }) as const;
+        ({
+          kind: 's3',
+          endpoint: gw.endpoint,
+          region: gw.region,
+          bucket,
+          keyPrefix: prefix,
+          pathStyle: true,
+          accessKeyId: gw.accessKeyId,
+          publicBaseUrl: `${gw.endpoint}/${bucket}`,
+        }) as const;
 
       // curl: one presigned PUT of the whole file, as a person would do it by hand.
-      const curlSigned = await new S3UploadTarget(config('curl/'), gw.secretAccessKey).presignPut({ file, size, sha256, contentType: 'video/mp4', fileName: 'bench.mp4' });
+      const curlSigned = await new S3UploadTarget(config('curl/'), gw.secretAccessKey).presignPut({
+        file,
+        size,
+        sha256,
+        contentType: 'video/mp4',
+        fileName: 'bench.mp4',
+      });
       context.note('curl -T');
       const curlStarted = performance.now();
       const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-T', file, '-H', 'Content-Type: video/mp4', curlSigned.url]);
@@ -75,7 +93,8 @@ export const upload200MB: Benchmark = {
       );
       if (measured.result.sentBytes !== size) throw new Error(`the uploader sent ${measured.result.sentBytes} bytes, not ${size}`);
       const check = await fetch(measured.result.publicUrl, { method: 'HEAD' });
-      if (check.status !== 200 || Number(check.headers.get('content-length')) !== size) throw new Error(`the uploaded object reads back as HTTP ${check.status}`);
+      if (check.status !== 200 || Number(check.headers.get('content-length')) !== size)
+        throw new Error(`the uploaded object reads back as HTTP ${check.status}`);
       return {
         ms: measured.ms,
         curlMs,

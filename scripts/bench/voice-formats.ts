@@ -43,7 +43,10 @@ export const voiceFormats: Benchmark = {
         ...(['mp3', 'm4a', 'ogg'] as const).map((format) => ({
           label: `${format}64k`,
           format,
-          args: { ...planEncoding(format, voiceRules.maxSeconds * 1000), codecArgs: ['-c:a', voiceFormatProfiles[format].codec, '-b:a', '64000', ...(format === 'ogg' ? ['-vbr', 'constrained'] : [])] },
+          args: {
+            ...planEncoding(format, voiceRules.maxSeconds * 1000),
+            codecArgs: ['-c:a', voiceFormatProfiles[format].codec, '-b:a', '64000', ...(format === 'ogg' ? ['-vbr', 'constrained'] : [])],
+          },
         })),
       ];
       for (const variant of variants) {

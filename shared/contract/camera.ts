@@ -62,10 +62,7 @@ export const cameraCalls = {
     z.object({ v2AppearanceFrom: z.enum(v2Appearances) }),
   ),
   /** v2 only: the twin's voice comes from the chosen video take instead of a voice take. */
-  'camera/useVideoAudioAsVoice': defineCall(
-    z.strictObject({ draftId: draftIdSchema, enabled: z.boolean() }),
-    z.object({ useVideoAudioAsVoice: z.boolean() }),
-  ),
+  'camera/useVideoAudioAsVoice': defineCall(z.strictObject({ draftId: draftIdSchema, enabled: z.boolean() }), z.object({ useVideoAudioAsVoice: z.boolean() })),
 };
 
 export const cameraEvents = {};

@@ -7,16 +7,10 @@ import { defineCall } from './define';
 const byId = z.strictObject({ id: draftIdSchema });
 
 export const draftCalls = {
-  'drafts/list': defineCall(
-    z.strictObject({}),
-    z.object({ drafts: z.array(draftSummarySchema), problems: z.array(draftProblemSchema) }),
-  ),
+  'drafts/list': defineCall(z.strictObject({}), z.object({ drafts: z.array(draftSummarySchema), problems: z.array(draftProblemSchema) })),
   'drafts/create': defineCall(z.strictObject({ person: personPatchSchema.optional() }), draftSchema),
   'drafts/get': defineCall(byId, draftSchema),
-  'drafts/updatePerson': defineCall(
-    z.strictObject({ id: draftIdSchema, person: personPatchSchema }),
-    draftSchema,
-  ),
+  'drafts/updatePerson': defineCall(z.strictObject({ id: draftIdSchema, person: personPatchSchema }), draftSchema),
   'drafts/delete': defineCall(byId, z.object({ deleted: z.literal(true) })),
 };
 

@@ -19,9 +19,7 @@ export const archiveStreaming = {
 export const importIdSchema = z.string().regex(/^i_[a-z0-9]{10,40}$/, 'not an import id');
 export const trashEntryIdSchema = z.string().regex(/^x_[a-z0-9]{10,40}$/, 'not a trash entry id');
 /** An archive in the exports folder: a plain name, never a path. */
-export const archiveNameSchema = z
-  .string()
-  .regex(/^twin-studio-[a-z0-9-]{1,120}\.zip$/, 'not an archive name');
+export const archiveNameSchema = z.string().regex(/^twin-studio-[a-z0-9-]{1,120}\.zip$/, 'not an archive name');
 
 export const libraryEntrySchema = z.object({
   id: draftIdSchema,
@@ -99,24 +97,15 @@ export const importResultSchema = z.object({
 export type ImportResult = z.infer<typeof importResultSchema>;
 
 export const libraryCalls = {
-  'library/list': defineCall(
-    z.strictObject({}),
-    z.object({ drafts: z.array(libraryEntrySchema), problems: z.array(draftProblemSchema) }),
-  ),
+  'library/list': defineCall(z.strictObject({}), z.object({ drafts: z.array(libraryEntrySchema), problems: z.array(draftProblemSchema) })),
   /** A new draft with the same person, material and prepared files; consent and approval are not copied. */
   'library/duplicate': defineCall(z.strictObject({ id: draftIdSchema }), draftSchema),
   /** Moves drafts to the trash; each can be restored until it is handed to the system trash. */
-  'library/delete': defineCall(
-    z.strictObject({ ids: z.array(draftIdSchema).min(1).max(500) }),
-    z.object({ trashed: z.array(trashEntrySchema) }),
-  ),
+  'library/delete': defineCall(z.strictObject({ ids: z.array(draftIdSchema).min(1).max(500) }), z.object({ trashed: z.array(trashEntrySchema) })),
   'library/restore': defineCall(z.strictObject({ entryId: trashEntryIdSchema }), z.object({ id: draftIdSchema })),
   'library/trash': defineCall(z.strictObject({}), trashInfoSchema),
   /** Empties the studio's trash: to the system trash where there is one, otherwise for good. */
-  'library/emptyTrash': defineCall(
-    z.strictObject({}),
-    z.object({ removed: z.number().int().nonnegative(), to: z.enum(['system-trash', 'deleted']) }),
-  ),
+  'library/emptyTrash': defineCall(z.strictObject({}), z.object({ removed: z.number().int().nonnegative(), to: z.enum(['system-trash', 'deleted']) })),
   'library/usage': defineCall(z.strictObject({}), storageUsageSchema),
   /** Writes one archive of these drafts into the exports folder. */
   'library/export': defineCall(z.strictObject({ ids: z.array(draftIdSchema).min(1).max(500) }), exportResultSchema),
@@ -149,10 +138,7 @@ export const libraryCalls = {
    * Verifies every hash and schema in a staging folder, then moves the drafts into place, all or
    * nothing. A draft already here is refused (CONFLICT) unless `replace`: then the one here goes to the trash.
    */
-  'library/importFinish': defineCall(
-    z.strictObject({ importId: importIdSchema, replace: z.boolean().optional() }),
-    importResultSchema,
-  ),
+  'library/importFinish': defineCall(z.strictObject({ importId: importIdSchema, replace: z.boolean().optional() }), importResultSchema),
   'library/importCancel': defineCall(z.strictObject({ importId: importIdSchema }), z.object({ cancelled: z.boolean() })),
 };
 

@@ -8,10 +8,7 @@ export const mediaCalls = {
   /** What a take or photo of the draft holds: container (by content), duration, codecs, size. */
   'media/probe': defineCall(z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema }), mediaInfoSchema),
   /** The accepted voice formats and the one the studio prepares unless told otherwise. */
-  'media/voiceFormats': defineCall(
-    z.strictObject({}),
-    z.object({ formats: z.array(voiceFormatSchema), defaultFormat: voiceFormatSchema }),
-  ),
+  'media/voiceFormats': defineCall(z.strictObject({}), z.object({ formats: z.array(voiceFormatSchema), defaultFormat: voiceFormatSchema })),
   /**
    * Prepares the upload voice file from a voice take (the chosen one unless named) and its trim.
    * Progress arrives as `jobs/progress` events under `jobId` (named by the caller, or made up).

@@ -40,10 +40,7 @@ export const reviewCalls = {
   /** The review of a draft; gives the draft its consent code the first time. */
   'review/state': defineCall(z.strictObject({ draftId: draftIdSchema }), reviewStateSchema),
   /** Prepares (or prepares again) every file this draft would submit and records its hash. */
-  'review/prepare': defineCall(
-    z.strictObject({ draftId: draftIdSchema, jobId: jobIdSchema.optional() }),
-    reviewStateSchema,
-  ),
+  'review/prepare': defineCall(z.strictObject({ draftId: draftIdSchema, jobId: jobIdSchema.optional() }), reviewStateSchema),
   /**
    * Approves the draft: every hard rule passes, every warning key is acknowledged, the consent is
    * complete. Writes the consent receipt. Refused with CONSENT_REQUIRED or CONFLICT otherwise.
@@ -58,10 +55,7 @@ export const reviewCalls = {
   ),
   'review/withdraw': defineCall(z.strictObject({ draftId: draftIdSchema }), reviewStateSchema),
   /** The receipt written on approval, as the file holds it (for saving a copy). */
-  'review/receipt': defineCall(
-    z.strictObject({ draftId: draftIdSchema }),
-    z.object({ fileName: z.string(), text: z.string(), receipt: consentReceiptSchema }),
-  ),
+  'review/receipt': defineCall(z.strictObject({ draftId: draftIdSchema }), z.object({ fileName: z.string(), text: z.string(), receipt: consentReceiptSchema })),
   'review/attest': defineCall(
     z.strictObject({ draftId: draftIdSchema, operatorName: attestationSchema.shape.operatorName, date: attestationSchema.shape.date }),
     draftSchema,

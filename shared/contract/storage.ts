@@ -32,7 +32,12 @@ export const s3TargetSchema = z.object({
    */
   endpoint: credentialUrlSchema('storage').nullable(),
   /** `us-east-1`, `eu-central-1`; R2 uses `auto`. */
-  region: z.string().trim().min(1, 'Enter the region (R2: auto).').max(64).regex(/^[a-z0-9-]+$/, 'A region is lower-case letters, digits and hyphens.'),
+  region: z
+    .string()
+    .trim()
+    .min(1, 'Enter the region (R2: auto).')
+    .max(64)
+    .regex(/^[a-z0-9-]+$/, 'A region is lower-case letters, digits and hyphens.'),
   bucket: bucketSchema,
   keyPrefix: keyPrefixSchema,
   /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key`: MinIO and Ceph usually need it. */
@@ -120,10 +125,7 @@ export const storageSecretSchema = z
 export const storageCalls = {
   'storage/status': defineCall(z.strictObject({}), storageStatusSchema),
   /** Saves the target; `secret` replaces the stored one (omit it to keep the one in the keychain). */
-  'storage/save': defineCall(
-    z.strictObject({ target: storageTargetSchema, secret: storageSecretSchema.optional() }),
-    storageStatusSchema,
-  ),
+  'storage/save': defineCall(z.strictObject({ target: storageTargetSchema, secret: storageSecretSchema.optional() }), storageStatusSchema),
   /** Round trip: sign, upload a small file, read it back anonymously from its public URL, remove it. */
   'storage/test': defineCall(z.strictObject({}), storageTestSchema),
   'storage/remove': defineCall(z.strictObject({}), storageStatusSchema),

@@ -16,7 +16,12 @@ export const systemCalls = {
   'system/info': defineCall(z.strictObject({}), systemInfoSchema),
   /** macOS asks the user once per kind; elsewhere the browser engine's own prompt decides. */
   'system/requestMediaAccess': defineCall(
-    z.strictObject({ kinds: z.array(z.enum(['microphone', 'camera'])).min(1).max(2) }),
+    z.strictObject({
+      kinds: z
+        .array(z.enum(['microphone', 'camera']))
+        .min(1)
+        .max(2),
+    }),
     z.object({ granted: z.boolean(), message: z.string().nullable() }),
   ),
   'settings/get': defineCall(z.strictObject({}), settingsSchema),

@@ -6,7 +6,11 @@ import { z } from 'zod';
 import { companionStatuses, maxPageSize } from '../napster';
 import { defineCall } from './define';
 
-const twinIdSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'not a twin id');
+const twinIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'not a twin id');
 
 export const agentSummarySchema = z.object({
   id: z.string(),

@@ -49,7 +49,18 @@ function readDraft(id: string): Draft {
 
 /** Frames per second of a file's picture, counted: frames decoded over the stream's duration. */
 function countedFps(file: string): number {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=nb_read_frames:format=duration', '-of', 'json', file]).toString();
+  const out = execFileSync('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-count_frames',
+    '-show_entries',
+    'stream=nb_read_frames:format=duration',
+    '-of',
+    'json',
+    file,
+  ]).toString();
   const info = JSON.parse(out) as { streams: { nb_read_frames: string }[]; format: { duration: string } };
   return Number(info.streams[0]!.nb_read_frames) / Number(info.format.duration);
 }

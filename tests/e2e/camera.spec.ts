@@ -62,12 +62,28 @@ function mediaFile(draftId: string, fileName: string): string {
 type Probe = { streams: { codec_type: string; codec_name: string; width?: number; height?: number }[]; format: { duration: string } };
 
 function probe(file: string): Probe {
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height:format=duration', '-of', 'json', file]).toString()) as Probe;
+  return JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height:format=duration', '-of', 'json', file]).toString(),
+  ) as Probe;
 }
 
 /** The average colour of a small patch of a picture or of a video's first frame, as [r, g, b]. */
 function patchColour(file: string, x: number, y: number): number[] {
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', `crop=16:16:${x}:${y},scale=1:1:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+  const raw = execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-i',
+    file,
+    '-frames:v',
+    '1',
+    '-vf',
+    `crop=16:16:${x}:${y},scale=1:1:flags=area`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ]);
   return [...raw.subarray(0, 3)];
 }
 
@@ -197,9 +213,13 @@ test.describe('v2 video take', () => {
       new MutationObserver(() => {
         if (marks.recordingShownAt === undefined && status.textContent?.startsWith('Recording')) marks.recordingShownAt = performance.now();
       }).observe(status, { childList: true, subtree: true, characterData: true });
-      document.addEventListener('click', (event) => {
-        if ((event.target as Element).closest('button')?.textContent?.includes('Stop')) marks.stopClickedAt ??= performance.now();
-      }, true);
+      document.addEventListener(
+        'click',
+        (event) => {
+          if ((event.target as Element).closest('button')?.textContent?.includes('Stop')) marks.stopClickedAt ??= performance.now();
+        },
+        true,
+      );
     });
     await page.getByRole('button', { name: 'Record' }).click();
     await expect(page.getByTestId('camera-status')).toContainText('Recording');
@@ -235,7 +255,9 @@ test.describe('v2 video take', () => {
     expect(video).toMatchObject({ codec_name: 'h264', width: 1280, height: 720 });
     expect(audio?.codec_name).toBe('opus');
     const seconds = Number(info.format.duration);
-    console.log(`video take: file ${seconds.toFixed(3)} s, recorder clock ${(recordedMs / 1000).toFixed(3)} s, shown recording ${(wallMs / 1000).toFixed(3)} s`);
+    console.log(
+      `video take: file ${seconds.toFixed(3)} s, recorder clock ${(recordedMs / 1000).toFixed(3)} s, shown recording ${(wallMs / 1000).toFixed(3)} s`,
+    );
     expect(Math.abs(seconds * 1000 - recordedMs)).toBeLessThan(500);
     expect(Math.abs(seconds * 1000 - wallMs)).toBeLessThan(500);
     expect(Math.abs((take.durationMs ?? 0) - seconds * 1000)).toBeLessThan(100);

@@ -77,7 +77,9 @@ test('the API base URL: plain http elsewhere is refused at the field with the re
   await field.fill('http://api.example.com');
   await page.getByRole('button', { name: 'Save', exact: true }).first().click();
   const reason = page.locator('#settings-base-url-error');
-  await expect(reason).toHaveText(`The API address must start with https:// — over plain http the API key would cross the network readable by anyone. ${allowedOnlyHere}`);
+  await expect(reason).toHaveText(
+    `The API address must start with https:// — over plain http the API key would cross the network readable by anyone. ${allowedOnlyHere}`,
+  );
   await expect(field).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText('Saved.', { exact: true })).toHaveCount(0);
   await page.screenshot({ path: path.join(shots, 'settings-api-base-url-refused.png'), fullPage: true });
@@ -100,7 +102,11 @@ test('the API base URL: plain http elsewhere is refused at the field with the re
 test('storage saved by hand with a plain-http endpoint: shown as not used, with the reason', async () => {
   const storage = page.getByTestId('storage-section');
   await expect(storage.getByText('The saved storage settings are not used')).toBeVisible();
-  await expect(storage.getByText(/The storage endpoint must start with https:\/\/ — over plain http the storage key’s signed requests would cross the network readable by anyone\./)).toBeVisible();
+  await expect(
+    storage.getByText(
+      /The storage endpoint must start with https:\/\/ — over plain http the storage key’s signed requests would cross the network readable by anyone\./,
+    ),
+  ).toBeVisible();
   await expect(storage.getByRole('button', { name: 'Test storage' })).toBeDisabled();
 });
 

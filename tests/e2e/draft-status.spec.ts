@@ -50,9 +50,17 @@ test.afterAll(async () => {
 });
 
 /** The draft's line in the sidebar. */
-const sidebar = (name: string): Locator => page.getByRole('navigation', { name: 'Drafts' }).getByRole('link', { name: new RegExp(name) }).getByTestId('draft-status');
+const sidebar = (name: string): Locator =>
+  page
+    .getByRole('navigation', { name: 'Drafts' })
+    .getByRole('link', { name: new RegExp(name) })
+    .getByTestId('draft-status');
 /** The draft's State in the Library. */
-const library = (name: string): Locator => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) }).getByTestId('draft-status');
+const library = (name: string): Locator =>
+  page
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name, exact: true }) })
+    .getByTestId('draft-status');
 /** What the step bar says under "Submit". */
 const submitStep = (): Locator => page.getByRole('link', { name: /^Submit:/ }).locator('.step-status');
 

@@ -24,7 +24,24 @@ test.beforeAll(async () => {
   seeded = await seedLibrary();
   // A video long enough that re-encoding it on ffmpeg.wasm runs for many seconds: the job is mid-way at SIGTERM.
   const video = path.join(seeded.dataDir, 'drafts', seeded.grace, 'video-seed.webm');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-t', '20', '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '2M', video]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=30',
+    '-t',
+    '20',
+    '-c:v',
+    'libvpx',
+    '-deadline',
+    'realtime',
+    '-b:v',
+    '2M',
+    video,
+  ]);
   browser = await launchChromium();
 });
 
@@ -83,10 +100,12 @@ test('SIGTERM ends the host within 5 s whatever is connected, and leaves no part
   const stalled = http.get(`${running.origin}${mediaPath(seeded.grace, 'video-seed.webm')}`, {
     headers: { Cookie: `studio_token=${running.token}`, Range: 'bytes=0-' },
   });
-  const stalledOpen = new Promise<void>((resolve) => stalled.on('response', (res) => {
-    res.pause();
-    resolve();
-  }));
+  const stalledOpen = new Promise<void>((resolve) =>
+    stalled.on('response', (res) => {
+      res.pause();
+      resolve();
+    }),
+  );
   stalled.on('error', () => undefined);
   await Promise.all([eventsOpen, stalledOpen]);
   // An idle keep-alive connection.
@@ -99,7 +118,9 @@ test('SIGTERM ends the host within 5 s whatever is connected, and leaves no part
       .split('\n')
       .filter((line) => line.startsWith('data: '))
       .map((line) => JSON.parse(line.slice(6)) as { name: string; payload: { jobId?: string; state?: string; ratio?: number | null } })
-      .some(({ name, payload }) => name === 'jobs/progress' && payload.jobId === 'j_shutdowntest01' && payload.state === 'running' && (payload.ratio ?? 0) > 0.02);
+      .some(
+        ({ name, payload }) => name === 'jobs/progress' && payload.jobId === 'j_shutdowntest01' && payload.state === 'running' && (payload.ratio ?? 0) > 0.02,
+      );
   await expect.poll(progressed, { timeout: 60_000 }).toBe(true);
 
   const exited = new Promise<number>((resolve) => running.process.once('exit', () => resolve(performance.now())));

@@ -83,7 +83,12 @@ test('a session starts with the settings every draft shares, then a short form p
   await next.getByRole('button', { name: 'Start filming' }).click();
   await expect(page.getByRole('heading', { name: 'Voice', level: 2 })).toBeVisible();
   ada = draftIdFromUrl();
-  expect(readDraft(host.dataDir, ada).person).toMatchObject({ firstName: 'Ada', externalClientId: 'emp-1815', avatarVersion: 'v1', tags: { session: 'e2e-day' } });
+  expect(readDraft(host.dataDir, ada).person).toMatchObject({
+    firstName: 'Ada',
+    externalClientId: 'emp-1815',
+    avatarVersion: 'v1',
+    tags: { session: 'e2e-day' },
+  });
   await expect(page.getByTestId('operator-panel')).toContainText('1 person');
 });
 
@@ -183,7 +188,11 @@ test('one draft is exported, imported into a second studio, approved there and s
   const call = (name: string, input: unknown) =>
     page.evaluate(
       async ({ name, input, token }) => {
-        const response = await fetch(`/api/call/${name}`, { method: 'POST', headers: { 'x-studio-token': token, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+        const response = await fetch(`/api/call/${name}`, {
+          method: 'POST',
+          headers: { 'x-studio-token': token, 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        });
         return response.json() as Promise<{ ok: boolean; value?: { state: string; twin: { status: string | null } | null }; error?: { message: string } }>;
       },
       { name, input, token: reviewer.token },

@@ -153,7 +153,9 @@ test('the page never received the key, and the studio never wrote it down', asyn
   await expect.poll(() => answers.some((answer) => answer.call === 'apiKey/set')).toBe(true);
   const events = await pageEvents();
   expect(events.join('')).toContain('apiKey/changed');
-  expect(answers.map((answer) => answer.call)).toEqual(expect.arrayContaining(['apiKey/status', 'apiKey/set', 'apiKey/test', 'apiKey/remove', 'service/ethnicities']));
+  expect(answers.map((answer) => answer.call)).toEqual(
+    expect.arrayContaining(['apiKey/status', 'apiKey/set', 'apiKey/test', 'apiKey/remove', 'service/ethnicities']),
+  );
 
   const piece = key.slice(10, 30);
   const haystacks: [string, string][] = [

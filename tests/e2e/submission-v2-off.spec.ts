@@ -57,9 +57,33 @@ async function seedV2Draft(dir: string): Promise<string> {
     // What Chromium's recorder makes: fragmented MP4, H.264 picture (720p, so a still from it is large enough) and Opus sound.
     const video = path.join(seed.scratch, 'video.mp4');
     execFileSync('ffmpeg', [
-      '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=10', '-i', speechWav(64), '-t', '64',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-pix_fmt', 'yuv420p',
-      '-c:a', 'libopus', '-b:a', '64k', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', video,
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=10',
+      '-i',
+      speechWav(64),
+      '-t',
+      '64',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '10',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '64k',
+      '-movflags',
+      'frag_keyframe+empty_moov+default_base_moof',
+      '-f',
+      'mp4',
+      video,
     ]);
     const take = await recordTake(draft.id, 'video', readFileSync(video), 'video/mp4;codecs=avc1,opus');
     await call('takes/choose', { draftId: draft.id, takeId: take.id });

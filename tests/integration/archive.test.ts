@@ -56,7 +56,10 @@ function take(id: string, fileName: string): Take {
 /** A draft with two takes of random bytes (incompressible, like real media) and a stray file that must not travel. */
 async function makeDraft(store: DraftStore, firstName: string, bytes = 300_000): Promise<Draft> {
   const draft = await store.create({ firstName, lastName: 'Tester', externalClientId: `${firstName.toLowerCase()}-1` });
-  const takes = [take(`t_${firstName.toLowerCase()}aaaaaaaa1`.slice(0, 14), 'voice-a.webm'), take(`t_${firstName.toLowerCase()}bbbbbbbb2`.slice(0, 14), 'voice-b.webm')];
+  const takes = [
+    take(`t_${firstName.toLowerCase()}aaaaaaaa1`.slice(0, 14), 'voice-a.webm'),
+    take(`t_${firstName.toLowerCase()}bbbbbbbb2`.slice(0, 14), 'voice-b.webm'),
+  ];
   for (const item of takes) await fs.writeFile(store.mediaFile(draft.id, item.fileName), randomBytes(bytes));
   await fs.writeFile(path.join(store.folder(draft.id), '.voice-a.webm.tmp'), 'stray');
   return store.update(draft.id, (current) => ({ ...current, voice: { takes, chosenTakeId: takes[0]!.id } }));
@@ -214,12 +217,21 @@ describe('archive export and import', () => {
         'a manifest edited to match a changed file',
         (target) =>
           rewrite(archive, target, {
-            change: (name, bytes) => (name === 'manifest.json' ? Buffer.from(bytes.toString().replace(/"sha256": "[0-9a-f]{8}/, '"sha256": "00000000')) : bytes),
+            change: (name, bytes) =>
+              name === 'manifest.json' ? Buffer.from(bytes.toString().replace(/"sha256": "[0-9a-f]{8}/, '"sha256": "00000000')) : bytes,
           }),
         /manifest does not match the hash recorded with it/,
       ],
-      ['an extra file', (target) => rewrite(archive, target, { extra: [{ name: `drafts/${ada.id}/evil.sh`, bytes: Buffer.from('#!/bin/sh') }] }), /evil\.sh, which its manifest does not list/],
-      ['a missing file', (target) => rewrite(archive, target, { change: (name, bytes) => (name.endsWith('voice-b.webm') ? null : bytes) }), /voice-b\.webm of Ada Tester is missing/],
+      [
+        'an extra file',
+        (target) => rewrite(archive, target, { extra: [{ name: `drafts/${ada.id}/evil.sh`, bytes: Buffer.from('#!/bin/sh') }] }),
+        /evil\.sh, which its manifest does not list/,
+      ],
+      [
+        'a missing file',
+        (target) => rewrite(archive, target, { change: (name, bytes) => (name.endsWith('voice-b.webm') ? null : bytes) }),
+        /voice-b\.webm of Ada Tester is missing/,
+      ],
       [
         'a truncated archive',
         async (target) => {
@@ -271,7 +283,10 @@ describe('archive export and import', () => {
     const archive = await exportFrom(a, [ada.id]);
     await b.library.importArchive(archive);
     await b.drafts.updatePerson(ada.id, { description: 'changed here' });
-    await expect(b.library.importArchive(archive)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Already in this studio: Ada Tester') });
+    await expect(b.library.importArchive(archive)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('Already in this studio: Ada Tester'),
+    });
     expect((await b.drafts.get(ada.id)).person.description).toBe('changed here');
 
     const result = await b.library.importArchive(archive, { replace: true });
@@ -289,10 +304,20 @@ describe('archive export and import', () => {
     const { verifyArchive } = await import('../../electron/services/library/archive');
     const staging = path.join(b.dataDir, '.imports', 'i_crashed0000.staging');
     await verifyArchive(archive, staging);
-    await fs.writeFile(path.join(b.dataDir, '.imports', 'i_crashed0000.journal.json'), JSON.stringify({ importId: 'i_crashed0000', staging, ids: [ada.id, bob.id], replace: false }));
+    await fs.writeFile(
+      path.join(b.dataDir, '.imports', 'i_crashed0000.journal.json'),
+      JSON.stringify({ importId: 'i_crashed0000', staging, ids: [ada.id, bob.id], replace: false }),
+    );
     await fs.rename(path.join(staging, ada.id), b.drafts.folder(ada.id));
 
-    const library = new LibraryService({ dataDir: b.dataDir, drafts: b.drafts, log: quiet, studioVersion: 'test', onDraftsChanged: () => undefined, onLibraryChanged: () => undefined });
+    const library = new LibraryService({
+      dataDir: b.dataDir,
+      drafts: b.drafts,
+      log: quiet,
+      studioVersion: 'test',
+      onDraftsChanged: () => undefined,
+      onLibraryChanged: () => undefined,
+    });
     await library.init();
     expect((await b.drafts.list()).drafts.map((draft) => draft.id).sort()).toEqual([ada.id, bob.id].sort());
     expect(await folderListing(path.join(b.dataDir, '.imports'))).toEqual([]);
@@ -301,7 +326,10 @@ describe('archive export and import', () => {
 
   it('refuses to export a draft whose take is still being recorded', async () => {
     const ada = await makeDraft(a.drafts, 'Ada');
-    await a.drafts.update(ada.id, (draft) => ({ ...draft, voice: { ...draft.voice, takes: draft.voice.takes.map((item) => ({ ...item, state: 'recording' as const })) } }));
+    await a.drafts.update(ada.id, (draft) => ({
+      ...draft,
+      voice: { ...draft.voice, takes: draft.voice.takes.map((item) => ({ ...item, state: 'recording' as const })) },
+    }));
     await expect(a.library.export([ada.id])).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await folderListing(path.join(a.dataDir, 'exports'))).toEqual([]);
   });

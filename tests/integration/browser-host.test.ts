@@ -17,14 +17,11 @@ function request(
   options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: host.port, path: pathname, method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
+    const req = http.request({ host: '127.0.0.1', port: host.port, path: pathname, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
     req.on('error', reject);
     req.end(options.body);
   });
@@ -80,7 +77,12 @@ describe('browser host', () => {
 
   it('serves no file outside its folders', async () => {
     const auth = { cookie: `studio_token=${host.token}` };
-    for (const attempt of ['/../outside-secret.txt', '/%2e%2e/outside-secret.txt', '/media/..%2F..%2Foutside-secret.txt/x', '/media/d_0123456789abcdef/..%2Fdraft.json']) {
+    for (const attempt of [
+      '/../outside-secret.txt',
+      '/%2e%2e/outside-secret.txt',
+      '/media/..%2F..%2Foutside-secret.txt/x',
+      '/media/d_0123456789abcdef/..%2Fdraft.json',
+    ]) {
       const response = await request(attempt, { headers: auth });
       expect(response.status, attempt).toBe(404);
       expect(response.body).not.toContain('secret');
@@ -105,19 +107,16 @@ describe('browser host', () => {
 
   it('streams contract events to a subscriber', async () => {
     const received = await new Promise<string>((resolve, reject) => {
-      const req = http.request(
-        { host: '127.0.0.1', port: host.port, path: '/api/events', headers: { 'x-studio-token': host.token } },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => {
-            text += chunk.toString();
-            if (text.includes('drafts/changed')) {
-              req.destroy();
-              resolve(text);
-            }
-          });
-        },
-      );
+      const req = http.request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { 'x-studio-token': host.token } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('drafts/changed')) {
+            req.destroy();
+            resolve(text);
+          }
+        });
+      });
       req.on('error', (error) => (error.message.includes('aborted') ? undefined : reject(error)));
       req.end();
       setTimeout(() => void call('drafts/create', {}), 100);

@@ -58,7 +58,8 @@ function jpg(width: number, height: number): Uint8Array {
 async function store(draftId: string, bytes: Uint8Array, source: 'camera' | 'imported', name?: string) {
   const photoId = await camera.beginPhoto({ draftId, source, mimeType: 'image/png', originalName: name, expectedBytes: bytes.length });
   let seq = 0;
-  for (let offset = 0; offset < bytes.length; offset += 256 * 1024) await camera.appendPhoto(draftId, photoId, seq++, bytes.subarray(offset, offset + 256 * 1024));
+  for (let offset = 0; offset < bytes.length; offset += 256 * 1024)
+    await camera.appendPhoto(draftId, photoId, seq++, bytes.subarray(offset, offset + 256 * 1024));
   return camera.finishPhoto(draftId, photoId);
 }
 
@@ -141,7 +142,9 @@ describe.skipIf(missing !== null)('photos', () => {
 
   it('refuses a picture larger than it keeps before any byte is written', async () => {
     const draft = await drafts.create({ avatarVersion: 'v1' });
-    await expect(camera.beginPhoto({ draftId: draft.id, source: 'imported', mimeType: 'image/jpeg', expectedBytes: 60 * 1024 * 1024 })).rejects.toThrow(StudioError);
+    await expect(camera.beginPhoto({ draftId: draft.id, source: 'imported', mimeType: 'image/jpeg', expectedBytes: 60 * 1024 * 1024 })).rejects.toThrow(
+      StudioError,
+    );
     expect(await folderNames(draft.id)).toEqual([]);
   });
 
@@ -176,7 +179,10 @@ describe.skipIf(missing !== null)('photos', () => {
 
   it('makes a v2 avatar from a photo only when chosen, and then takes no voice from a video', async () => {
     const v1 = await drafts.create({ avatarVersion: 'v1' });
-    await expect(camera.setV2AppearanceFrom(v1.id, 'photo')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/always made from a photo/) });
+    await expect(camera.setV2AppearanceFrom(v1.id, 'photo')).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/always made from a photo/),
+    });
     const v2 = await drafts.create({ avatarVersion: 'v2' });
     expect((await drafts.get(v2.id)).camera.v2AppearanceFrom).toBe('video');
     expect(await camera.setV2AppearanceFrom(v2.id, 'photo')).toBe('photo');
@@ -192,9 +198,36 @@ describe.skipIf(missing !== null)('video takes', () => {
   function recorderMp4(seconds: number): Buffer {
     const out = path.join(scratch, `recorded-${seconds}s.mp4`);
     execFileSync('ffmpeg', [
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=30`, '-i', speechWav(30),
-      '-t', String(seconds), '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-      '-c:a', 'libopus', '-b:a', '128k', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', out,
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=1280x720:rate=30`,
+      '-i',
+      speechWav(30),
+      '-t',
+      String(seconds),
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '128k',
+      '-movflags',
+      'frag_keyframe+empty_moov+default_base_moof',
+      '-f',
+      'mp4',
+      out,
     ]);
     return readFileSync(out);
   }
@@ -205,7 +238,8 @@ describe.skipIf(missing !== null)('video takes', () => {
     const begun = await takes.begin({ draftId: draft.id, kind: 'video', source: 'recorded', mimeType: 'video/mp4;codecs=avc1,opus' });
     expect((await drafts.get(draft.id)).camera.videoTakes.map((take) => take.state)).toEqual(['recording']);
     let seq = 0;
-    for (let offset = 0; offset < bytes.length; offset += 200_000) await takes.append(draft.id, begun.id, seq++, new Uint8Array(bytes.subarray(offset, offset + 200_000)));
+    for (let offset = 0; offset < bytes.length; offset += 200_000)
+      await takes.append(draft.id, begun.id, seq++, new Uint8Array(bytes.subarray(offset, offset + 200_000)));
     // The light measured live on the frames comes with the one finish call.
     const light = analyseExposure(lumaFromPixels(pixels(160, 90), 160, 90));
     const take = await takes.finish(draft.id, begun.id, 6000, { exposure: light });
@@ -251,7 +285,13 @@ describe.skipIf(missing !== null)('video takes', () => {
     await expect(camera.photoFromVideo(draft.id, undefined, 60_000)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 
     const still = await camera.photoFromVideo(draft.id);
-    expect(still).toMatchObject({ source: 'camera', width: 1280, height: 720, fileName: `photo-${still.id}.jpg`, originalName: 'Still at 3.0 s of the video take' });
+    expect(still).toMatchObject({
+      source: 'camera',
+      width: 1280,
+      height: 720,
+      fileName: `photo-${still.id}.jpg`,
+      originalName: 'Still at 3.0 s of the video take',
+    });
     expect(Object.fromEntries(still.checks.map((check) => [check.id, check.verdict]))).toMatchObject({ resolution: 'pass', shape: 'pass' });
     const after = await drafts.get(draft.id);
     expect(after.camera.photos.map((photo) => photo.id)).toEqual([still.id]);

@@ -39,7 +39,8 @@ import { repoRoot, startStudioHost } from '../support/studio-host';
 
 const log = createLogger('test', () => undefined);
 const once = { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } };
-const plainHttp = /must start with https:\/\/ — over plain http .* readable by anyone\. \(http:\/\/ is allowed only for this computer: localhost, 127\.0\.0\.1\.\)/;
+const plainHttp =
+  /must start with https:\/\/ — over plain http .* readable by anyone\. \(http:\/\/ is allowed only for this computer: localhost, 127\.0\.0\.1\.\)/;
 
 /** A non-loopback address of this machine, and where to bind so a connection to it arrives. */
 function nonLoopbackAddress(): { host: string; bind: string } {
@@ -139,12 +140,16 @@ describe('the listener is reachable: https to the same address connects', () => 
     const afterS3 = listener.connections;
     expect(afterS3).toBeGreaterThanOrEqual(1);
 
-    const presign = new PresignEndpointTarget({ kind: 'presign', url: `${listener.origin('https')}/presign` }, 'presign-token-123456', { allowHttpLoopback: false });
+    const presign = new PresignEndpointTarget({ kind: 'presign', url: `${listener.origin('https')}/presign` }, 'presign-token-123456', {
+      allowHttpLoopback: false,
+    });
     await expect(presign.presignPut(source)).rejects.toMatchObject({ code: 'NETWORK' });
     const afterPresign = listener.connections;
     expect(afterPresign).toBeGreaterThan(afterS3);
 
-    await expect(streamPut({ url: `${listener.origin('https')}/media/key?X-Amz-Signature=abc`, headers: {}, file: source.file, start: 0, length: source.size })).rejects.toMatchObject({
+    await expect(
+      streamPut({ url: `${listener.origin('https')}/media/key?X-Amz-Signature=abc`, headers: {}, file: source.file, start: 0, length: source.size }),
+    ).rejects.toMatchObject({
       code: 'NETWORK',
     });
     expect(listener.connections).toBeGreaterThan(afterPresign);
@@ -177,7 +182,14 @@ describe('the API key never goes to a plain-http address', () => {
     const dataDir = tempDir('twin-studio-credential-');
     // A settings store whose value never went through the schema (a file edited by hand, an old version).
     const stored: Settings = { ...settingsSchema.parse({}), apiBaseUrl: listener.origin('http') };
-    const link = createServiceLink({ dataDir, settings: { get: async () => stored }, log, onApiKeyChange: () => undefined, secretStore: createMemorySecretStore(), client: once });
+    const link = createServiceLink({
+      dataDir,
+      settings: { get: async () => stored },
+      log,
+      onApiKeyChange: () => undefined,
+      secretStore: createMemorySecretStore(),
+      client: once,
+    });
     await link.apiKey.set('nap_live_stored_key_1234567890');
     const dispatch = createDispatcher(link.handlers as unknown as StudioHandlers, log);
 
@@ -198,7 +210,10 @@ describe('the API key never goes to a plain-http address', () => {
     const refused = await dispatch('settings/update', { patch: { apiBaseUrl: listener.origin('http') } });
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', fields: { 'patch.apiBaseUrl': expect.stringMatching(plainHttp) } } });
     expect(existsSync(path.join(dataDir, 'settings.json'))).toBe(false);
-    expect(await dispatch('settings/update', { patch: { apiBaseUrl: 'http://127.0.0.1:8787' } })).toMatchObject({ ok: true, value: { apiBaseUrl: 'http://127.0.0.1:8787' } });
+    expect(await dispatch('settings/update', { patch: { apiBaseUrl: 'http://127.0.0.1:8787' } })).toMatchObject({
+      ok: true,
+      value: { apiBaseUrl: 'http://127.0.0.1:8787' },
+    });
 
     const edited = tempDir('twin-studio-credential-');
     writeFileSync(path.join(edited, 'settings.json'), JSON.stringify({ apiBaseUrl: listener.origin('http'), apiVersion: null }));
@@ -218,9 +233,15 @@ describe('storage credentials never go to a plain-http address', () => {
   it('Settings → Storage refuses a plain-http S3 endpoint and presign endpoint at their fields; nothing is kept', async () => {
     const { dataDir, secrets, dispatch } = storageSetup();
     const s3 = await dispatch('storage/save', { target: s3Target(listener.origin('http')), secret: 'secret-access-key-example' });
-    expect(s3).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', fields: { 'target.endpoint': expect.stringMatching(/^The storage endpoint must start with https:\/\//) } } });
+    expect(s3).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', fields: { 'target.endpoint': expect.stringMatching(/^The storage endpoint must start with https:\/\//) } },
+    });
     const presign = await dispatch('storage/save', { target: { kind: 'presign', url: `${listener.origin('http')}/presign` }, secret: 'presign-token-123456' });
-    expect(presign).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', fields: { 'target.url': expect.stringMatching(/^The presign endpoint must start with https:\/\//) } } });
+    expect(presign).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', fields: { 'target.url': expect.stringMatching(/^The presign endpoint must start with https:\/\//) } },
+    });
     expect(existsSync(path.join(dataDir, 'storage.json'))).toBe(false);
     expect(await secrets.get(storageSecretAccounts.s3)).toBeNull();
     expect(await secrets.get(storageSecretAccounts.presign)).toBeNull();
@@ -233,10 +254,19 @@ describe('storage credentials never go to a plain-http address', () => {
     writeFileSync(path.join(dataDir, 'storage.json'), JSON.stringify({ target: s3Target(listener.origin('http')), lastTest: null }));
 
     const status = (await dispatch('storage/status', {})) as WireResult<StorageStatus>;
-    expect(status).toMatchObject({ ok: true, value: { target: null, savedProblem: expect.stringMatching(/^The storage endpoint must start with https:\/\//) } });
+    expect(status).toMatchObject({
+      ok: true,
+      value: { target: null, savedProblem: expect.stringMatching(/^The storage endpoint must start with https:\/\//) },
+    });
     const test = (await dispatch('storage/test', {})) as WireResult<StorageTest>;
-    expect(test).toMatchObject({ ok: true, value: { ok: false, steps: [{ id: 'sign', ok: false, message: expect.stringMatching(/The storage endpoint must start with https:\/\//) }] } });
-    await expect(storage.target()).rejects.toMatchObject({ code: 'NOT_AVAILABLE', message: expect.stringMatching(/The storage endpoint must start with https:\/\//) });
+    expect(test).toMatchObject({
+      ok: true,
+      value: { ok: false, steps: [{ id: 'sign', ok: false, message: expect.stringMatching(/The storage endpoint must start with https:\/\//) }] },
+    });
+    await expect(storage.target()).rejects.toMatchObject({
+      code: 'NOT_AVAILABLE',
+      message: expect.stringMatching(/The storage endpoint must start with https:\/\//),
+    });
     // The file is left as it was, so the reason stays on the screen until the person saves anew.
     expect((await storage.status()).savedProblem).toMatch(/storage endpoint/);
     expect(listener.connections).toBe(0);
@@ -245,7 +275,10 @@ describe('storage credentials never go to a plain-http address', () => {
   it('a storage.json written by hand with a plain-http presign endpoint: refused the same way', async () => {
     const { dataDir, secrets, storage } = storageSetup();
     await secrets.set(storageSecretAccounts.presign, 'presign-token-123456');
-    writeFileSync(path.join(dataDir, 'storage.json'), JSON.stringify({ target: { kind: 'presign', url: `${listener.origin('http')}/presign` }, lastTest: null }));
+    writeFileSync(
+      path.join(dataDir, 'storage.json'),
+      JSON.stringify({ target: { kind: 'presign', url: `${listener.origin('http')}/presign` }, lastTest: null }),
+    );
     expect((await storage.status()).savedProblem).toMatch(/^The presign endpoint must start with https:\/\/ .*its token/);
     const test = await storage.test();
     expect(test.steps).toEqual([expect.objectContaining({ id: 'sign', ok: false, message: expect.stringMatching(/presign endpoint must start with https/) })]);
@@ -256,7 +289,10 @@ describe('storage credentials never go to a plain-http address', () => {
     const source = uploadSource();
     const s3 = await failureOf((async () => new S3UploadTarget(s3Target(listener.origin('http')), 'secret-access-key-example'))());
     expect(s3).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^The storage endpoint must start with https:\/\//) });
-    const presign = await failureOf((async () => new PresignEndpointTarget({ kind: 'presign', url: `${listener.origin('http')}/presign` }, 'presign-token-123456', { allowHttpLoopback: true }))());
+    const presign = await failureOf(
+      (async () =>
+        new PresignEndpointTarget({ kind: 'presign', url: `${listener.origin('http')}/presign` }, 'presign-token-123456', { allowHttpLoopback: true }))(),
+    );
     expect(presign).toMatchObject({ code: 'BAD_REQUEST', fields: { 'target.url': expect.stringMatching(/^The presign endpoint must start with https:\/\//) } });
 
     // A signed upload URL is a credential too: the uploader's PUT refuses it, and does not retry.
@@ -286,9 +322,16 @@ describe('storage credentials never go to a plain-http address', () => {
     await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
     try {
       // Loopback http is fine for the endpoint itself (its token stays on this computer).
-      const target = new PresignEndpointTarget({ kind: 'presign', url: `http://127.0.0.1:${(backend.address() as AddressInfo).port}/presign` }, 'presign-token-123456', { allowHttpLoopback: false });
+      const target = new PresignEndpointTarget(
+        { kind: 'presign', url: `http://127.0.0.1:${(backend.address() as AddressInfo).port}/presign` },
+        'presign-token-123456',
+        { allowHttpLoopback: false },
+      );
       const failure = await failureOf(new Uploader({ log, ...once }).upload(uploadSource(), target));
-      expect(failure).toMatchObject({ code: 'SERVICE', message: expect.stringMatching(/gave an upload address the studio will not use\. The upload address must start with https:\/\//) });
+      expect(failure).toMatchObject({
+        code: 'SERVICE',
+        message: expect.stringMatching(/gave an upload address the studio will not use\. The upload address must start with https:\/\//),
+      });
     } finally {
       await new Promise<void>((resolve) => backend.close(() => resolve()));
     }

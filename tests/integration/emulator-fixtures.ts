@@ -65,11 +65,21 @@ export function videoMp4(seconds: number, withAudio = true, size = '160x90'): st
   return cached(`video-${seconds}s${withAudio ? '' : '-silent'}${size === '160x90' ? '' : `-${size}`}.mp4`, (target) => {
     const audio = withAudio ? ['-f', 'lavfi', '-i', `sine=frequency=220:duration=${seconds}`] : [];
     ffmpeg(
-      '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=5:duration=${seconds}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${size}:rate=5:duration=${seconds}`,
       ...audio,
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
       ...(withAudio ? ['-c:a', 'aac', '-shortest'] : []),
-      '-movflags', '+faststart', target,
+      '-movflags',
+      '+faststart',
+      target,
     );
   });
 }

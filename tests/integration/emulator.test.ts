@@ -13,23 +13,19 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/server';
 import { missingPrerequisite } from '../support/prerequisites';
 import { repoRoot } from '../support/studio-host';
-import {
-  type MediaServer,
-  mediaCommands,
-  pictureJpeg,
-  startMediaServer,
-  toneAs,
-  toneWav,
-  v1Request,
-  videoMp4,
-} from './emulator-fixtures';
+import { type MediaServer, mediaCommands, pictureJpeg, startMediaServer, toneAs, toneWav, v1Request, videoMp4 } from './emulator-fixtures';
 
 const key = 'emulator-test-key-0123456789abcdef';
 const missing = missingPrerequisite(mediaCommands, 'The emulator tests');
 
 type Answer = { status: number; body: unknown; headers: Headers };
 
-async function api(base: string, method: string, route: string, options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function api(
+  base: string,
+  method: string,
+  route: string,
+  options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== null) headers['X-Api-Key'] = options.key ?? key;
   let body: string | undefined;
@@ -148,7 +144,10 @@ describe.skipIf(missing !== null)('the emulator', () => {
 
     test('a body that is not JSON is a 400, one without the JSON content type a 415', async () => {
       expectErrorBody(await api(emulator.url, 'POST', '/public/digital-twins', { body: '{"firstName":' }), 400, 'InvalidJson');
-      const answer = await api(emulator.url, 'POST', '/public/digital-twins', { body: JSON.stringify(v1Request(voice(), picture())), headers: { 'Content-Type': 'text/plain' } });
+      const answer = await api(emulator.url, 'POST', '/public/digital-twins', {
+        body: JSON.stringify(v1Request(voice(), picture())),
+        headers: { 'Content-Type': 'text/plain' },
+      });
       expect(answer.status).toBe(415);
     });
 
@@ -206,7 +205,12 @@ describe.skipIf(missing !== null)('the emulator', () => {
       expect((await create({}, off)).status).toBe(201);
       off.setV2(true);
       expect((await create(v2Video(), off)).status).toBe(201);
-      expect(off.twins().map((twin) => twin.version).sort()).toEqual(['v1', 'v2']);
+      expect(
+        off
+          .twins()
+          .map((twin) => twin.version)
+          .sort(),
+      ).toEqual(['v1', 'v2']);
     });
 
     test('a v2 twin may be made from a picture when there is no video, and the picture is what is checked', async () => {
@@ -240,15 +244,31 @@ describe.skipIf(missing !== null)('the emulator', () => {
     const one = (await api(running.url, 'GET', `/public/companions/${id}`)).body as Record<string, unknown>;
     expect(one).toMatchObject({ id, externalClientId: 'sarah-johnson-001', tags: { team: 'cs' }, createdAt: new Date(madeAt).toISOString() });
     const item = ((await api(running.url, 'GET', '/public/companions?personaType=digitalTwin')).body as { items: Record<string, unknown>[] }).items[0]!;
-    expect(Object.keys(item).sort()).toEqual(['ethnicity', 'firstName', 'gender', 'headline', 'id', 'lastName', 'previewUrl', 'status', 'tags', 'videoLoopUrl']);
+    expect(Object.keys(item).sort()).toEqual([
+      'ethnicity',
+      'firstName',
+      'gender',
+      'headline',
+      'id',
+      'lastName',
+      'previewUrl',
+      'status',
+      'tags',
+      'videoLoopUrl',
+    ]);
   });
 
   test('with tags hidden, twins are listed and fetched without tags and the tags filter is ignored', async () => {
     const hidden = await start({ showTags: false, recheckMedia: false });
-    const ada = ((await create({ firstName: 'Ada', externalClientId: 'ada', tags: { twinStudioDraft: 'd_ada' } }, hidden)).body as { id: string; tags?: unknown }).id;
+    const ada = (
+      (await create({ firstName: 'Ada', externalClientId: 'ada', tags: { twinStudioDraft: 'd_ada' } }, hidden)).body as { id: string; tags?: unknown }
+    ).id;
     clock += 1;
     const bob = ((await create({ firstName: 'Bob', externalClientId: 'bob', tags: { twinStudioDraft: 'd_bob' } }, hidden)).body as { id: string }).id;
-    const listed = (await api(hidden.url, 'GET', '/public/companions?personaType=digitalTwin&tags=twinStudioDraft:d_ada')).body as { items: Record<string, unknown>[]; filteredCount: number };
+    const listed = (await api(hidden.url, 'GET', '/public/companions?personaType=digitalTwin&tags=twinStudioDraft:d_ada')).body as {
+      items: Record<string, unknown>[];
+      filteredCount: number;
+    };
     // Both come back: a service that shows no tags is not trusted to filter by them either.
     expect(listed.items.map((item) => item.id)).toEqual([bob, ada]);
     expect(listed.filteredCount).toBe(2);
@@ -258,7 +278,9 @@ describe.skipIf(missing !== null)('the emulator', () => {
     expect(one).toMatchObject({ externalClientId: 'ada', createdAt: expect.any(String) });
     // The tags were kept all along: shown again, they filter again.
     hidden.setShowTags(true);
-    const filtered = (await api(hidden.url, 'GET', '/public/companions?personaType=digitalTwin&tags=twinStudioDraft:d_ada')).body as { items: Record<string, unknown>[] };
+    const filtered = (await api(hidden.url, 'GET', '/public/companions?personaType=digitalTwin&tags=twinStudioDraft:d_ada')).body as {
+      items: Record<string, unknown>[];
+    };
     expect(filtered.items).toEqual([expect.objectContaining({ id: ada, tags: { twinStudioDraft: 'd_ada' } })]);
   });
 
@@ -306,7 +328,11 @@ describe.skipIf(missing !== null)('the emulator', () => {
       ['the voice is over 10 MB', { voiceUrl: 'big.wav' }, /larger than 10 MB/],
       ['the picture is a sound file', { pictureUrl: 'voice.wav' }, /pictureUrl is not an accepted picture format/],
       ['the picture does not exist', { pictureUrl: 'missing.jpg' }, /HTTP 404/],
-      ['a v2 video without audio must bring a voiceUrl', { version: 'v2', voiceUrl: undefined, pictureUrl: undefined, videoUrl: 'silent-video.mp4' }, /no audio track/],
+      [
+        'a v2 video without audio must bring a voiceUrl',
+        { version: 'v2', voiceUrl: undefined, pictureUrl: undefined, videoUrl: 'silent-video.mp4' },
+        /no audio track/,
+      ],
     ];
     for (const [name, overrides, reason] of failures) {
       test(`failed when ${name}`, async () => {
@@ -369,13 +395,14 @@ describe.skipIf(missing !== null)('the emulator', () => {
       await listing.settled();
     });
 
-    const list = async (query: string) => (await api(listing.url, 'GET', `/public/companions?personaType=digitalTwin&${query}`)).body as {
-      items: { firstName: string; status: string }[];
-      filteredCount: number;
-      totalCount: number;
-      pageIndex: number;
-      pageSize: number;
-    };
+    const list = async (query: string) =>
+      (await api(listing.url, 'GET', `/public/companions?personaType=digitalTwin&${query}`)).body as {
+        items: { firstName: string; status: string }[];
+        filteredCount: number;
+        totalCount: number;
+        pageIndex: number;
+        pageSize: number;
+      };
 
     test('pages are zero-based, newest first, with filtered and total counts', async () => {
       const first = await list('pageIndex=0&pageSize=2');
@@ -415,7 +442,9 @@ describe.skipIf(missing !== null)('the emulator', () => {
       const id = ((await create({}, running)).body as { id: string }).id;
       await running.settled();
       const agent = (extra: Record<string, unknown> = {}) =>
-        api(running.url, 'POST', '/public/agents', { body: { companionId: id, name: 'Sarah’s agent', providerSettings: { temperature: 0.4, instructions: 'Be brief.' }, ...extra } });
+        api(running.url, 'POST', '/public/agents', {
+          body: { companionId: id, name: 'Sarah’s agent', providerSettings: { temperature: 0.4, instructions: 'Be brief.' }, ...extra },
+        });
       expectErrorBody(await agent(), 409, 'CompanionNotReady');
       clock += 20_000;
       expectErrorBody(await agent({ voiceId: 'voice_1' }), 400, 'voiceId');
@@ -464,10 +493,14 @@ describe.skipIf(missing !== null)('the emulator', () => {
 
 describe('the emulator command line', () => {
   test('prints exactly one line with its URL and serves until stopped', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--api-key', key, '--consent', 'off', '--generation-seconds', '5'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--api-key', key, '--consent', 'off', '--generation-seconds', '5'],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -508,7 +541,11 @@ describe('the emulator command line', () => {
       child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
     });
     try {
-      const body = v1Request('https://media.example.com/voice.wav', 'https://media.example.com/picture.jpg', { version: 'v2', pictureUrl: undefined, videoUrl: 'https://media.example.com/video.mp4' });
+      const body = v1Request('https://media.example.com/voice.wav', 'https://media.example.com/picture.jpg', {
+        version: 'v2',
+        pictureUrl: undefined,
+        videoUrl: 'https://media.example.com/video.mp4',
+      });
       expectErrorBody(await api(url, 'POST', '/public/digital-twins', { body }), 403, 'CompanionV2NotEnabled');
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -516,7 +553,10 @@ describe('the emulator command line', () => {
       expect(await exited).toBe(0);
     }
 
-    const bad = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--api-key', key, '--tags', 'hidden'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--api-key', key, '--tags', 'hidden'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let badErr = '';
     bad.stderr.on('data', (chunk: Buffer) => (badErr += chunk.toString()));
     expect(await new Promise<number | null>((resolve) => bad.once('exit', (code) => resolve(code)))).toBe(2);
@@ -524,7 +564,11 @@ describe('the emulator command line', () => {
   });
 
   test('refuses to start without a key, saying why', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NAPSTER_EMULATOR_API_KEY: '' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NAPSTER_EMULATOR_API_KEY: '' },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));

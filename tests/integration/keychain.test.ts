@@ -120,7 +120,14 @@ describe.skipIf(missing !== null)('OS keychain on a real Secret Service', () => 
   test('a locked keyring is refused in plain words', async () => {
     const locked = await startPrivateKeyring({ locked: { service, account: 'a', secret: 'locked-away-secret' } });
     try {
-      const { results } = await runSecretStoreInChild(service, [{ op: 'get', account: 'a' }, { op: 'set', account: 'b', secret: 'another-secret-1' }], locked.env);
+      const { results } = await runSecretStoreInChild(
+        service,
+        [
+          { op: 'get', account: 'a' },
+          { op: 'set', account: 'b', secret: 'another-secret-1' },
+        ],
+        locked.env,
+      );
       expect(results[0]).toMatchObject({ ok: false, code: 'NOT_AVAILABLE', problem: 'locked', message: expect.stringContaining('locked') });
       expect(results[1]).toMatchObject({ ok: false, problem: 'locked' });
       expect(JSON.stringify(results)).not.toContain('locked-away-secret');
@@ -133,7 +140,10 @@ describe.skipIf(missing !== null)('OS keychain on a real Secret Service', () => 
 describe('keychain failures in plain words', () => {
   test('maps what the library says to what a person can do', () => {
     const cases: [string, string][] = [
-      ['Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead', 'no-session-bus'],
+      [
+        'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead',
+        'no-session-bus',
+      ],
       ['Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files', 'no-secret-service'],
       ["Couldn't access platform storage: Secret Service: unlock prompt was dismissed", 'locked'],
       ["Couldn't access platform storage: Secret Service: no result found", 'locked'],

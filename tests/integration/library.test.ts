@@ -67,7 +67,13 @@ async function draftWithMaterial(firstName: string) {
     ...current,
     voice: { takes: [voice], chosenTakeId: voice.id },
     camera: { ...current.camera, videoTakes: [video], chosenVideoTakeId: video.id },
-    consent: { ...current.consent, code: 'ACD-EFG', statement: consentStatement(`${firstName} Case`, 'ACD-EFG'), take: consent, attestation: { operatorName: 'Op', date: '2025-03-01', attestedAt: clock.toISOString() } },
+    consent: {
+      ...current.consent,
+      code: 'ACD-EFG',
+      statement: consentStatement(`${firstName} Case`, 'ACD-EFG'),
+      take: consent,
+      attestation: { operatorName: 'Op', date: '2025-03-01', attestedAt: clock.toISOString() },
+    },
   }));
 }
 

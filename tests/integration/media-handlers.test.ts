@@ -39,17 +39,40 @@ describe.skipIf(skip !== null)('media calls', () => {
     const fileName = `voice-${takeId}.webm`;
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', speechWav(70), '-c:a', 'libopus', '-b:a', '64k', '-f', 'webm', drafts.mediaFile(draftId, fileName)]);
     voiceTake = {
-      id: takeId, kind: 'voice', source: 'recorded', fileName, mimeType: 'audio/webm;codecs=opus', createdAt: new Date().toISOString(),
-      state: 'complete', durationMs: 70_000, bytes: 0, trim: { startMs: 0, endMs: 65_000 }, checks: [], originalName: null,
+      id: takeId,
+      kind: 'voice',
+      source: 'recorded',
+      fileName,
+      mimeType: 'audio/webm;codecs=opus',
+      createdAt: new Date().toISOString(),
+      state: 'complete',
+      durationMs: 70_000,
+      bytes: 0,
+      trim: { startMs: 0, endMs: 65_000 },
+      checks: [],
+      originalName: null,
     } as Take;
     const photoId = newId('t');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x960:rate=1', '-frames:v', '1', drafts.mediaFile(draftId, `photo-${photoId}.png`)]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x960:rate=1',
+      '-frames:v',
+      '1',
+      drafts.mediaFile(draftId, `photo-${photoId}.png`),
+    ]);
     await drafts.update(draftId, (current) => ({
       ...current,
       voice: { takes: [voiceTake], chosenTakeId: takeId },
       camera: {
         ...current.camera,
-        photos: [{ id: photoId, source: 'camera', fileName: `photo-${photoId}.png`, createdAt: new Date().toISOString(), width: 1280, height: 960, checks: [] }],
+        photos: [
+          { id: photoId, source: 'camera', fileName: `photo-${photoId}.png`, createdAt: new Date().toISOString(), width: 1280, height: 960, checks: [] },
+        ],
         chosenPhotoId: photoId,
       },
     }));

@@ -54,7 +54,15 @@ describe.skipIf(missing !== null)('Napster client against the emulator', () => {
 
   beforeAll(async () => {
     media = await startMediaServer({ 'voice.wav': toneWav(65), 'picture.jpg': pictureJpeg() });
-    emulator = await startEmulator({ apiKey: key, allowHttpMedia: true, rateLimit: null, generationSeconds: 10, stepSeconds: 10, recheckMedia: false, now: () => clock });
+    emulator = await startEmulator({
+      apiKey: key,
+      allowHttpMedia: true,
+      rateLimit: null,
+      generationSeconds: 10,
+      stepSeconds: 10,
+      recheckMedia: false,
+      now: () => clock,
+    });
   });
 
   afterAll(async () => {
@@ -86,7 +94,10 @@ describe.skipIf(missing !== null)('Napster client against the emulator', () => {
       expect(agent).toMatchObject({ id: expect.stringMatching(/^agent_/), companionId: created.id });
 
       clock += 10_000;
-      expect(await api.updateCompanion(created.id, { headline: 'VP Customer Success' })).toMatchObject({ headline: 'VP Customer Success', status: 'completed' });
+      expect(await api.updateCompanion(created.id, { headline: 'VP Customer Success' })).toMatchObject({
+        headline: 'VP Customer Success',
+        status: 'completed',
+      });
     });
 
     test('ethnicities come back as a list of strings', async () => {

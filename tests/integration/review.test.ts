@@ -60,8 +60,22 @@ const recordConsent = (wav: string) => recordTake('consent', wav);
 describe.skipIf(missing !== null)('consent and approval', () => {
   beforeAll(async () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'consent-scratch-'));
-    studio = await createStudio({ host: 'browser', dataDir: path.join(scratch, 'a'), version: '0.0.0-test', emit: () => undefined, log: quiet, secretStore: createMemorySecretStore() });
-    other = await createStudio({ host: 'browser', dataDir: path.join(scratch, 'b'), version: '0.0.0-test', emit: () => undefined, log: quiet, secretStore: createMemorySecretStore() });
+    studio = await createStudio({
+      host: 'browser',
+      dataDir: path.join(scratch, 'a'),
+      version: '0.0.0-test',
+      emit: () => undefined,
+      log: quiet,
+      secretStore: createMemorySecretStore(),
+    });
+    other = await createStudio({
+      host: 'browser',
+      dataDir: path.join(scratch, 'b'),
+      version: '0.0.0-test',
+      emit: () => undefined,
+      log: quiet,
+      secretStore: createMemorySecretStore(),
+    });
 
     // A complete v1 draft: the person, a recorded voice take, a 16:9 photo.
     const draft = await call('drafts/create', {
@@ -86,7 +100,9 @@ describe.skipIf(missing !== null)('consent and approval', () => {
       ...current,
       camera: {
         ...current.camera,
-        photos: [{ id: 't_photo0000001', source: 'camera', fileName: 'photo-1.jpg', createdAt: new Date().toISOString(), width: 1920, height: 1080, checks: [] }],
+        photos: [
+          { id: 't_photo0000001', source: 'camera', fileName: 'photo-1.jpg', createdAt: new Date().toISOString(), width: 1920, height: 1080, checks: [] },
+        ],
         chosenPhotoId: 't_photo0000001',
       },
     }));
@@ -144,7 +160,13 @@ describe.skipIf(missing !== null)('consent and approval', () => {
     // A warning on the consent take (as a real check might give) must be acknowledged by its key.
     await studio.drafts.update(draftId, (current) => ({
       ...current,
-      consent: { ...current.consent, take: { ...current.consent.take!, checks: [...current.consent.take!.checks, { id: 'noise', label: 'Noise', verdict: 'warn', reason: 'a fan in the room', value: -45 }] } },
+      consent: {
+        ...current.consent,
+        take: {
+          ...current.consent.take!,
+          checks: [...current.consent.take!.checks, { id: 'noise', label: 'Noise', verdict: 'warn', reason: 'a fan in the room', value: -45 }],
+        },
+      },
     }));
     const state = await call('review/state', { draftId });
     expect(state.blockers).toEqual([]);

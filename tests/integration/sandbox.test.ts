@@ -54,7 +54,11 @@ describe.skipIf(missing)('sandbox mode', () => {
 
   it('runs apart from real work: its own folder, a generated key in memory, local storage', async () => {
     const status = await call<{ active: boolean; emulatorUrl: string; mediaHostUrl: string }>('sandbox/status');
-    expect(status).toMatchObject({ active: true, emulatorUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), mediaHostUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(status).toMatchObject({
+      active: true,
+      emulatorUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      mediaHostUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
     const info = await call<{ dataDir: string }>('system/info');
     expect(info.dataDir).toBe(path.join(dataDir, 'sandbox'));
     expect(await call('apiKey/status')).toMatchObject({ configured: true });
@@ -138,7 +142,9 @@ describe('sandbox media host', () => {
 
       clock += 61_000;
       expect((await put(signed.url)).status).toBe(403);
-      await expect(new PresignEndpointTarget({ kind: 'presign', url: host.presignUrl }, 'wrong-token', { allowHttpLoopback: true }).presignPut(source)).rejects.toMatchObject({
+      await expect(
+        new PresignEndpointTarget({ kind: 'presign', url: host.presignUrl }, 'wrong-token', { allowHttpLoopback: true }).presignPut(source),
+      ).rejects.toMatchObject({
         code: 'UNAUTHORIZED',
       });
     } finally {

@@ -143,7 +143,9 @@ describe.skipIf(missing)('storage settings and round trip', () => {
     });
     // Loopback http is refused too when not allowed.
     await expect(storage.save(s3Target('media'), 'some-secret-key-123')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(storage.save(s3Target('media', { publicBaseUrl: 'https://cdn.example.com/x?X-Amz-Signature=1' }), 'some-secret-key-123')).rejects.toMatchObject({
+    await expect(
+      storage.save(s3Target('media', { publicBaseUrl: 'https://cdn.example.com/x?X-Amz-Signature=1' }), 'some-secret-key-123'),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
     expect((await storage.status()).target).toBeNull();

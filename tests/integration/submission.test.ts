@@ -47,7 +47,16 @@ const stacks: Stack[] = [];
 async function s3(): Promise<{ target: S3Target; secret: string }> {
   const bucket = await makeBucket(gw, { publicRead: true });
   return {
-    target: { kind: 's3', endpoint: gw.endpoint, region: gw.region, bucket, keyPrefix: 'twins/', pathStyle: true, accessKeyId: gw.accessKeyId, publicBaseUrl: `${gw.endpoint}/${bucket}` },
+    target: {
+      kind: 's3',
+      endpoint: gw.endpoint,
+      region: gw.region,
+      bucket,
+      keyPrefix: 'twins/',
+      pathStyle: true,
+      accessKeyId: gw.accessKeyId,
+      publicBaseUrl: `${gw.endpoint}/${bucket}`,
+    },
     secret: gw.secretAccessKey,
   };
 }
@@ -118,7 +127,15 @@ describe.skipIf(missing)('submission pipeline (radosgw + emulator)', () => {
   beforeAll(async () => {
     gw = await useRadosGw();
     emulator = await startEmulator({ apiKey, allowHttpMedia: true, generationSeconds: 1, stepSeconds: 0.5, rateLimit: null });
-    untagged = await startEmulator({ apiKey, allowHttpMedia: true, generationSeconds: 1, stepSeconds: 0.5, rateLimit: null, showTags: false, now: () => Date.now() + skewMs });
+    untagged = await startEmulator({
+      apiKey,
+      allowHttpMedia: true,
+      generationSeconds: 1,
+      stepSeconds: 0.5,
+      rateLimit: null,
+      showTags: false,
+      now: () => Date.now() + skewMs,
+    });
     media = { voiceWav: toneWav(70), photoJpeg: pictureJpeg() };
     decoyMedia = await startMediaServer({ 'voice.wav': toneWav(70), 'picture.jpg': pictureJpeg() });
     engine = createMediaEngine({ log: createLogger('test', () => undefined) });
@@ -175,14 +192,20 @@ describe.skipIf(missing)('submission pipeline (radosgw + emulator)', () => {
       const draft = await approvedDraft(first.drafts, media, { externalClientId: `crash-1-${suffix}` });
       await first.close();
       // Other people's twins of the same name: one with another client id (made later, by the service's clock), one with this client id made before.
-      const decoys = [await otherTwin(on, { externalClientId: 'emp-somebody' }, 60_000), await otherTwin(on, { externalClientId: `crash-1-${suffix}` }, -60_000)];
+      const decoys = [
+        await otherTwin(on, { externalClientId: 'emp-somebody' }, 60_000),
+        await otherTwin(on, { externalClientId: `crash-1-${suffix}` }, -60_000),
+      ];
       const postsBefore = createRequests(on);
 
       await crashChild(stackOptions, draft.id, 'create-answered');
       // The service made the twin; the studio died before writing down its id.
       expect(twinsOf(draft.id, on)).toHaveLength(1);
       expect(createRequests(on)).toBe(postsBefore + 1);
-      const onDisk = JSON.parse(readFileSync(path.join(stackOptions.dataDir, 'drafts', draft.id, 'submission.json'), 'utf8')) as { create: { state: string }; twin: unknown };
+      const onDisk = JSON.parse(readFileSync(path.join(stackOptions.dataDir, 'drafts', draft.id, 'submission.json'), 'utf8')) as {
+        create: { state: string };
+        twin: unknown;
+      };
       expect(onDisk.create.state).toBe('sending');
       expect(onDisk.twin).toBeNull();
 
@@ -195,7 +218,10 @@ describe.skipIf(missing)('submission pipeline (radosgw + emulator)', () => {
       expect(twinsOf(draft.id, on)).toHaveLength(1);
       expect(createRequests(on)).toBe(postsBefore + 1);
       expect(decoys).not.toContain(done.twin?.id);
-      const proof = on === untagged ? /earlier request created \(same client id and name, made after the request was sent\)/ : /earlier request created \(by its draft tag\)/;
+      const proof =
+        on === untagged
+          ? /earlier request created \(same client id and name, made after the request was sent\)/
+          : /earlier request created \(by its draft tag\)/;
       expect(done.history.some((entry) => proof.test(entry.message))).toBe(true);
     });
 
@@ -424,11 +450,17 @@ describe.skipIf(missing)('submission pipeline (radosgw + emulator)', () => {
       await s.queue.init();
       const draft = await approvedDraft(s.drafts, media, { externalClientId: 'lost-1' });
       // Another draft's twin of the same name (made after the request, by the service's clock) and one of this client id made before.
-      const decoys = [await otherTwin(untagged, { externalClientId: 'lost-someone' }, 60_000), await otherTwin(untagged, { externalClientId: 'lost-1' }, -60_000)];
+      const decoys = [
+        await otherTwin(untagged, { externalClientId: 'lost-someone' }, 60_000),
+        await otherTwin(untagged, { externalClientId: 'lost-1' }, -60_000),
+      ];
       const postsBefore = createRequests(untagged);
       untagged.fault({ method: 'POST', path: '/public/digital-twins', delayMs: 1500 });
       await s.queue.start(draft.id);
-      const done = await s.waitFor(draft.id, (submission) => submission.state === 'done' || submission.state === 'failed' || submission.state === 'needs-choice');
+      const done = await s.waitFor(
+        draft.id,
+        (submission) => submission.state === 'done' || submission.state === 'failed' || submission.state === 'needs-choice',
+      );
       expect(done.state).toBe('done');
       const own = twinsOf(draft.id, untagged);
       expect(own).toHaveLength(1);
@@ -481,7 +513,10 @@ describe.skipIf(missing)('submission pipeline (radosgw + emulator)', () => {
 
       // "None of these": a new twin is requested, and the candidates are never adopted for this draft.
       await s.queue.choose(draft.id, null);
-      const done = await s.waitFor(draft.id, (submission) => submission.state === 'done' || submission.state === 'failed' || submission.state === 'needs-choice');
+      const done = await s.waitFor(
+        draft.id,
+        (submission) => submission.state === 'done' || submission.state === 'failed' || submission.state === 'needs-choice',
+      );
       expect(done.state).toBe('done');
       expect(twinsOf(draft.id, untagged)).toHaveLength(1);
       expect(done.twin?.id).toBe(twinsOf(draft.id, untagged)[0]!.id);
@@ -513,7 +548,12 @@ describe.skipIf(missing)('submission pipeline (radosgw + emulator)', () => {
       const own = twinsOf(draft.id, untagged)[0]!;
       const byId = new Map(waiting.candidates.map((candidate) => [candidate.id, candidate]));
       // (Other tests' twins of this name, with other client ids, are listed too, each with its reason.)
-      expect(waiting.candidates.filter((candidate) => candidate.externalClientId === 'lost-3').map((candidate) => candidate.id).sort()).toEqual([own.id, meanwhile, listedBefore].sort());
+      expect(
+        waiting.candidates
+          .filter((candidate) => candidate.externalClientId === 'lost-3')
+          .map((candidate) => candidate.id)
+          .sort(),
+      ).toEqual([own.id, meanwhile, listedBefore].sort());
       expect(waiting.candidates.every((candidate) => candidate.reasons.length > 0)).toBe(true);
       for (const id of [own.id, meanwhile]) {
         expect(byId.get(id)).toMatchObject({ externalClientId: 'lost-3', createdAt: null, reasons: [expect.stringMatching(/so do another twin’s/)] });

@@ -212,8 +212,32 @@ describe.skipIf(missing !== null)('takes', () => {
     });
     const draft = await drafts.create();
     const out = path.join(scratch, 'camera.webm');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=300',
-      '-t', '4', '-c:v', 'libvpx', '-deadline', 'realtime', '-c:a', 'libopus', '-f', 'webm', '-live', '1', out]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x240:rate=15',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=300',
+      '-t',
+      '4',
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-c:a',
+      'libopus',
+      '-f',
+      'webm',
+      '-live',
+      '1',
+      out,
+    ]);
     const take = await withVideo.begin({ draftId: draft.id, kind: 'video', source: 'recorded', mimeType: 'video/webm;codecs=vp8,opus' });
     let seq = 0;
     for (const piece of pieces(readFileSync(out))) await withVideo.append(draft.id, take.id, seq++, piece);
@@ -227,14 +251,16 @@ describe.skipIf(missing !== null)('takes', () => {
     expect(after.camera.chosenVideoTakeId).toBe(take.id);
     expect(after.voice).toEqual({ takes: [], chosenTakeId: null });
     // Without a video checker the service refuses video rather than judging it as a voice.
-    await expect(takes.begin({ draftId: draft.id, kind: 'video', source: 'recorded', mimeType: 'video/webm' })).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
+    await expect(takes.begin({ draftId: draft.id, kind: 'video', source: 'recorded', mimeType: 'video/webm' })).rejects.toMatchObject({
+      code: 'NOT_AVAILABLE',
+    });
     await withVideo.close();
   }, 60_000);
 
   it('refuses an oversized import before reading it', async () => {
     const draft = await drafts.create();
-    await expect(
-      takes.begin({ draftId: draft.id, kind: 'voice', source: 'imported', mimeType: 'audio/wav', expectedBytes: 2 ** 31 }),
-    ).rejects.toMatchObject({ code: 'MEDIA' });
+    await expect(takes.begin({ draftId: draft.id, kind: 'voice', source: 'imported', mimeType: 'audio/wav', expectedBytes: 2 ** 31 })).rejects.toMatchObject({
+      code: 'MEDIA',
+    });
   });
 });

@@ -83,7 +83,10 @@ describe.skipIf(missing)('twins', () => {
 
   it('refuses an agent and a preview while the twin is pending', async () => {
     const [pending] = (await twins.list({ pageIndex: 0, pageSize: 1 })).items;
-    await expect(twins.createAgent({ companionId: pending!.id, name: 'Too early' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/readyToUse/) });
+    await expect(twins.createAgent({ companionId: pending!.id, name: 'Too early' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/readyToUse/),
+    });
     await expect(twins.media(pending!.id, 'preview')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 

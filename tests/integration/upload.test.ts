@@ -78,8 +78,7 @@ describe.skipIf(missing)('uploads to radosgw', () => {
     const source = await randomFile('small.mp4', 4096);
     const target = new S3UploadTarget(s3Config(bucket), gw.secretAccessKey);
     const signed = await target.presignPut(source);
-    const put = (url: string, headers: Record<string, string>, length = source.size) =>
-      streamPut({ url, headers, file: source.file, start: 0, length });
+    const put = (url: string, headers: Record<string, string>, length = source.size) => streamPut({ url, headers, file: source.file, start: 0, length });
 
     const otherKey = signed.url.replace(/\/media\/[0-9a-f]{64}/, `/media/${'0'.repeat(64)}`);
     expect(otherKey).not.toBe(signed.url);
@@ -125,7 +124,10 @@ describe.skipIf(missing)('uploads to radosgw', () => {
     const source = await randomFile('wrong-key.mp4', 1024);
     const target = new S3UploadTarget(s3Config(bucket), 'not-the-secret-key-at-all');
     const started = Date.now();
-    await expect(new Uploader(fast).upload(source, target)).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/secret access key/) });
+    await expect(new Uploader(fast).upload(source, target)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/secret access key/),
+    });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 

@@ -46,7 +46,9 @@ export async function seedApprovedDrafts(dataDir = mkdtempSync(path.join(os.tmpd
       ...current,
       camera: {
         ...current.camera,
-        photos: [{ id: 't_photoseed0001', source: 'camera', fileName: 'photo-seed.jpg', createdAt: new Date().toISOString(), width: 1920, height: 1080, checks: [] }],
+        photos: [
+          { id: 't_photoseed0001', source: 'camera', fileName: 'photo-seed.jpg', createdAt: new Date().toISOString(), width: 1920, height: 1080, checks: [] },
+        ],
         chosenPhotoId: 't_photoseed0001',
       },
     }));
@@ -56,9 +58,35 @@ export async function seedApprovedDrafts(dataDir = mkdtempSync(path.join(os.tmpd
     // What Chromium's recorder makes: fragmented MP4, H.264 picture and Opus sound.
     const video = path.join(scratch, 'video.mp4');
     execFileSync('ffmpeg', [
-      '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=15', '-i', speechWav(64), '-t', '64',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '300k', '-g', '15', '-pix_fmt', 'yuv420p',
-      '-c:a', 'libopus', '-b:a', '64k', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', video,
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=640x360:rate=15',
+      '-i',
+      speechWav(64),
+      '-t',
+      '64',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-b:v',
+      '300k',
+      '-g',
+      '15',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '64k',
+      '-movflags',
+      'frag_keyframe+empty_moov+default_base_moof',
+      '-f',
+      'mp4',
+      video,
     ]);
     const take = await recordTake(videoDraft.id, 'video', readFileSync(video), 'video/mp4;codecs=avc1,opus');
     await call('takes/choose', { draftId: videoDraft.id, takeId: take.id });

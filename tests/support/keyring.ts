@@ -61,7 +61,12 @@ export async function startPrivateKeyring(options: KeyringOptions = {}): Promise
     const { service, account, secret } = options.locked;
     await run(
       'dbus-run-session',
-      ['--', 'sh', '-c', 'printf %s test-login-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null; printf %s "$SEED_SECRET" | secret-tool store --label=seed service "$SEED_SERVICE" username "$SEED_ACCOUNT"'],
+      [
+        '--',
+        'sh',
+        '-c',
+        'printf %s test-login-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null; printf %s "$SEED_SECRET" | secret-tool store --label=seed service "$SEED_SERVICE" username "$SEED_ACCOUNT"',
+      ],
       { env: { ...homeEnv, SEED_SECRET: secret, SEED_SERVICE: service, SEED_ACCOUNT: account }, timeout: 20_000 },
     );
   }
@@ -110,7 +115,8 @@ export async function startPrivateKeyring(options: KeyringOptions = {}): Promise
  * first D-Bus connection for the life of a process, so each keychain situation needs its own).
  * `steps` is a list of operations; the answer is one JSON result per step.
  */
-export type StoreStep = { op: 'availability' } | { op: 'get'; account: string } | { op: 'set'; account: string; secret: string } | { op: 'remove'; account: string };
+export type StoreStep =
+  { op: 'availability' } | { op: 'get'; account: string } | { op: 'set'; account: string; secret: string } | { op: 'remove'; account: string };
 export type StoreResult = { ok: true; value: unknown } | { ok: false; name: string; code: string; problem: string; message: string };
 
 export async function runSecretStoreInChild(service: string, steps: StoreStep[], env: NodeJS.ProcessEnv): Promise<{ results: StoreResult[]; log: string }> {

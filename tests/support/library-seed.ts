@@ -38,7 +38,9 @@ export async function seedLibrary(dataDir = mkdtempSync(path.join(os.tmpdir(), '
       ...current,
       camera: {
         ...current.camera,
-        photos: [{ id: 't_photoseed0001', source: 'camera', fileName: 'photo-seed.jpg', createdAt: new Date().toISOString(), width: 1920, height: 1080, checks: [] }],
+        photos: [
+          { id: 't_photoseed0001', source: 'camera', fileName: 'photo-seed.jpg', createdAt: new Date().toISOString(), width: 1920, height: 1080, checks: [] },
+        ],
         chosenPhotoId: 't_photoseed0001',
       },
     }));

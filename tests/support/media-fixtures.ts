@@ -63,8 +63,21 @@ export function silenceWav(seconds: number): string {
 export function cameraY4m(width = 1280, height = 720, fps = 30): string {
   return cached(`camera-${width}x${height}-${fps}.y4m`, (target) => {
     execFileSync('ffmpeg', [
-      '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
-      '-t', '1', '-pix_fmt', 'yuv420p', '-strict', '-1', '-f', 'yuv4mpegpipe', target,
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${width}x${height}:rate=${fps}`,
+      '-t',
+      '1',
+      '-pix_fmt',
+      'yuv420p',
+      '-strict',
+      '-1',
+      '-f',
+      'yuv4mpegpipe',
+      target,
     ]);
     execFileSync('sh', ['-c', `sed -i '1s/C420jpeg/C420/' '${target}'`]);
   });

@@ -4,12 +4,7 @@
  * Each test then makes its own bucket, so tests never see each other's objects.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  CreateBucketCommand,
-  DeleteBucketPolicyCommand,
-  PutBucketPolicyCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, inject } from 'vitest';
 import { type RadosGw, type RadosGwInfo, startRadosGw } from './radosgw';
 

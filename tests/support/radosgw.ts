@@ -131,7 +131,10 @@ export async function startRadosGw(options: { timeoutMs?: number } = {}): Promis
   const logs = () => {
     const read = (name: string) => {
       try {
-        return readFileSync(path.join(dir, 'log', name), 'utf8').split('\n').slice(-15).join('\n');
+        return readFileSync(path.join(dir, 'log', name), 'utf8')
+          .split('\n')
+          .slice(-15)
+          .join('\n');
       } catch {
         return '';
       }
@@ -145,7 +148,8 @@ export async function startRadosGw(options: { timeoutMs?: number } = {}): Promis
     writeFileSync(path.join(dir, 'run', 'daemons'), children.map((each) => each.pid).join(' '));
     return child;
   };
-  const ceph = async (...args: string[]) => (await run('ceph', ['-c', conf, '--connect-timeout', '5', ...args], { timeout: 15_000, killSignal: 'SIGKILL' })).stdout;
+  const ceph = async (...args: string[]) =>
+    (await run('ceph', ['-c', conf, '--connect-timeout', '5', ...args], { timeout: 15_000, killSignal: 'SIGKILL' })).stdout;
 
   try {
     await run('monmaptool', ['--create', '--add', 'a', `v1:127.0.0.1:${monPort}`, '--fsid', fsid, path.join(dir, 'monmap')]);
@@ -161,9 +165,13 @@ export async function startRadosGw(options: { timeoutMs?: number } = {}): Promis
     await waitFor('radosgw answering HTTP', timeoutMs, async () => ((await fetch(endpoint)).ok ? true : null), logs);
     const accessKeyId = `AK${randomBytes(9).toString('hex').toUpperCase()}`;
     const secretAccessKey = randomBytes(24).toString('base64url');
-    await run('radosgw-admin', ['-c', conf, 'user', 'create', '--uid=studio', '--display-name=Twin Studio tests', `--access-key=${accessKeyId}`, `--secret=${secretAccessKey}`], {
-      timeout: timeoutMs,
-    });
+    await run(
+      'radosgw-admin',
+      ['-c', conf, 'user', 'create', '--uid=studio', '--display-name=Twin Studio tests', `--access-key=${accessKeyId}`, `--secret=${secretAccessKey}`],
+      {
+        timeout: timeoutMs,
+      },
+    );
     return {
       endpoint,
       region: 'us-east-1',

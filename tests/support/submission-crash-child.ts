@@ -18,7 +18,9 @@ const stack = await submissionStack({
 await stack.queue.init();
 await stack.queue.start(input.draftId);
 // The checkpoint ends the process; if it never comes, say so and fail.
-await stack.waitFor(input.draftId, (submission) => submission.state === 'failed' || submission.state === 'done', 60_000).then((submission) => {
-  process.stdout.write(`never crashed: ${JSON.stringify(submission)}\n`);
-  process.exit(3);
-});
+await stack
+  .waitFor(input.draftId, (submission) => submission.state === 'failed' || submission.state === 'done', 60_000)
+  .then((submission) => {
+    process.stdout.write(`never crashed: ${JSON.stringify(submission)}\n`);
+    process.exit(3);
+  });

@@ -48,7 +48,13 @@ export async function submissionStack(options: StackOptions) {
     timeoutMs: options.clientTimeoutMs ?? 10_000,
     retry: { baseDelayMs: 20, maxDelayMs: 100 },
   });
-  const storage = new StorageService({ dataDir: options.dataDir, secrets, log, allowHttpLoopback: true, uploader: { retry: { baseDelayMs: 20, maxDelayMs: 100 } } });
+  const storage = new StorageService({
+    dataDir: options.dataDir,
+    secrets,
+    log,
+    allowHttpLoopback: true,
+    uploader: { retry: { baseDelayMs: 20, maxDelayMs: 100 } },
+  });
   await storage.save(options.s3.target, options.s3.secret);
   const watcher = new TwinWatcher({ client, log, policy: { initialMs: 200, factor: 1.5, maxMs: 1000 } });
   const store = new SubmissionStore(drafts, log);

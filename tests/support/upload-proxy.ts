@@ -37,7 +37,9 @@ export async function startUploadProxy(target: string): Promise<UploadProxy> {
       faults.shift();
       fired += 1;
       client.once('data', () => {
-        client.end('HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\nContent-Length: 67\r\nConnection: close\r\n\r\n<Error><Code>ServiceUnavailable</Code><Message>x</Message></Error>\n');
+        client.end(
+          'HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\nContent-Length: 67\r\nConnection: close\r\n\r\n<Error><Code>ServiceUnavailable</Code><Message>x</Message></Error>\n',
+        );
       });
       client.on('error', () => undefined);
       return;

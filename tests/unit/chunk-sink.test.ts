@@ -38,7 +38,9 @@ describe('ChunkSink', () => {
     await expect(announced.append(0, bytes('abcd'))).rejects.toThrow('More of the archive arrived than was announced.');
     await announced.append(0, bytes('abc'));
     expect(announced.complete).toBe(true);
-    await expect(ChunkSink.open(path.join(dir(), 'c'), { what: 'the archive', maxBytes: 10, expectedBytes: 11 })).rejects.toThrow(/more than the 0 KB the archive may have/);
+    await expect(ChunkSink.open(path.join(dir(), 'c'), { what: 'the archive', maxBytes: 10, expectedBytes: 11 })).rejects.toThrow(
+      /more than the 0 KB the archive may have/,
+    );
   });
 
   it('forces what arrived to disk on the one policy: at most every syncEveryMs', async () => {

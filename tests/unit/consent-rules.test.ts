@@ -153,7 +153,11 @@ describe('approval gate', () => {
   });
 
   it('lets a v2 draft be made from a photo: a voice and a photo, no video, and the video’s voice does not count', () => {
-    const fromPhoto: Draft = { ...completeDraft(), person: { ...completeDraft().person, avatarVersion: 'v2' }, camera: { ...completeDraft().camera, v2AppearanceFrom: 'photo' } };
+    const fromPhoto: Draft = {
+      ...completeDraft(),
+      person: { ...completeDraft().person, avatarVersion: 'v2' },
+      camera: { ...completeDraft().camera, v2AppearanceFrom: 'photo' },
+    };
     expect(appearanceOf(fromPhoto)).toBe('photo');
     expect(submissionRolesOf(fromPhoto)).toEqual(['voice', 'photo']);
     expect(approvalBlockers(fromPhoto)).toEqual([]);
@@ -190,7 +194,11 @@ describe('approval gate', () => {
     expect(approvalState({ ...approved, person: { ...approved.person, description: `${approved.person.description} More.` } })).toBe('stale');
     expect(approvalState({ ...approved, voice: { ...approved.voice, chosenTakeId: null } })).toBe('stale');
     // The model, and what a v2 is made from, are part of what was approved.
-    const asV2 = { ...approved, person: { ...approved.person, avatarVersion: 'v2' as const }, camera: { ...approved.camera, v2AppearanceFrom: 'photo' as const } };
+    const asV2 = {
+      ...approved,
+      person: { ...approved.person, avatarVersion: 'v2' as const },
+      camera: { ...approved.camera, v2AppearanceFrom: 'photo' as const },
+    };
     expect(approvalState(asV2)).toBe('stale');
     const approvedV2: Draft = { ...asV2, approval: { ...approved.approval!, materialKey: materialKey(asV2) } };
     expect(approvalState(approvedV2)).toBe('approved');

@@ -45,7 +45,15 @@ describe('checkCredentialUrl', () => {
     expect(reasonOf('http://companion-api.napster.com')).toBe(
       'The API address must start with https:// — over plain http the API key would cross the network readable by anyone. (http:// is allowed only for this computer: localhost, 127.0.0.1.)',
     );
-    for (const url of ['http://10.0.0.5:8787', 'http://192.168.1.20', 'http://0.0.0.0:8787', 'http://128.0.0.1', 'http://[::2]', 'http://[::ffff:127.0.0.1]', 'http://minio.lan:9000']) {
+    for (const url of [
+      'http://10.0.0.5:8787',
+      'http://192.168.1.20',
+      'http://0.0.0.0:8787',
+      'http://128.0.0.1',
+      'http://[::2]',
+      'http://[::ffff:127.0.0.1]',
+      'http://minio.lan:9000',
+    ]) {
       expect(reasonOf(url), url).toMatch(/must start with https:\/\//);
     }
     expect(reasonOf('http://minio.lan:9000', 'storage')).toMatch(/^The storage endpoint must start with https:\/\/ .*signed requests/);
@@ -54,14 +62,28 @@ describe('checkCredentialUrl', () => {
   });
 
   it('refuses names that only look like loopback', () => {
-    for (const url of ['http://localhost.evil.com', 'http://localhost.', 'http://studio.localhost', 'http://127.0.0.1.nip.io', 'http://127.0.0.1.evil.com:80', 'http://evil.com/127.0.0.1', 'http://evil.com?host=localhost']) {
+    for (const url of [
+      'http://localhost.evil.com',
+      'http://localhost.',
+      'http://studio.localhost',
+      'http://127.0.0.1.nip.io',
+      'http://127.0.0.1.evil.com:80',
+      'http://evil.com/127.0.0.1',
+      'http://evil.com?host=localhost',
+    ]) {
       expect(checkCredentialUrl(url).ok, url).toBe(false);
     }
   });
 
   it('refuses a user name or password in the address, however it is dressed up', () => {
     // Each of these connects to evil.com (or carries a password), whatever the part before "@" says.
-    for (const url of ['http://127.0.0.1@evil.com', 'http://localhost:80@evil.com/', 'http://127.0.0.1%40evil.com@evil.com', 'https://user:secret@companion-api.napster.com', 'http://user@localhost:8787']) {
+    for (const url of [
+      'http://127.0.0.1@evil.com',
+      'http://localhost:80@evil.com/',
+      'http://127.0.0.1%40evil.com@evil.com',
+      'https://user:secret@companion-api.napster.com',
+      'http://user@localhost:8787',
+    ]) {
       const reason = reasonOf(url);
       expect(reason, url).toMatch(/must not contain a user name or password/);
       // The message never repeats what was before the "@".
@@ -71,7 +93,8 @@ describe('checkCredentialUrl', () => {
 
   it('refuses other schemes and things that are not addresses', () => {
     expect(reasonOf('ftp://example.com/')).toBe('The API address must start with https:// (it starts with ftp:).');
-    for (const url of ['ws://localhost:8787', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,x']) expect(reasonOf(url), url).toMatch(/must start with https:\/\//);
+    for (const url of ['ws://localhost:8787', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,x'])
+      expect(reasonOf(url), url).toMatch(/must start with https:\/\//);
     for (const url of ['', 'companion-api.napster.com', 'https://', 'http://exa mple.com', '//localhost:8787']) {
       expect(reasonOf(url), url).toMatch(/is not a complete address\. Enter it with https:\/\//);
     }
@@ -87,7 +110,9 @@ describe('the schemas carry the rule to the forms', () => {
   it('settings: a plain-http API address is refused at its field with the reason', () => {
     const parsed = settingsPatchSchema.safeParse({ apiBaseUrl: 'http://api.example.com' });
     expect(parsed.success).toBe(false);
-    expect(describeIssues(parsed.error!.issues).fields).toEqual({ apiBaseUrl: expect.stringMatching(/^The API address must start with https:\/\/ .*the API key/) });
+    expect(describeIssues(parsed.error!.issues).fields).toEqual({
+      apiBaseUrl: expect.stringMatching(/^The API address must start with https:\/\/ .*the API key/),
+    });
     expect(settingsPatchSchema.safeParse({ apiBaseUrl: 'http://127.0.0.1:8787' }).success).toBe(true);
     // A settings file with such an address does not parse either (the store then falls back to defaults).
     expect(settingsSchema.safeParse({ apiBaseUrl: 'http://api.example.com' }).success).toBe(false);

@@ -10,7 +10,11 @@ const log = createLogger('test', (line) => lines.push(line));
 
 function handlersWith(overrides: Partial<StudioHandlers>): StudioHandlers {
   return new Proxy(overrides as StudioHandlers, {
-    get: (target, name: string) => (target as Record<string, unknown>)[name] ?? (async () => { throw new Error(`unexpected ${name}`); }),
+    get: (target, name: string) =>
+      (target as Record<string, unknown>)[name] ??
+      (async () => {
+        throw new Error(`unexpected ${name}`);
+      }),
   });
 }
 
@@ -36,7 +40,11 @@ describe('dispatcher', () => {
 
   it('passes a StudioError through as plain data', async () => {
     const dispatch = createDispatcher(
-      handlersWith({ 'drafts/get': async () => { throw new StudioError('NOT_FOUND', 'This draft no longer exists.'); } }),
+      handlersWith({
+        'drafts/get': async () => {
+          throw new StudioError('NOT_FOUND', 'This draft no longer exists.');
+        },
+      }),
       log,
     );
     expect(await dispatch('drafts/get', { id: 'd_0123456789abcdef' })).toEqual({
@@ -47,7 +55,11 @@ describe('dispatcher', () => {
 
   it('hides the details of an unexpected crash from the caller but logs them', async () => {
     const dispatch = createDispatcher(
-      handlersWith({ 'drafts/list': async () => { throw new Error('ENOENT /home/secret/path'); } }),
+      handlersWith({
+        'drafts/list': async () => {
+          throw new Error('ENOENT /home/secret/path');
+        },
+      }),
       log,
     );
     const result = await dispatch('drafts/list', {});
@@ -59,8 +71,7 @@ describe('dispatcher', () => {
   it('strips fields the contract does not name from an answer', async () => {
     const dispatch = createDispatcher(
       handlersWith({
-        'system/info': async () =>
-          ({ appName: 'Twin Studio', version: '1', host: 'browser', platform: 'linux', dataDir: '/d', apiKey: 'sk-secret' }) as never,
+        'system/info': async () => ({ appName: 'Twin Studio', version: '1', host: 'browser', platform: 'linux', dataDir: '/d', apiKey: 'sk-secret' }) as never,
       }),
       log,
     );

@@ -42,7 +42,9 @@ function completeV1(): Draft {
     person: { ...person, avatarVersion: 'v1' },
     voice: { takes: [take('t_voice000001', 'voice')], chosenTakeId: 't_voice000001' },
     camera: {
-      photos: [{ id: 't_photo000001', source: 'camera', fileName: 'photo-1.jpg', createdAt: '2025-01-01T10:00:00.000Z', width: 1920, height: 1080, checks: [] }],
+      photos: [
+        { id: 't_photo000001', source: 'camera', fileName: 'photo-1.jpg', createdAt: '2025-01-01T10:00:00.000Z', width: 1920, height: 1080, checks: [] },
+      ],
       chosenPhotoId: 't_photo000001',
     },
   });
@@ -64,7 +66,13 @@ function approve(value: Draft): Draft {
   };
 }
 
-const glance = (state: SubmissionState, patch: Partial<SubmissionGlance> = {}): SubmissionGlance => ({ state, step: 'validate', twin: null, error: null, ...patch });
+const glance = (state: SubmissionState, patch: Partial<SubmissionGlance> = {}): SubmissionGlance => ({
+  state,
+  step: 'validate',
+  twin: null,
+  error: null,
+  ...patch,
+});
 
 const words = (status: ReturnType<typeof draftStatus>) => ({ stage: status.stage, label: status.label, tone: status.tone });
 const stepBar = (status: ReturnType<typeof draftStatus>) => status.steps.map((step) => `${step.step}:${step.done ? '✓' : '·'}:${step.text}`);
@@ -209,7 +217,8 @@ describe('draftStatus with a submission', () => {
   it('every step of a submission is worded, and every stage is reachable', () => {
     const reached = new Set<string>();
     for (const state of submissionStates) for (const step of submissionSteps) reached.add(draftStatus(approved, glance(state, { step })).stage);
-    for (const value of [draft(), completeV1(), approved, { ...approved, person: { ...approved.person, lastName: 'Byron' } }]) reached.add(draftStatus(value).stage);
+    for (const value of [draft(), completeV1(), approved, { ...approved, person: { ...approved.person, lastName: 'Byron' } }])
+      reached.add(draftStatus(value).stage);
     expect([...reached].sort()).toEqual([...draftStages].sort());
     for (const step of submissionSteps) expect(draftStatus(approved, glance('running', { step })).label).toMatch(/^Submitting: [a-z]/);
   });

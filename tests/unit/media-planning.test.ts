@@ -63,7 +63,13 @@ describe('voice preparation decisions', () => {
     const speech = findSpeech(frames, -20, 10_000);
     // First loud frame stamps 2100 ms and covers the 400 ms before it.
     expect(speech).toEqual({ startMs: 2100 - 400 - voicePreparation.edgePaddingMs, endMs: 8000 + voicePreparation.edgePaddingMs });
-    expect(findSpeech(frames.map((frame) => ({ ...frame, lufs: -80 })), -20, 10_000)).toBeNull();
+    expect(
+      findSpeech(
+        frames.map((frame) => ({ ...frame, lufs: -80 })),
+        -20,
+        10_000,
+      ),
+    ).toBeNull();
   });
 
   it('chooses the highest bitrate that keeps even a 300 s take under the byte limit', () => {

@@ -2,7 +2,14 @@
 import { describe, expect, test } from 'vitest';
 import { parseRetryAfter } from '../../electron/services/napster/client';
 import { errorFromResponse, fieldOfCode } from '../../electron/services/napster/errors';
-import { carriesTags, companionCreatedAtMs, companionSchema, createTwinRequestSchema, ethnicitiesAnswerSchema, suggestExternalClientId } from '../../shared/napster';
+import {
+  carriesTags,
+  companionCreatedAtMs,
+  companionSchema,
+  createTwinRequestSchema,
+  ethnicitiesAnswerSchema,
+  suggestExternalClientId,
+} from '../../shared/napster';
 import { externalClientIdPattern } from '../../shared/drafts';
 
 describe('suggestExternalClientId', () => {
@@ -10,7 +17,11 @@ describe('suggestExternalClientId', () => {
     expect(suggestExternalClientId('Sarah', 'Johnson')).toBe('sarah-johnson');
     expect(suggestExternalClientId('  Zoë ', "O'Brien-Łukasz")).toBe('zoe-o-brien-ukasz');
     expect(suggestExternalClientId('José María', 'de la Cruz Fernández-Villaverde')).toBe('jose-maria-de-la-cruz-fernandez');
-    for (const [first, last] of [['Wolfgang Amadeus Theophilus', 'Mozart von Salzburg und Wien'], ['李', '小龙'], ['', '']]) {
+    for (const [first, last] of [
+      ['Wolfgang Amadeus Theophilus', 'Mozart von Salzburg und Wien'],
+      ['李', '小龙'],
+      ['', ''],
+    ]) {
       const id = suggestExternalClientId(first!, last!);
       expect(id.length).toBeLessThanOrEqual(32);
       if (id) expect(id).toMatch(externalClientIdPattern);
@@ -75,7 +86,14 @@ describe('errors from the service', () => {
   test('a 400 in the documented shape, as a list, or as problem details', () => {
     const single = errorFromResponse(400, { code: 'gender', description: 'gender is invalid', type: 'Validation', numericType: 2 }, undefined);
     expect(single.fields).toEqual({ gender: 'gender is invalid' });
-    const list = errorFromResponse(400, [{ code: 'FirstName', description: 'required' }, { code: 'lastName', description: 'too long' }], undefined);
+    const list = errorFromResponse(
+      400,
+      [
+        { code: 'FirstName', description: 'required' },
+        { code: 'lastName', description: 'too long' },
+      ],
+      undefined,
+    );
     expect(list.fields).toEqual({ firstName: 'required', lastName: 'too long' });
     const problem = errorFromResponse(400, { title: 'One or more validation errors occurred.', errors: { Ethnicity: ['Unknown value.'] } }, undefined);
     expect(problem.fields).toEqual({ ethnicity: 'Unknown value.' });
@@ -101,7 +119,11 @@ describe('errors from the service', () => {
   test('a key echoed by the service is redacted from the message', async () => {
     const { registerSecret } = await import('../../electron/services/log');
     registerSecret('echoed-secret-key-123456');
-    const error = errorFromResponse(403, { code: 'Forbidden', description: 'Key echoed-secret-key-123456 has no access', type: 'Forbidden', numericType: 6 }, undefined);
+    const error = errorFromResponse(
+      403,
+      { code: 'Forbidden', description: 'Key echoed-secret-key-123456 has no access', type: 'Forbidden', numericType: 6 },
+      undefined,
+    );
     expect(error.message).not.toContain('echoed-secret-key-123456');
     expect(error.message).toContain('[redacted]');
   });

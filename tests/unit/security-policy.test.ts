@@ -1,12 +1,6 @@
 /** The studio's security decisions, shared by the Electron shell and the browser host. */
 import { describe, expect, it } from 'vitest';
-import {
-  contentSecurityPolicy,
-  isExternalLinkAllowed,
-  isNavigationAllowed,
-  isPermissionAllowed,
-  isTrustedSender,
-} from '../../electron/security/policy';
+import { contentSecurityPolicy, isExternalLinkAllowed, isNavigationAllowed, isPermissionAllowed, isTrustedSender } from '../../electron/security/policy';
 
 describe('permission policy', () => {
   it('grants camera and microphone to the app origin only', () => {

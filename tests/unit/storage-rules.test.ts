@@ -59,8 +59,14 @@ describe('S3 refusals', () => {
 
   it('says what to change for each refusal', () => {
     expect(s3ErrorCode(body('NoSuchBucket'))).toBe('NoSuchBucket');
-    expect(refusalOfPut(403, body('SignatureDoesNotMatch'), 'bucket "b"')).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/secret access key/) });
-    expect(refusalOfPut(403, body('InvalidAccessKeyId'), 'bucket "b"')).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/access key id/) });
+    expect(refusalOfPut(403, body('SignatureDoesNotMatch'), 'bucket "b"')).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/secret access key/),
+    });
+    expect(refusalOfPut(403, body('InvalidAccessKeyId'), 'bucket "b"')).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/access key id/),
+    });
     expect(refusalOfPut(404, body('NoSuchBucket'), 'bucket "b"')).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/does not exist/) });
     expect(refusalOfPut(403, body('RequestTimeTooSkewed'), 'bucket "b"').message).toMatch(/clock/);
     expect(refusalOfPut(503, '', 'bucket "b"').code).toBe('NETWORK');

@@ -32,7 +32,14 @@ describe('twin watcher', () => {
 
   it('backs off while pending, looks again soon after a change, and stops when ready', async () => {
     const pending = () => ({ status: 'pending' });
-    const { watcher, calls, updates } = watcherWith([pending, pending, pending, pending, () => ({ status: 'generationCompleted' }), () => ({ status: 'readyToUse' })]);
+    const { watcher, calls, updates } = watcherWith([
+      pending,
+      pending,
+      pending,
+      pending,
+      () => ({ status: 'generationCompleted' }),
+      () => ({ status: 'readyToUse' }),
+    ]);
     const start = Date.now();
     watcher.watch('comp_1');
     await vi.advanceTimersByTimeAsync(60_000);

@@ -60,7 +60,10 @@ export class CameraService {
   async beginPhoto(input: { draftId: string; source: 'camera' | 'imported'; mimeType: string; originalName?: string; expectedBytes: number }): Promise<string> {
     const draft = await this.drafts.get(input.draftId);
     if (input.expectedBytes > photoRules.maxFileBytes) {
-      throw new StudioError('MEDIA', `This picture is ${formatBytes(input.expectedBytes)}; the studio keeps pictures up to ${formatBytes(photoRules.maxFileBytes)}. Save it smaller first.`);
+      throw new StudioError(
+        'MEDIA',
+        `This picture is ${formatBytes(input.expectedBytes)}; the studio keeps pictures up to ${formatBytes(photoRules.maxFileBytes)}. Save it smaller first.`,
+      );
     }
     const photoId = newId('t');
     const sink = await ChunkSink.open(path.join(this.drafts.folder(draft.id), `${stagingPrefix}${photoId}.part`), {
@@ -160,7 +163,11 @@ export class CameraService {
         createdAt: new Date().toISOString(),
         width: picture.width,
         height: picture.height,
-        checks: [photoResolutionCheck(picture.width, picture.height), photoShapeCheck(picture.width, picture.height), ...exposureChecks(analyseExposure(picture.luma))],
+        checks: [
+          photoResolutionCheck(picture.width, picture.height),
+          photoShapeCheck(picture.width, picture.height),
+          ...exposureChecks(analyseExposure(picture.luma)),
+        ],
         originalName: `Still at ${(at / 1000).toFixed(1)} s of the video take`,
       };
       const final = this.drafts.mediaFile(draftId, photo.fileName);

@@ -30,7 +30,10 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
 }
 
 function tooLarge(width: number, height: number): StudioError {
-  return new StudioError('MEDIA', `This picture is ${width}×${height}: larger than the studio can check (${Math.round(photoRules.maxPixels / 1e6)} megapixels). Scale it down first.`);
+  return new StudioError(
+    'MEDIA',
+    `This picture is ${width}×${height}: larger than the studio can check (${Math.round(photoRules.maxPixels / 1e6)} megapixels). Scale it down first.`,
+  );
 }
 
 /** Decodes a JPEG or PNG; StudioError('MEDIA') with a plain reason when it is neither, damaged or huge. */
@@ -60,7 +63,11 @@ export function readPicture(bytes: Uint8Array): Picture {
   } catch (error) {
     if (error instanceof StudioError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    if (/maxResolutionInMP|exceeds/i.test(reason)) throw new StudioError('MEDIA', `This picture is larger than the studio can check (${Math.round(photoRules.maxPixels / 1e6)} megapixels). Scale it down first.`);
+    if (/maxResolutionInMP|exceeds/i.test(reason))
+      throw new StudioError(
+        'MEDIA',
+        `This picture is larger than the studio can check (${Math.round(photoRules.maxPixels / 1e6)} megapixels). Scale it down first.`,
+      );
     throw new StudioError('MEDIA', `This ${format === 'png' ? 'PNG' : 'JPEG'} is damaged and cannot be read (${reason}).`);
   }
   if (!width || !height) throw new StudioError('MEDIA', 'This picture has no pixels.');

@@ -2,15 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import {
-  type Draft,
-  type DraftProblem,
-  type DraftSummary,
-  type PersonDraft,
-  displayName,
-  draftSchema,
-  personDraftSchema,
-} from '../../../shared/drafts';
+import { type Draft, type DraftProblem, type DraftSummary, type PersonDraft, displayName, draftSchema, personDraftSchema } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { draftIdSchema, mediaFileNameSchema } from '../../../shared/ids';
 import { draftFacts } from '../../../shared/draft-status';
@@ -148,7 +140,13 @@ export class DraftStore {
   async adopt(id: string, from: string): Promise<void> {
     const target = this.folder(id);
     await this.serialise(id, async () => {
-      if (await fs.access(target).then(() => true, () => false)) throw new StudioError('CONFLICT', 'A draft with this id is already in the studio.');
+      if (
+        await fs.access(target).then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new StudioError('CONFLICT', 'A draft with this id is already in the studio.');
       try {
         await fs.rename(from, target);
       } catch (error) {

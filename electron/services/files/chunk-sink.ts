@@ -53,7 +53,10 @@ export class ChunkSink {
    */
   static async open(file: string, options: ChunkSinkOptions): Promise<ChunkSink> {
     if (options.expectedBytes !== undefined && options.expectedBytes > options.maxBytes) {
-      throw new StudioError('MEDIA', `This file is ${formatBytes(options.expectedBytes)}: more than the ${formatBytes(options.maxBytes)} ${options.what} may have.`);
+      throw new StudioError(
+        'MEDIA',
+        `This file is ${formatBytes(options.expectedBytes)}: more than the ${formatBytes(options.maxBytes)} ${options.what} may have.`,
+      );
     }
     let handle: FileHandle;
     try {

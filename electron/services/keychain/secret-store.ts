@@ -33,8 +33,7 @@ export class KeychainError extends StudioError {
   }
 }
 
-const linuxAdvice =
-  'Twin Studio keeps the API key only in the system keychain, never in a file, so it cannot save the key until this is fixed.';
+const linuxAdvice = 'Twin Studio keeps the API key only in the system keychain, never in a file, so it cannot save the key until this is fixed.';
 
 /** Plain words for what the keyring library reports. Its messages are ours to read, never to show. */
 export function describeKeychainFailure(error: unknown, platform: NodeJS.Platform = process.platform): KeychainError {
@@ -62,7 +61,11 @@ export function describeKeychainFailure(error: unknown, platform: NodeJS.Platfor
       );
     }
   }
-  return new KeychainError('failed', 'The system keychain refused the request. Check that it is unlocked and that Twin Studio may use it, then try again.', text);
+  return new KeychainError(
+    'failed',
+    'The system keychain refused the request. Check that it is unlocked and that Twin Studio may use it, then try again.',
+    text,
+  );
 }
 
 export type OsSecretStoreOptions = {

@@ -36,9 +36,7 @@ export const manifestSchema = z.strictObject({
       z.strictObject({
         id: draftIdSchema,
         displayName: z.string(),
-        files: z
-          .array(z.strictObject({ name: fileNameInDraft, bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
-          .min(1),
+        files: z.array(z.strictObject({ name: fileNameInDraft, bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
       }),
     )
     .min(1),
@@ -83,7 +81,10 @@ export async function writeArchive(
         const file = path.join(folder, name);
         const stat = await fs.stat(file).catch(() => null);
         if (!stat?.isFile()) {
-          throw new StudioError('NOT_FOUND', `${name} of ${draft.person.firstName || 'a draft'} is missing from its folder, so the draft cannot be exported whole.`);
+          throw new StudioError(
+            'NOT_FOUND',
+            `${name} of ${draft.person.firstName || 'a draft'} is missing from its folder, so the draft cannot be exported whole.`,
+          );
         }
         const hasher = new HashingStream();
         const slot = { name, bytes: stat.size, sha256: '' };

@@ -278,7 +278,10 @@ export class LibraryService {
     const free = await freeBytes(this.options.dataDir);
     // The archive is staged, then unpacked beside it: room for twice its size is needed for a moment.
     if (free !== null && free < bytes * 2) {
-      throw new StudioError('DISK_FULL', `Importing this ${Math.round(bytes / 1024 / 1024)} MB archive needs about twice that free on the data folder's disk. Free some space first.`);
+      throw new StudioError(
+        'DISK_FULL',
+        `Importing this ${Math.round(bytes / 1024 / 1024)} MB archive needs about twice that free on the data folder's disk. Free some space first.`,
+      );
     }
     await fs.mkdir(this.importsDir, { recursive: true });
     const importId = `i_${randomBytes(10).toString('hex')}`;
@@ -360,7 +363,9 @@ export class LibraryService {
         const folder = this.options.drafts.folder(item.id);
         const current = await this.options.drafts.get(item.id).catch(() => null);
         trashed.push(
-          await this.trash.put(item.id, current ? displayName(current.person) : displayName(item.draft.person), folder, (to) => this.options.drafts.moveOut(item.id, to)),
+          await this.trash.put(item.id, current ? displayName(current.person) : displayName(item.draft.person), folder, (to) =>
+            this.options.drafts.moveOut(item.id, to),
+          ),
         );
       }
       for (const item of drafts) {

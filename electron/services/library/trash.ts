@@ -35,7 +35,11 @@ type StoredEntry = z.infer<typeof storedEntrySchema>;
 
 /** A folder name a person recognises in the system trash, safe on every file system. */
 function readableFolderName(displayName: string): string {
-  const safe = displayName.replace(/[^\p{L}\p{N} ._-]+/gu, '').replace(/\s+/g, ' ').trim().slice(0, 60);
+  const safe = displayName
+    .replace(/[^\p{L}\p{N} ._-]+/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 60);
   return `${safe || 'Unnamed person'} (Twin Studio draft)`;
 }
 

@@ -44,8 +44,19 @@ export function createDiskFs(FS: EmscriptenFs) {
     const size = !isDir && node.hostPath ? statSync(node.hostPath).size : 4096;
     const now = new Date();
     return {
-      dev: 1, ino: node.id, mode: node.mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size,
-      atime: now, mtime: now, ctime: now, blksize: 4096, blocks: Math.ceil(size / 4096),
+      dev: 1,
+      ino: node.id,
+      mode: node.mode,
+      nlink: 1,
+      uid: 0,
+      gid: 0,
+      rdev: 0,
+      size,
+      atime: now,
+      mtime: now,
+      ctime: now,
+      blksize: 4096,
+      blocks: Math.ceil(size / 4096),
     };
   }
 

@@ -39,10 +39,7 @@ export interface MediaEngine {
   /** Container (by content), duration, size, codecs; StudioError('MEDIA') for corrupt or unsupported files. */
   probe(file: string): Promise<MediaInfo>;
   /** Mono float32 PCM, for quality checks. */
-  decodePcm(
-    file: string,
-    options?: { sampleRate?: number; startMs?: number; endMs?: number },
-  ): Promise<{ samples: Float32Array; sampleRate: number }>;
+  decodePcm(file: string, options?: { sampleRate?: number; startMs?: number; endMs?: number }): Promise<{ samples: Float32Array; sampleRate: number }>;
   /** Stream copy into the same container; repairs MediaRecorder WebM (duration, cues), e.g. after a crash. */
   remux(input: string, output: string): Promise<void>;
   prepareVoice(input: string, output: string, options: VoicePrepareOptions, signal?: AbortSignal): Promise<PreparedFile>;
@@ -161,7 +158,10 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     if (closed) throw new StudioError('NOT_AVAILABLE', 'The media engine is closed.');
     const { controller, dispose } = jobSignal(what);
     try {
-      return await tracked(controller, quick.enqueue(controller.signal, () => work({ runner: runners.quick, log, signal: controller.signal })));
+      return await tracked(
+        controller,
+        quick.enqueue(controller.signal, () => work({ runner: runners.quick, log, signal: controller.signal })),
+      );
     } finally {
       dispose();
     }
@@ -184,15 +184,18 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     report(progress);
     const started = performance.now();
     try {
-      const result = await tracked(controller, prepare.enqueue(controller.signal, () => {
-        Object.assign(progress, { state: 'running', ratio: 0 });
-        report(progress);
-        const onRatio = progressThrottle((ratio) => {
-          progress.ratio = Math.min(1, Math.max(0, ratio));
+      const result = await tracked(
+        controller,
+        prepare.enqueue(controller.signal, () => {
+          Object.assign(progress, { state: 'running', ratio: 0 });
           report(progress);
-        });
-        return work({ runner: runners.prepare, log: log.child(kind), signal: controller.signal, onRatio });
-      }));
+          const onRatio = progressThrottle((ratio) => {
+            progress.ratio = Math.min(1, Math.max(0, ratio));
+            report(progress);
+          });
+          return work({ runner: runners.prepare, log: log.child(kind), signal: controller.signal, onRatio });
+        }),
+      );
       Object.assign(progress, { state: 'done', ratio: 1, message: result.summary });
       report(progress);
       log.info('job done', { jobId, kind, ms: Math.round(performance.now() - started) });
@@ -201,8 +204,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     } catch (error) {
       // An abort surfaces as whatever the runner rejected with; the signal knows the real reason.
       const failure = controller.signal.aborted && controller.signal.reason instanceof StudioError ? controller.signal.reason : error;
-      const studioError =
-        failure instanceof StudioError ? failure : new StudioError('INTERNAL', `${label} failed unexpectedly: ${String(failure)}`);
+      const studioError = failure instanceof StudioError ? failure : new StudioError('INTERNAL', `${label} failed unexpectedly: ${String(failure)}`);
       if (!(failure instanceof StudioError)) log.error('job crashed', failure);
       Object.assign(progress, { state: studioError.code === 'CANCELLED' ? 'cancelled' : 'failed', message: studioError.message });
       report(progress);

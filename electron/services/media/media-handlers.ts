@@ -58,11 +58,11 @@ export function mediaHandlers(engine: MediaEngine, drafts: DraftStore): Pick<Stu
       const take = findTake(draft.voice.takes, takeId, draft.voice.chosenTakeId, 'voice take');
       const chosen = format ?? voicePreparation.defaultFormat;
       const fileName = preparedNames.voice(voiceFormatProfiles[chosen].extension);
-      const prepared = await engine.prepareVoice(
-        drafts.mediaFile(draftId, take.fileName),
-        drafts.mediaFile(draftId, fileName),
-        { trim: take.trim, format: chosen, jobId },
-      );
+      const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), drafts.mediaFile(draftId, fileName), {
+        trim: take.trim,
+        format: chosen,
+        jobId,
+      });
       // Only one prepared voice file per draft: a previous one in another format is removed.
       for (const other of new Set(Object.values(voiceFormatProfiles).map((profile) => preparedNames.voice(profile.extension)))) {
         if (other !== fileName) await fs.rm(drafts.mediaFile(draftId, other), { force: true });
@@ -72,11 +72,11 @@ export function mediaHandlers(engine: MediaEngine, drafts: DraftStore): Pick<Stu
     'media/prepareVideo': async ({ draftId, takeId, height, jobId = newJobId() }) => {
       const draft = await drafts.get(draftId);
       const take = findTake(draft.camera.videoTakes, takeId, draft.camera.chosenVideoTakeId, 'video take');
-      const prepared = await engine.prepareVideo(
-        drafts.mediaFile(draftId, take.fileName),
-        drafts.mediaFile(draftId, preparedNames.video),
-        { trim: take.trim, height: height ?? null, jobId },
-      );
+      const prepared = await engine.prepareVideo(drafts.mediaFile(draftId, take.fileName), drafts.mediaFile(draftId, preparedNames.video), {
+        trim: take.trim,
+        height: height ?? null,
+        jobId,
+      });
       return toRenderer(jobId, preparedNames.video, prepared);
     },
     'media/preparePhoto': async ({ draftId, photoId, crop, width, jobId = newJobId() }) => {
@@ -84,11 +84,11 @@ export function mediaHandlers(engine: MediaEngine, drafts: DraftStore): Pick<Stu
       const id = photoId ?? draft.camera.chosenPhotoId;
       const photo = draft.camera.photos.find((candidate) => candidate.id === id);
       if (!photo) throw new StudioError('NOT_FOUND', id ? 'This draft has no such photo.' : 'This draft has no chosen photo yet.');
-      const prepared = await engine.preparePhoto(
-        drafts.mediaFile(draftId, photo.fileName),
-        drafts.mediaFile(draftId, preparedNames.photo),
-        { crop: crop ?? null, width: width ?? null, jobId },
-      );
+      const prepared = await engine.preparePhoto(drafts.mediaFile(draftId, photo.fileName), drafts.mediaFile(draftId, preparedNames.photo), {
+        crop: crop ?? null,
+        width: width ?? null,
+        jobId,
+      });
       return toRenderer(jobId, preparedNames.photo, prepared);
     },
     'media/cancel': async ({ jobId }) => ({ cancelled: engine.cancel(jobId) }),

@@ -33,8 +33,21 @@ export async function remuxFile(job: JobContext, input: string, output: string):
       {
         program: 'ffmpeg',
         args: [
-          '-hide_banner', '-loglevel', 'error', '-fflags', '+genpts+discardcorrupt', '-err_detect', 'ignore_err',
-          '-i', `/in/${inputName}`, '-map', '0', '-c', 'copy', ...muxer, '/out/remuxed',
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-fflags',
+          '+genpts+discardcorrupt',
+          '-err_detect',
+          'ignore_err',
+          '-i',
+          `/in/${inputName}`,
+          '-map',
+          '0',
+          '-c',
+          'copy',
+          ...muxer,
+          '/out/remuxed',
         ],
         inputs: [{ name: inputName, path: input }],
         outputs: [{ name: 'remuxed', path: partial }],
@@ -54,18 +67,29 @@ export async function decodePcmFile(
 ): Promise<{ samples: Float32Array; sampleRate: number }> {
   const sampleRate = options.sampleRate ?? 48000;
   const startMs = options.startMs ?? 0;
-  const range = [
-    ...(startMs > 0 ? ['-ss', secondsArg(startMs)] : []),
-    ...(options.endMs !== undefined ? ['-t', secondsArg(options.endMs - startMs)] : []),
-  ];
+  const range = [...(startMs > 0 ? ['-ss', secondsArg(startMs)] : []), ...(options.endMs !== undefined ? ['-t', secondsArg(options.endMs - startMs)] : [])];
   if (options.endMs !== undefined && options.endMs <= startMs) throw new StudioError('BAD_REQUEST', 'The range to decode is empty.');
   const result = await runChecked(
     job,
     {
       program: 'ffmpeg',
       args: [
-        '-hide_banner', '-loglevel', 'error', ...range, '-i', `/in/${inputName}`,
-        '-vn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', '-c:a', 'pcm_f32le', '/out/pcm',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        ...range,
+        '-i',
+        `/in/${inputName}`,
+        '-vn',
+        '-ac',
+        '1',
+        '-ar',
+        String(sampleRate),
+        '-f',
+        'f32le',
+        '-c:a',
+        'pcm_f32le',
+        '/out/pcm',
       ],
       inputs: [{ name: inputName, path: input }],
       outputs: [{ name: 'pcm', path: null }],

@@ -20,10 +20,7 @@ export const videoEncoding = { preset: 'superfast', crf: 21, audioBitrate: 128_0
 export type VideoPlan = { copyVideo: boolean; reasons: string[]; height: number; width: number };
 
 /** Whether the picture can be copied as it is, and why not. */
-export function planVideo(
-  source: { codec: string; width: number; height: number },
-  options: { height?: number | null; trim?: MediaTrim | null },
-): VideoPlan {
+export function planVideo(source: { codec: string; width: number; height: number }, options: { height?: number | null; trim?: MediaTrim | null }): VideoPlan {
   // H.264 from any container (Chromium also records it into Matroska) moves into MP4 unchanged.
   const reasons: string[] = [];
   const height = options.height ?? source.height;
@@ -53,8 +50,16 @@ export async function prepareVideoFile(
   const videoArgs = plan.copyVideo
     ? ['-c:v', 'copy']
     : [
-        '-vf', `scale=${plan.width}:${plan.height}:flags=bicubic,format=yuv420p`,
-        '-c:v', 'libx264', '-preset', videoEncoding.preset, '-crf', String(videoEncoding.crf), '-profile:v', 'high',
+        '-vf',
+        `scale=${plan.width}:${plan.height}:flags=bicubic,format=yuv420p`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        videoEncoding.preset,
+        '-crf',
+        String(videoEncoding.crf),
+        '-profile:v',
+        'high',
       ];
   // The fast AAC coder takes a third less time than the default and is transparent for speech at this rate.
   const audioArgs = info.audio ? ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', String(videoEncoding.audioBitrate)] : ['-an'];
@@ -64,11 +69,27 @@ export async function prepareVideoFile(
       {
         program: 'ffmpeg',
         args: [
-          '-hide_banner', '-loglevel', 'info', '-stats',
-          ...(startMs > 0 ? ['-ss', secondsArg(startMs)] : []), '-i', `/in/${inputName}`,
+          '-hide_banner',
+          '-loglevel',
+          'info',
+          '-stats',
+          ...(startMs > 0 ? ['-ss', secondsArg(startMs)] : []),
+          '-i',
+          `/in/${inputName}`,
           ...(options.trim ? ['-t', secondsArg(lengthMs)] : []),
-          '-map', '0:v:0', '-map', '0:a:0?', '-map_metadata', '-1',
-          ...videoArgs, ...audioArgs, '-movflags', '+faststart', '-f', 'mp4', `/out/${outputName}`,
+          '-map',
+          '0:v:0',
+          '-map',
+          '0:a:0?',
+          '-map_metadata',
+          '-1',
+          ...videoArgs,
+          ...audioArgs,
+          '-movflags',
+          '+faststart',
+          '-f',
+          'mp4',
+          `/out/${outputName}`,
         ],
         inputs: [{ name: inputName, path: input }],
         outputs: [{ name: outputName, path: partial }],

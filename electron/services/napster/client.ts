@@ -216,13 +216,19 @@ export class NapsterClient {
           await this.sleep(this.backoffMs(attempt), signal);
           continue;
         }
-        if (timedOut) throw new NapsterError('timeout', `The service did not answer within ${Math.round((options.timeoutMs ?? this.timeoutMs) / 1000)} s. Check the connection and try again.`);
+        if (timedOut)
+          throw new NapsterError(
+            'timeout',
+            `The service did not answer within ${Math.round((options.timeoutMs ?? this.timeoutMs) / 1000)} s. Check the connection and try again.`,
+          );
         throw new NapsterError('network', `The service at ${base} cannot be reached. Check the internet connection and the API base URL in Settings.`);
       }
       log.debug('answer', { method: spec.method, path: spec.path, status: response.status, ms: Date.now() - started, attempt });
 
       if (response.status >= 300 && response.status < 400) {
-        throw new NapsterError('invalid-response', `The service redirected the request (HTTP ${response.status}). Check the API base URL in Settings.`, { status: response.status });
+        throw new NapsterError('invalid-response', `The service redirected the request (HTTP ${response.status}). Check the API base URL in Settings.`, {
+          status: response.status,
+        });
       }
       let body: unknown = undefined;
       if (text) {
@@ -236,7 +242,11 @@ export class NapsterClient {
         const parsed = spec.answer.safeParse(body);
         if (parsed.success) return parsed.data;
         log.error('answer outside the documented shape', { path: spec.path, ...describeIssues(parsed.error.issues) });
-        throw new NapsterError('invalid-response', 'The service answered in a shape the studio does not understand. Check the API base URL in Settings; if it is right, the service may have changed.', { status: response.status });
+        throw new NapsterError(
+          'invalid-response',
+          'The service answered in a shape the studio does not understand. Check the API base URL in Settings; if it is right, the service may have changed.',
+          { status: response.status },
+        );
       }
 
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));

@@ -68,7 +68,11 @@ export class NapsterError extends StudioError {
 
 /** Error bodies are one `{code, description, type, numericType}` object; accept a list of them too. */
 export function readServiceErrors(body: unknown): ServiceError[] {
-  const list = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors) ? (body as { errors: unknown[] }).errors : [body];
+  const list = Array.isArray(body)
+    ? body
+    : body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors)
+      ? (body as { errors: unknown[] }).errors
+      : [body];
   return list.flatMap((item) => {
     const parsed = serviceErrorSchema.safeParse(item);
     return parsed.success ? [parsed.data] : [];
@@ -126,10 +130,18 @@ export function errorFromResponse(status: number, body: unknown, retryAfterSecon
     );
   }
   if (status === 401) {
-    return new NapsterError('unauthorized', 'The service did not accept the API key: it is wrong, expired or revoked. Create a new key in the Napster dashboard and replace it under Settings → API key.', extra);
+    return new NapsterError(
+      'unauthorized',
+      'The service did not accept the API key: it is wrong, expired or revoked. Create a new key in the Napster dashboard and replace it under Settings → API key.',
+      extra,
+    );
   }
   if (status === 403) {
-    return new NapsterError('forbidden', `The service refused this request for this API key${said ? `: ${said}` : '.'} Check the key's project and permissions in the dashboard.`, extra);
+    return new NapsterError(
+      'forbidden',
+      `The service refused this request for this API key${said ? `: ${said}` : '.'} Check the key's project and permissions in the dashboard.`,
+      extra,
+    );
   }
   if (status === 400 || status === 422) {
     const fields: Record<string, string> = { ...problemDetailsFields(body) };
@@ -140,11 +152,20 @@ export function errorFromResponse(status: number, body: unknown, retryAfterSecon
     const where = Object.keys(fields).length ? ` Check: ${Object.keys(fields).join(', ')}.` : '';
     return new NapsterError('validation', `The service rejected the request${said ? `: ${said}` : '.'}${where}`, { ...extra, fields });
   }
-  if (status === 404) return new NapsterError('not-found', `The service does not know this twin or agent${said ? ` (${said})` : ''}. It may have been deleted in the dashboard.`, extra);
-  if (status === 409) return new NapsterError('conflict', `The service refused because of a limit or the twin's current state${said ? `: ${said}` : '.'}`, extra);
+  if (status === 404)
+    return new NapsterError(
+      'not-found',
+      `The service does not know this twin or agent${said ? ` (${said})` : ''}. It may have been deleted in the dashboard.`,
+      extra,
+    );
+  if (status === 409)
+    return new NapsterError('conflict', `The service refused because of a limit or the twin's current state${said ? `: ${said}` : '.'}`, extra);
   if (status === 429) {
     const wait = retryAfterSeconds !== undefined ? ` Try again in ${Math.ceil(retryAfterSeconds)} s.` : ' Try again in a minute.';
-    return new NapsterError('rate-limited', `The service is receiving too many requests from this key.${wait}`, { ...extra, retryAfterSeconds: retryAfterSeconds ?? 60 });
+    return new NapsterError('rate-limited', `The service is receiving too many requests from this key.${wait}`, {
+      ...extra,
+      retryAfterSeconds: retryAfterSeconds ?? 60,
+    });
   }
   if (status >= 500) {
     return new NapsterError('server', `The Napster service had a problem (HTTP ${status}). This is on their side; try again in a few minutes.`, extra);

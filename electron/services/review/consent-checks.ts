@@ -14,7 +14,11 @@ export function createConsentTakeChecker(engine: Pick<MediaEngine, 'probe'>): Ta
   return async ({ file, durationMs, decode }) => [consentDurationCheck(durationMs), await speechCheck(engine, file, decode)];
 }
 
-async function speechCheck(engine: Pick<MediaEngine, 'probe'>, file: string, decode: () => Promise<{ samples: Float32Array; sampleRate: number }>): Promise<CheckResult> {
+async function speechCheck(
+  engine: Pick<MediaEngine, 'probe'>,
+  file: string,
+  decode: () => Promise<{ samples: Float32Array; sampleRate: number }>,
+): Promise<CheckResult> {
   const fail = (reason: string, value: number | null = null): CheckResult => ({ id: 'speech', label: 'Speech', verdict: 'fail', reason, value });
   const info = await engine.probe(file);
   if (!info.audio) return fail('The take has no sound: the statement must be heard.');

@@ -7,15 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import {
-  approvalBlockers,
-  approvalState,
-  approvalWarnings,
-  currentPrepared,
-  materialKey,
-  sourceOf,
-  submissionRolesOf,
-} from '../../../shared/approval';
+import { approvalBlockers, approvalState, approvalWarnings, currentPrepared, materialKey, sourceOf, submissionRolesOf } from '../../../shared/approval';
 import {
   type ApprovedFile,
   type ConsentReceipt,
@@ -100,7 +92,11 @@ export class ReviewService {
       const record = current ?? draft.prepared.find((item) => item.role === role) ?? null;
       const intact = current ? await this.intact(draft.id, current) : null;
       if (intact === false) {
-        blockers.push({ id: `prepared:${role}:changed`, area: 'prepared', message: `The prepared ${role} file changed on disk after it was reviewed: prepare the files again.` });
+        blockers.push({
+          id: `prepared:${role}:changed`,
+          area: 'prepared',
+          message: `The prepared ${role} file changed on disk after it was reviewed: prepare the files again.`,
+        });
       }
       files.push({ role, state: current ? 'prepared' : record ? 'stale' : 'missing', record, intact });
     }
@@ -159,7 +155,8 @@ export class ReviewService {
     const updated = await this.drafts.update(draftId, (current) => {
       for (const record of records) {
         const source = sourceOf(current, record.role);
-        if (source?.id !== record.sourceId) throw new StudioError('CONFLICT', 'The chosen take changed while the files were being prepared; prepare them again.');
+        if (source?.id !== record.sourceId)
+          throw new StudioError('CONFLICT', 'The chosen take changed while the files were being prepared; prepare them again.');
       }
       return { ...current, prepared: records };
     });
@@ -235,7 +232,12 @@ export class ReviewService {
     });
     // A copy the user keeps even after the draft is deleted.
     await fs.mkdir(this.receiptsFolder, { recursive: true });
-    const copyName = `${fullName(draft.person).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'draft'}-${receipt.code}-${approvedAt.replace(/[:.]/g, '-')}.json`;
+    const copyName = `${
+      fullName(draft.person)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'draft'
+    }-${receipt.code}-${approvedAt.replace(/[:.]/g, '-')}.json`;
     await writeFileAtomic(path.join(this.receiptsFolder, copyName), text).catch((error: unknown) =>
       this.log.warn('could not keep a copy of the consent receipt', { draftId, error: String(error) }),
     );

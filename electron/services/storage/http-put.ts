@@ -84,7 +84,9 @@ export function streamPut(request: PutRequest): Promise<PutResponse> {
         if (size < maxBodyBytes) chunks.push(chunk);
         size += chunk.length;
       });
-      res.on('end', () => finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, maxBodyBytes) }));
+      res.on('end', () =>
+        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, maxBodyBytes) }),
+      );
       res.on('error', (error) => finish(networkError(error)));
     });
     req.on('error', (error) => {

@@ -39,7 +39,10 @@ export function storageRefusal(status: number, code: string | null, where: strin
     case 'NoSuchBucket':
       return new StudioError('NOT_FOUND', `The bucket does not exist at ${where}. Check the bucket name and endpoint under Settings → Storage.`);
     case 'RequestTimeTooSkewed':
-      return new StudioError('FORBIDDEN', `The storage refused the upload because this computer's clock is wrong. Set the clock automatically (network time) and try again.`);
+      return new StudioError(
+        'FORBIDDEN',
+        `The storage refused the upload because this computer's clock is wrong. Set the clock automatically (network time) and try again.`,
+      );
     case 'EntityTooLarge':
       return new StudioError('FORBIDDEN', `The storage refused the file as too large.`);
     case 'AccessDenied':
@@ -51,9 +54,13 @@ export function storageRefusal(status: number, code: string | null, where: strin
       );
   }
   if (status === 401 || status === 403) {
-    return new StudioError('FORBIDDEN', `The storage refused the upload (HTTP ${status}${code ? `, ${code}` : ''}). Check the credentials and permissions under Settings → Storage.`);
+    return new StudioError(
+      'FORBIDDEN',
+      `The storage refused the upload (HTTP ${status}${code ? `, ${code}` : ''}). Check the credentials and permissions under Settings → Storage.`,
+    );
   }
-  if (status >= 500) return new StudioError('NETWORK', `The storage had a problem (HTTP ${status}${code ? `, ${code}` : ''}) and kept failing. Try again later.`);
+  if (status >= 500)
+    return new StudioError('NETWORK', `The storage had a problem (HTTP ${status}${code ? `, ${code}` : ''}) and kept failing. Try again later.`);
   return new StudioError('SERVICE', `The storage refused the upload (HTTP ${status}${code ? `, ${code}` : ''}${said ? `: ${said}` : ''}).`);
 }
 

@@ -118,7 +118,8 @@ export class StorageService {
       if (endpoint && !endpoint.ok) fields['target.endpoint'] = endpoint.reason;
       const problem = publicUrlProblem(target.publicBaseUrl, this.allowHttpLoopback, 'The public base URL');
       if (problem) fields['target.publicBaseUrl'] = problem;
-      if (/[?#]/.test(target.publicBaseUrl)) fields['target.publicBaseUrl'] = 'The public base URL cannot carry a query: a signed or expiring address fails during generation.';
+      if (/[?#]/.test(target.publicBaseUrl))
+        fields['target.publicBaseUrl'] = 'The public base URL cannot carry a query: a signed or expiring address fails during generation.';
     } else {
       const endpoint = checkCredentialUrl(target.url, 'presign');
       if (!endpoint.ok) fields['target.url'] = endpoint.reason;
@@ -160,7 +161,8 @@ export class StorageService {
     const secret = await this.options.secrets.get(storageSecretAccounts[target.kind]);
     registerSecret(secret);
     if (target.kind === 's3') {
-      if (!secret) throw new StudioError('NOT_AVAILABLE', 'The bucket’s secret access key is missing from the keychain. Enter it again under Settings → Storage.');
+      if (!secret)
+        throw new StudioError('NOT_AVAILABLE', 'The bucket’s secret access key is missing from the keychain. Enter it again under Settings → Storage.');
       return new S3UploadTarget(target, secret, this.options.s3);
     }
     return new PresignEndpointTarget(target, secret, { allowHttpLoopback: this.allowHttpLoopback });
@@ -207,7 +209,11 @@ export class StorageService {
       let key: string | null;
       try {
         // Few retries: a person is waiting for the answer.
-        const quick = new Uploader({ log: this.options.log.child('upload-test'), ...this.options.uploader, retry: { attempts: 2, baseDelayMs: 300, maxDelayMs: 1000 } });
+        const quick = new Uploader({
+          log: this.options.log.child('upload-test'),
+          ...this.options.uploader,
+          retry: { attempts: 2, baseDelayMs: 300, maxDelayMs: 1000 },
+        });
         const uploaded = await quick.upload(source, target);
         publicUrl = uploaded.publicUrl;
         key = uploaded.key;
@@ -232,7 +238,12 @@ export class StorageService {
 
   private async cleanup(target: UploadTarget, key: string | null, steps: StorageTestStep[]): Promise<void> {
     if (!target.remove || !key) {
-      steps.push({ id: 'cleanup', label: 'Remove the test file', ok: true, message: 'The test file stays where the endpoint put it (a presign endpoint cannot remove files); it is a few bytes of text.' });
+      steps.push({
+        id: 'cleanup',
+        label: 'Remove the test file',
+        ok: true,
+        message: 'The test file stays where the endpoint put it (a presign endpoint cannot remove files); it is a few bytes of text.',
+      });
       return;
     }
     try {
@@ -240,7 +251,12 @@ export class StorageService {
       steps.push({ id: 'cleanup', label: 'Remove the test file', ok: true, message: 'Removed the test file.' });
     } catch (error) {
       // Not a failure of the target for uploads: say so, but keep the test green.
-      steps.push({ id: 'cleanup', label: 'Remove the test file', ok: true, message: `Could not remove the test file (${error instanceof StudioError ? error.message : String(error)}); uploads work.` });
+      steps.push({
+        id: 'cleanup',
+        label: 'Remove the test file',
+        ok: true,
+        message: `Could not remove the test file (${error instanceof StudioError ? error.message : String(error)}); uploads work.`,
+      });
     }
   }
 

@@ -115,7 +115,13 @@ export class S3UploadTarget implements UploadTarget {
   async presignPut(source: UploadSource): Promise<PresignedPut> {
     const key = this.keyOf(source);
     const command = new PutObjectCommand({ Bucket: this.config.bucket, Key: key, ContentType: source.contentType, ContentLength: source.size });
-    return { url: await this.sign(command, true), headers: { 'Content-Type': source.contentType }, publicUrl: this.publicUrl(key), key, expiresAt: this.deadline() };
+    return {
+      url: await this.sign(command, true),
+      headers: { 'Content-Type': source.contentType },
+      publicUrl: this.publicUrl(key),
+      key,
+      expiresAt: this.deadline(),
+    };
   }
 
   async alreadyStored(source: UploadSource): Promise<{ publicUrl: string; key: string } | null> {
@@ -175,7 +181,10 @@ export class S3UploadTarget implements UploadTarget {
         }
       },
       presignPart: async (key, uploadId, partNumber, size) => {
-        const url = await this.sign(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: size }), false);
+        const url = await this.sign(
+          new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: size }),
+          false,
+        );
         return { url, headers: {}, publicUrl: this.publicUrl(key), key, expiresAt: this.deadline() };
       },
       listParts: async (key, uploadId) => {
@@ -229,7 +238,18 @@ export type PresignEndpointOptions = {
   fetch?: typeof fetch;
 };
 
-const forbiddenHeaders = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'authorization', 'cookie', 'expect', 'upgrade', 'te', 'trailer']);
+const forbiddenHeaders = new Set([
+  'host',
+  'content-length',
+  'connection',
+  'transfer-encoding',
+  'authorization',
+  'cookie',
+  'expect',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 /** `X-Amz-Date` + `X-Amz-Expires` of a SigV4 presigned URL, as a deadline; null for other URLs. */
 export function presignedDeadline(url: string): number | null {
@@ -278,7 +298,10 @@ export class PresignEndpointTarget implements UploadTarget {
       });
     } catch (error) {
       if (signal?.aborted) throw new StudioError('CANCELLED', 'Upload cancelled.');
-      throw new NetworkError(`${this.where} could not be reached${timeout.aborted ? ' in time' : ''}. Check the address under Settings → Storage and that the backend is running.`, String(error));
+      throw new NetworkError(
+        `${this.where} could not be reached${timeout.aborted ? ' in time' : ''}. Check the address under Settings → Storage and that the backend is running.`,
+        String(error),
+      );
     }
     const text = await response.text().catch(() => '');
     if (response.status === 401 || response.status === 403) {
@@ -288,7 +311,10 @@ export class PresignEndpointTarget implements UploadTarget {
       throw new NetworkError(`${this.where} had a problem (HTTP ${response.status}).`, `HTTP ${response.status}`);
     }
     if (!response.ok) {
-      throw new StudioError('SERVICE', `${this.where} refused to sign the upload (HTTP ${response.status}): ${redact(text.slice(0, 200)) || 'no reason given'}.`);
+      throw new StudioError(
+        'SERVICE',
+        `${this.where} refused to sign the upload (HTTP ${response.status}): ${redact(text.slice(0, 200)) || 'no reason given'}.`,
+      );
     }
     let json: unknown;
     try {

@@ -15,9 +15,7 @@ export type RetryPolicy = { attempts: number; baseDelayMs: number; maxDelayMs: n
 export const defaultUploadRetry: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 15_000 };
 
 /** What survives a restart: for a multipart upload, the parts the bucket already has. */
-export type UploadState =
-  | { mode: 'single' }
-  | { mode: 'multipart'; key: string; uploadId: string; partSize: number; parts: UploadedPart[] };
+export type UploadState = { mode: 'single' } | { mode: 'multipart'; key: string; uploadId: string; partSize: number; parts: UploadedPart[] };
 
 export type UploadOptions = {
   signal?: AbortSignal;
@@ -56,7 +54,9 @@ export class Uploader {
 
   async upload(source: UploadSource, target: UploadTarget, options: UploadOptions = {}): Promise<UploadResult> {
     const log = this.options.log;
-    const stored = await this.withRetries(target, 'check for an earlier upload', options.signal, async () => (target.alreadyStored ? target.alreadyStored(source) : null));
+    const stored = await this.withRetries(target, 'check for an earlier upload', options.signal, async () =>
+      target.alreadyStored ? target.alreadyStored(source) : null,
+    );
     if (stored) {
       log.info('already in storage, not uploading again', { key: stored.key, bytes: source.size });
       options.onProgress?.(source.size, source.size);
@@ -113,7 +113,8 @@ export class Uploader {
         () => multipart.presignPart(key, uploadId, partNumber, size),
       );
       const etag = result.response.headers.etag;
-      if (typeof etag !== 'string' || !etag) throw new StudioError('SERVICE', `The storage accepted a part but sent no ETag, so the upload cannot be finished. Check ${target.where}.`);
+      if (typeof etag !== 'string' || !etag)
+        throw new StudioError('SERVICE', `The storage accepted a part but sent no ETag, so the upload cannot be finished. Check ${target.where}.`);
       state = { ...state, parts: [...state.parts, { partNumber, etag, size }] };
       done += size;
       sent += result.sent;

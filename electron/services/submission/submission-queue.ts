@@ -147,9 +147,7 @@ export class SubmissionQueue {
       if (queued >= 0) return queued;
       return record.state === 'following' ? 10_000 : 20_000;
     };
-    return records
-      .sort((a, b) => rank(a) - rank(b) || b.updatedAt.localeCompare(a.updatedAt))
-      .map(toView);
+    return records.sort((a, b) => rank(a) - rank(b) || b.updatedAt.localeCompare(a.updatedAt)).map(toView);
   }
 
   /** Queues an approved draft. Refuses at once, with the reason, what cannot succeed. */
@@ -238,7 +236,12 @@ export class SubmissionQueue {
       });
       this.deps.log.info('switched to v1 after v2 was refused', { draftId, photoId });
       if (record) {
-        await this.save(record, {}, record.step, 'Switched to v1, made from the chosen photo. Prepare the files and approve again on the Review step, then submit again.');
+        await this.save(
+          record,
+          {},
+          record.step,
+          'Switched to v1, made from the chosen photo. Prepare the files and approve again on the Review step, then submit again.',
+        );
       }
       return draft;
     });
@@ -258,7 +261,9 @@ export class SubmissionQueue {
       const index = this.order.indexOf(draftId);
       if (index >= 0) this.order.splice(index, 1);
       if (this.running?.draftId === draftId) this.running.controller.abort();
-      return toView(await this.save(record, { state: 'cancelled', error: null }, record.step, 'Cancelled. Uploaded files are kept; submitting again continues from there.'));
+      return toView(
+        await this.save(record, { state: 'cancelled', error: null }, record.step, 'Cancelled. Uploaded files are kept; submitting again continues from there.'),
+      );
     });
   }
 
@@ -276,14 +281,19 @@ export class SubmissionQueue {
     if (state === 'none') throw new StudioError('CONFLICT', 'This draft is not approved yet. Approve it on the Review step first.');
     if (state === 'stale') throw new StudioError('CONFLICT', 'The draft changed after it was approved. Review and approve it again first.');
     const person = twinPersonSchema.safeParse(draft.person);
-    if (!person.success) throw new StudioError('BAD_REQUEST', `The person's details are incomplete: ${person.error.issues[0]?.message ?? 'check the Person step'}.`);
+    if (!person.success)
+      throw new StudioError('BAD_REQUEST', `The person's details are incomplete: ${person.error.issues[0]?.message ?? 'check the Person step'}.`);
     const roles = submissionRolesOf(draft);
     const files = draft.approval?.files ?? [];
     const missing = roles.filter((role) => !files.some((file) => file.role === role));
-    if (missing.length) throw new StudioError('CONFLICT', `The approval holds no prepared ${missing.join(' or ')} file. Prepare the files and approve again on the Review step.`);
+    if (missing.length)
+      throw new StudioError('CONFLICT', `The approval holds no prepared ${missing.join(' or ')} file. Prepare the files and approve again on the Review step.`);
     const userTags = Object.keys(draft.person.tags).filter((key) => key !== draftTagKey);
     if (userTags.length >= twinRequestRules.maxTags) {
-      throw new StudioError('BAD_REQUEST', `A twin takes at most ${twinRequestRules.maxTags} tags and the studio adds one of its own (the draft id): remove a tag on the Person step.`);
+      throw new StudioError(
+        'BAD_REQUEST',
+        `A twin takes at most ${twinRequestRules.maxTags} tags and the studio adds one of its own (the draft id): remove a tag on the Person step.`,
+      );
     }
   }
 
@@ -380,15 +390,20 @@ export class SubmissionQueue {
         return;
       }
       const failure =
-        error instanceof StudioError ? error : new StudioError('INTERNAL', `Something went wrong (${error instanceof Error ? error.message : String(error)}). The details are in the log.`);
+        error instanceof StudioError
+          ? error
+          : new StudioError('INTERNAL', `Something went wrong (${error instanceof Error ? error.message : String(error)}). The details are in the log.`);
       log.warn('submission stopped', { step: latest.step, code: failure.code, message: failure.message });
       // A rate limit says when to come back: the studio does, unless the person acts first.
       const wait = failure.code === 'RATE_LIMITED' ? failure.retryAfterSeconds : undefined;
       if (wait !== undefined) {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          void this.retry(draftId).catch(() => undefined);
-        }, Math.ceil(wait * 1000) + 250);
+        const timer = setTimeout(
+          () => {
+            this.timers.delete(timer);
+            void this.retry(draftId).catch(() => undefined);
+          },
+          Math.ceil(wait * 1000) + 250,
+        );
         timer.unref();
         this.timers.add(timer);
       }
@@ -426,10 +441,16 @@ export class SubmissionQueue {
       const path = this.deps.drafts.mediaFile(record.draftId, file.fileName);
       const stat = await fs.stat(path).catch(() => null);
       if (!stat) {
-        throw new StudioError('NOT_FOUND', `The prepared ${roleLabels[file.role]} file is gone from the draft folder. Prepare the files and approve again on the Review step.`);
+        throw new StudioError(
+          'NOT_FOUND',
+          `The prepared ${roleLabels[file.role]} file is gone from the draft folder. Prepare the files and approve again on the Review step.`,
+        );
       }
       if (stat.size !== file.bytes || (await sha256File(path)).sha256 !== file.sha256) {
-        throw new StudioError('CONFLICT', `The prepared ${roleLabels[file.role]} file changed after the draft was approved. Prepare the files and approve again on the Review step.`);
+        throw new StudioError(
+          'CONFLICT',
+          `The prepared ${roleLabels[file.role]} file changed after the draft was approved. Prepare the files and approve again on the Review step.`,
+        );
       }
     }
     const count = record.files.length;
@@ -450,7 +471,13 @@ export class SubmissionQueue {
       const done = () => current.files.filter((other, at) => at !== index && other.verifiedAt).reduce((sum, other) => sum + other.bytes, 0);
       let lastEmit = 0;
       const result = await this.deps.storage.uploader.upload(
-        { file: this.deps.drafts.mediaFile(current.draftId, file.fileName), size: file.bytes, sha256: file.sha256, contentType: file.contentType, fileName: file.fileName },
+        {
+          file: this.deps.drafts.mediaFile(current.draftId, file.fileName),
+          size: file.bytes,
+          sha256: file.sha256,
+          contentType: file.contentType,
+          fileName: file.fileName,
+        },
         target,
         {
           signal,
@@ -468,11 +495,21 @@ export class SubmissionQueue {
           },
         },
       );
-      current = await this.updateFile(current, index, { publicUrl: result.publicUrl, uploadedAt: this.now().toISOString(), sentBytes: file.bytes, upload: null });
+      current = await this.updateFile(current, index, {
+        publicUrl: result.publicUrl,
+        uploadedAt: this.now().toISOString(),
+        sentBytes: file.bytes,
+        upload: null,
+      });
       // Exactly as the service will fetch it, hours from now: anonymously, over HTTPS.
       await this.deps.storage.checkPublic(result.publicUrl, file.bytes, file.contentType, signal);
       current = await this.updateFile(current, index, { verifiedAt: this.now().toISOString() });
-      current = await this.save(current, {}, 'upload', `${roleLabels[file.role]} file ${result.skipped ? 'was already uploaded' : 'uploaded'} and publicly readable.`);
+      current = await this.save(
+        current,
+        {},
+        'upload',
+        `${roleLabels[file.role]} file ${result.skipped ? 'was already uploaded' : 'uploaded'} and publicly readable.`,
+      );
     }
     job('done', 1, null);
     current = await this.save(current, {}, 'create', 'Every file is uploaded and publicly readable.');
@@ -484,7 +521,7 @@ export class SubmissionQueue {
     if (record.step !== 'create') return record;
     let current = record;
     const maxAttempts = this.deps.maxCreateAttempts ?? 3;
-    for (let attemptsThisRun = 0; ; ) {
+    for (let attemptsThisRun = 0; ;) {
       if (current.create.state === 'sending' || current.create.state === 'uncertain') {
         // A request went out and its answer was never stored: the twin may exist. Look before sending again.
         const look = await this.findTwin(current, signal);
@@ -498,10 +535,18 @@ export class SubmissionQueue {
           );
           throw new Stopped();
         }
-        current = await this.save(current, { create: { ...current.create, state: 'not-sent' } }, 'create', 'No twin from the earlier request exists; requesting it again.');
+        current = await this.save(
+          current,
+          { create: { ...current.create, state: 'not-sent' } },
+          'create',
+          'No twin from the earlier request exists; requesting it again.',
+        );
       }
       if (attemptsThisRun >= maxAttempts) {
-        throw new StudioError('NETWORK', 'The service did not answer the twin request. Nothing was created twice: submit again to look for the twin and, if there is none, request it again.');
+        throw new StudioError(
+          'NETWORK',
+          'The service did not answer the twin request. Nothing was created twice: submit again to look for the twin and, if there is none, request it again.',
+        );
       }
       attemptsThisRun += 1;
       const draft = await this.deps.drafts.get(current.draftId);
@@ -515,7 +560,16 @@ export class SubmissionQueue {
       // Recorded before it is sent: a crash from here on is followed by a look for the twin.
       current = await this.save(
         current,
-        { create: { state: 'sending', attempts: current.create.attempts + 1, lastSentAt: sentAt, firstSentAt: current.create.firstSentAt ?? sentAt, sentAs, existingBefore } },
+        {
+          create: {
+            state: 'sending',
+            attempts: current.create.attempts + 1,
+            lastSentAt: sentAt,
+            firstSentAt: current.create.firstSentAt ?? sentAt,
+            sentAs,
+            existingBefore,
+          },
+        },
         'create',
         'Requesting the twin.',
       );
@@ -523,8 +577,16 @@ export class SubmissionQueue {
       try {
         companion = await this.deps.client.createTwin(request, { signal });
       } catch (error) {
-        if (error instanceof NapsterError && (error.kind === 'outcome-unknown' || error.kind === 'server' || error.kind === 'timeout' || error.kind === 'cancelled')) {
-          current = await this.save(current, { create: { ...current.create, state: 'uncertain' } }, 'create', 'No clear answer from the service; looking for the twin before asking again.');
+        if (
+          error instanceof NapsterError &&
+          (error.kind === 'outcome-unknown' || error.kind === 'server' || error.kind === 'timeout' || error.kind === 'cancelled')
+        ) {
+          current = await this.save(
+            current,
+            { create: { ...current.create, state: 'uncertain' } },
+            'create',
+            'No clear answer from the service; looking for the twin before asking again.',
+          );
           if (error.kind === 'cancelled') throw error;
           continue;
         }
@@ -548,7 +610,8 @@ export class SubmissionQueue {
   private requestOf(draft: Draft, record: SubmissionRecord): CreateTwinRequest {
     const person = twinPersonSchema.parse(draft.person);
     const roles = submissionRolesOf(draft);
-    const url = (role: 'voice' | 'video' | 'photo') => (roles.includes(role) ? (record.files.find((file) => file.role === role)?.publicUrl ?? undefined) : undefined);
+    const url = (role: 'voice' | 'video' | 'photo') =>
+      roles.includes(role) ? (record.files.find((file) => file.role === role)?.publicUrl ?? undefined) : undefined;
     return {
       firstName: person.firstName,
       lastName: person.lastName,
@@ -591,10 +654,16 @@ export class SubmissionQueue {
     // twin someone else made meanwhile is not taken while this request's own is still on its way.
     if (last.matching.length === 1) {
       const twin = last.matching[0]!;
-      return { kind: 'found', twin, proof: companionCreatedAtMs(twin) !== null ? 'same client id and name, made after the request was sent' : 'same client id and name' };
+      return {
+        kind: 'found',
+        twin,
+        proof: companionCreatedAtMs(twin) !== null ? 'same client id and name, made after the request was sent' : 'same client id and name',
+      };
     }
     if (last.matching.length > 1) {
-      const several = last.matching.map((twin) => candidateOf(twin, ['Its client id and name match, but so do another twin’s: the service does not say which one this request made.']));
+      const several = last.matching.map((twin) =>
+        candidateOf(twin, ['Its client id and name match, but so do another twin’s: the service does not say which one this request made.']),
+      );
       return { kind: 'choose', candidates: [...several, ...last.candidates] };
     }
     // Twins of the same name that cannot be proven this draft's: the person decides, the studio neither adopts nor asks again.
@@ -709,12 +778,22 @@ export class SubmissionQueue {
       if (!latest?.twin || latest.twin.id !== update.id || latest.state !== 'following') return;
       const twin = { ...latest.twin, status: update.status, checkedAt: this.now().toISOString() };
       if (update.ready) {
-        await this.save(latest, { state: 'done', twin: { ...twin, readyAt: this.now().toISOString() } }, 'done', `The twin is ${update.status}: it can be attached to an agent.`);
+        await this.save(
+          latest,
+          { state: 'done', twin: { ...twin, readyAt: this.now().toISOString() } },
+          'done',
+          `The twin is ${update.status}: it can be attached to an agent.`,
+        );
       } else if (update.failed) {
         const message = update.gone
           ? 'The twin is gone from the service (deleted in the dashboard?). Submit again to request a new one.'
           : `The service could not make the twin (status ${update.status}). Check the material, then submit again to request a new twin.`;
-        await this.save(latest, { state: 'failed', twin, error: { code: 'SERVICE', message, step: 'follow', at: this.now().toISOString() } }, 'follow', message);
+        await this.save(
+          latest,
+          { state: 'failed', twin, error: { code: 'SERVICE', message, step: 'follow', at: this.now().toISOString() } },
+          'follow',
+          message,
+        );
       } else if (update.changed) {
         await this.save(latest, { twin }, 'follow', `Status: ${update.status ?? 'unknown'}.`);
       }

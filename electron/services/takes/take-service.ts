@@ -87,14 +87,7 @@ export class TakeService {
 
   // ---- recording and importing ----------------------------------------------------------------
 
-  async begin(input: {
-    draftId: string;
-    kind: TakeKind;
-    source: TakeSource;
-    mimeType: string;
-    originalName?: string;
-    expectedBytes?: number;
-  }): Promise<Take> {
+  async begin(input: { draftId: string; kind: TakeKind; source: TakeSource; mimeType: string; originalName?: string; expectedBytes?: number }): Promise<Take> {
     const entry = takeKindTable[input.kind];
     const draft = await this.drafts.get(input.draftId);
     if (!this.checkers[input.kind]) throw new StudioError('NOT_AVAILABLE', `This studio cannot take ${input.kind} recordings.`);
@@ -106,7 +99,10 @@ export class TakeService {
       );
     }
     if (input.kind === 'consent' && (!draft.person.firstName.trim() || !draft.person.lastName.trim() || !draft.consent.code)) {
-      throw new StudioError('CONFLICT', 'Enter the person’s first and last name and open the review first: the consent statement names them and carries the draft’s code.');
+      throw new StudioError(
+        'CONFLICT',
+        'Enter the person’s first and last name and open the review first: the consent statement names them and carries the draft’s code.',
+      );
     }
     const takeId = newId('t');
     const take: Take = {
@@ -125,9 +121,7 @@ export class TakeService {
       originalName: input.originalName ?? null,
     };
     const file =
-      input.source === 'recorded'
-        ? this.drafts.mediaFile(draft.id, take.fileName)
-        : path.join(this.drafts.folder(draft.id), `${importPrefix}${takeId}.part`);
+      input.source === 'recorded' ? this.drafts.mediaFile(draft.id, take.fileName) : path.join(this.drafts.folder(draft.id), `${importPrefix}${takeId}.part`);
     const sink = await ChunkSink.open(file, {
       what: entry.noun,
       maxBytes: takeStreaming.maxTakeBytes,
@@ -316,7 +310,10 @@ export class TakeService {
     const raw = this.drafts.mediaFile(draftId, take.fileName);
     const finalName = take.fileName.replace(/\.rec\./, '.');
     const final = this.drafts.mediaFile(draftId, finalName);
-    const size = await fs.stat(raw).then((stat) => stat.size, () => 0);
+    const size = await fs.stat(raw).then(
+      (stat) => stat.size,
+      () => 0,
+    );
     if (size === 0) {
       await this.removeTake(draftId, take.id);
       throw new StudioError('MEDIA', 'Nothing of this take reached the disk, so there is nothing to recover.');
@@ -347,7 +344,13 @@ export class TakeService {
     }));
     if (final !== raw) await fs.rm(raw, { force: true });
     if (state === 'complete') await this.accepted(draftId, updated);
-    this.log.info(state === 'recovered' ? 'take recovered' : 'take saved', { draftId, takeId: take.id, kind: take.kind, durationMs: info.durationMs, bytes: info.bytes });
+    this.log.info(state === 'recovered' ? 'take recovered' : 'take saved', {
+      draftId,
+      takeId: take.id,
+      kind: take.kind,
+      durationMs: info.durationMs,
+      bytes: info.bytes,
+    });
     return updated;
   }
 
@@ -442,7 +445,10 @@ export class TakeService {
       const updated = change(found.take);
       result.take = updated;
       const shelf = takeKindTable[found.kind].shelf;
-      const next = shelf.put(draft, shelf.list(draft).map((take) => (take.id === takeId ? updated : take)));
+      const next = shelf.put(
+        draft,
+        shelf.list(draft).map((take) => (take.id === takeId ? updated : take)),
+      );
       const kept = new Set(shelf.list(next).map((take) => take.id));
       result.dropped = shelf.list(draft).filter((take) => !kept.has(take.id));
       return next;
@@ -460,7 +466,10 @@ export class TakeService {
       if (!found) return draft;
       removed.take = found.take;
       const entry = takeKindTable[found.kind];
-      const without = entry.shelf.put(draft, entry.shelf.list(draft).filter((take) => take.id !== takeId));
+      const without = entry.shelf.put(
+        draft,
+        entry.shelf.list(draft).filter((take) => take.id !== takeId),
+      );
       const unchosen = entry.shelf.chosen(draft) === takeId ? entry.shelf.choose(without, null) : without;
       return entry.removed ? entry.removed(unchosen, found.take) : unchosen;
     });

@@ -17,7 +17,14 @@ export function CameraControls({ session, locked }: { session: CameraSession; lo
   return (
     <div className="camera-controls">
       {session.cameras.length > 0 ? (
-        <DevicePicker id="camera-device" label="Camera" devices={session.cameras} value={session.cameraId} disabled={locked || phase === 'opening'} onChange={session.selectCamera} />
+        <DevicePicker
+          id="camera-device"
+          label="Camera"
+          devices={session.cameras}
+          value={session.cameraId}
+          disabled={locked || phase === 'opening'}
+          onChange={session.selectCamera}
+        />
       ) : (
         <p className="hint camera-devices-hint">
           {/* Device ids appear only with permission: a listed microphone means it was given, so the camera is truly missing. */}
@@ -39,7 +46,13 @@ export function CameraControls({ session, locked }: { session: CameraSession; lo
         <div className="camera-format-row">
           <div className="field">
             <label htmlFor="camera-resolution">Resolution</label>
-            <select id="camera-resolution" className="input" value={session.resolution.height} disabled={locked} onChange={(event) => session.selectResolution(Number(event.target.value))}>
+            <select
+              id="camera-resolution"
+              className="input"
+              value={session.resolution.height}
+              disabled={locked}
+              onChange={(event) => session.selectResolution(Number(event.target.value))}
+            >
               {session.offer.resolutions.map((resolution) => (
                 <option key={resolution.height} value={resolution.height}>
                   {resolutionLabel(resolution)}
@@ -49,7 +62,13 @@ export function CameraControls({ session, locked }: { session: CameraSession; lo
           </div>
           <div className="field">
             <label htmlFor="camera-frame-rate">Frame rate</label>
-            <select id="camera-frame-rate" className="input" value={shownRate} disabled={locked} onChange={(event) => session.selectFrameRate(Number(event.target.value))}>
+            <select
+              id="camera-frame-rate"
+              className="input"
+              value={shownRate}
+              disabled={locked}
+              onChange={(event) => session.selectFrameRate(Number(event.target.value))}
+            >
               {rates.map((rate) => (
                 <option key={rate} value={rate}>
                   {rate} fps
@@ -69,7 +88,9 @@ export function CameraControls({ session, locked }: { session: CameraSession; lo
           )}
           {on && session.offer.resolutions.length === 1 && <p className="hint camera-format-hint">This camera does not offer 1080p.</p>}
           {on && actualHeight !== null && actualHeight !== session.resolution.height && (
-            <p className="hint camera-format-hint">The camera gives {session.actual!.width}×{actualHeight}.</p>
+            <p className="hint camera-format-hint">
+              The camera gives {session.actual!.width}×{actualHeight}.
+            </p>
           )}
         </div>
       ) : (

@@ -24,8 +24,20 @@ export function CameraPreview({
   const height = session.actual?.height ?? session.resolution.height;
   const live = session.phase === 'live';
   return (
-    <div className="camera-stage" style={{ aspectRatio: `${width} / ${height}` }} data-phase={session.phase} data-mirrored={session.mirrored ? 'true' : 'false'}>
-      <video ref={attachVideo} className={session.mirrored ? 'camera-video mirrored' : 'camera-video'} muted playsInline aria-label="Camera preview" data-testid="camera-preview" />
+    <div
+      className="camera-stage"
+      style={{ aspectRatio: `${width} / ${height}` }}
+      data-phase={session.phase}
+      data-mirrored={session.mirrored ? 'true' : 'false'}
+    >
+      <video
+        ref={attachVideo}
+        className={session.mirrored ? 'camera-video mirrored' : 'camera-video'}
+        muted
+        playsInline
+        aria-label="Camera preview"
+        data-testid="camera-preview"
+      />
       {live && <FramingGuides version={session.version} width={width} height={height} />}
       {!live && (
         <div className="camera-placeholder">

@@ -40,8 +40,8 @@ export function CameraScreen({ draft }: { draft: Draft }) {
           </>
         ) : v2 ? (
           <>
-            Avatar v2 is made from a video: {videoRules.minSeconds / 60}–{videoRules.maxSeconds / 60} minutes of the person speaking naturally, head and shoulders,
-            evenly lit, with clear sound. (The model is chosen on the {personLink}.)
+            Avatar v2 is made from a video: {videoRules.minSeconds / 60}–{videoRules.maxSeconds / 60} minutes of the person speaking naturally, head and
+            shoulders, evenly lit, with clear sound. (The model is chosen on the {personLink}.)
           </>
         ) : (
           <>
@@ -78,7 +78,8 @@ function V2AppearanceChoice({ draft }: { draft: Draft }) {
     <fieldset className="panel v2-appearance" data-testid="v2-appearance">
       <legend>Make the v2 avatar from</legend>
       <label className="choice">
-        <input type="radio" name="v2-appearance" checked={from === 'video'} onChange={() => choose('video')} /> a speaking video (best: lip sync and expressions)
+        <input type="radio" name="v2-appearance" checked={from === 'video'} onChange={() => choose('video')} /> a speaking video (best: lip sync and
+        expressions)
       </label>
       <label className="choice">
         <input type="radio" name="v2-appearance" checked={from === 'photo'} onChange={() => choose('photo')} /> a photo, when there is no video
@@ -108,7 +109,13 @@ function VideoCapture({ draft }: { draft: Draft }) {
 
   return (
     <>
-      <RecoveredTakes kind="video" takes={takes} onReview={choice.review} onKeep={(takeId) => void choice.keep(takeId)} onDiscard={(takeId) => void choice.discard(takeId)} />
+      <RecoveredTakes
+        kind="video"
+        takes={takes}
+        onReview={choice.review}
+        onKeep={(takeId) => void choice.keep(takeId)}
+        onDiscard={(takeId) => void choice.discard(takeId)}
+      />
       {(choice.error ?? error) && <Notice tone="error">{choice.error ?? error}</Notice>}
       <VideoRecorderPanel session={session} take={take} />
 
@@ -124,10 +131,12 @@ function VideoCapture({ draft }: { draft: Draft }) {
               const enabled = event.target.checked;
               // Shown at once; put back if the studio refuses.
               setVoiceFromVideo(enabled);
-              void act(() => studio.call('camera/useVideoAudioAsVoice', { draftId: draft.id, enabled }).catch((failure: unknown) => {
-                setVoiceFromVideo(!enabled);
-                throw failure;
-              }));
+              void act(() =>
+                studio.call('camera/useVideoAudioAsVoice', { draftId: draft.id, enabled }).catch((failure: unknown) => {
+                  setVoiceFromVideo(!enabled);
+                  throw failure;
+                }),
+              );
             }}
           />
           <span>

@@ -28,7 +28,15 @@ export function ExposureMeter({ exposure, mirrored = false }: { exposure: Exposu
           brightness {percent(exposure.meanLuma)} · white {percent(exposure.clippedShare)} · black {percent(exposure.crushedShare)}
         </span>
       </div>
-      <div className="meter-track exposure-track" role="meter" aria-label="Average brightness" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(exposure.meanLuma * 100)} aria-valuetext={`${percent(exposure.meanLuma)}: ${verdict.headline}`}>
+      <div
+        className="meter-track exposure-track"
+        role="meter"
+        aria-label="Average brightness"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(exposure.meanLuma * 100)}
+        aria-valuetext={`${percent(exposure.meanLuma)}: ${verdict.headline}`}
+      >
         <div className="exposure-band" style={{ left: `${band.min * 100}%`, width: `${(band.max - band.min) * 100}%` }} title="The brightness to aim for" />
         <div className="exposure-mark" style={{ left: `${exposure.meanLuma * 100}%` }} />
       </div>

@@ -19,13 +19,27 @@ export function FramingGuides({ version, width, height }: { version: 'v1' | 'v2'
       {guide.thirdsX.map((x) => (
         <line key={x} x1={x} x2={x} y1={box.y} y2={box.y + box.height} className="guide-third" strokeWidth={stroke / 2} />
       ))}
-      <line x1={box.x} x2={box.x + box.width} y1={box.y + box.height * (2 / 3)} y2={box.y + box.height * (2 / 3)} className="guide-third" strokeWidth={stroke / 2} />
+      <line
+        x1={box.x}
+        x2={box.x + box.width}
+        y1={box.y + box.height * (2 / 3)}
+        y2={box.y + box.height * (2 / 3)}
+        className="guide-third"
+        strokeWidth={stroke / 2}
+      />
       <line x1={box.x} x2={box.x + box.width} y1={guide.eyeLineY} y2={guide.eyeLineY} className="guide-eyes" strokeWidth={stroke} />
       <text x={box.x + stroke * 4} y={guide.eyeLineY - stroke * 3} className="guide-label" fontSize={text}>
         eyes
       </text>
       <ellipse cx={head.cx} cy={head.cy} rx={head.rx} ry={head.ry} className="guide-head" strokeWidth={stroke} />
-      <line x1={box.x + box.width * 0.12} x2={box.x + box.width * 0.88} y1={guide.lowerLineY} y2={guide.lowerLineY} className="guide-lower" strokeWidth={stroke} />
+      <line
+        x1={box.x + box.width * 0.12}
+        x2={box.x + box.width * 0.88}
+        y1={guide.lowerLineY}
+        y2={guide.lowerLineY}
+        className="guide-lower"
+        strokeWidth={stroke}
+      />
       <text x={box.x + box.width * 0.12} y={guide.lowerLineY - stroke * 3} className="guide-label" fontSize={text}>
         {version === 'v1' ? 'waist' : 'shoulders'}
       </text>

@@ -44,7 +44,9 @@ export function PhotoGallery({
     <section className="panel photo-gallery" aria-labelledby="photos-title">
       <header className="panel-header">
         <h3 id="photos-title">Photos</h3>
-        <span className="muted small">{photos.length === 0 ? 'none yet' : `${photos.length} in this draft${chosenId ? ' · one chosen' : ' · none chosen yet'}`}</span>
+        <span className="muted small">
+          {photos.length === 0 ? 'none yet' : `${photos.length} in this draft${chosenId ? ' · one chosen' : ' · none chosen yet'}`}
+        </span>
       </header>
 
       {photos.length === 0 ? (
@@ -55,7 +57,12 @@ export function PhotoGallery({
             const verdict = overallVerdict(photo.checks);
             return (
               <li key={photo.id} data-photo={photo.id}>
-                <button type="button" className={photo.id === selectedId ? 'photo-thumb open' : 'photo-thumb'} onClick={() => onSelect(photo.id)} aria-current={photo.id === selectedId ? 'true' : undefined}>
+                <button
+                  type="button"
+                  className={photo.id === selectedId ? 'photo-thumb open' : 'photo-thumb'}
+                  onClick={() => onSelect(photo.id)}
+                  aria-current={photo.id === selectedId ? 'true' : undefined}
+                >
                   <img src={mediaPath(draftId, photo.fileName)} alt="" loading="lazy" />
                   <span className="photo-thumb-name">
                     {photoName(photo, index + 1)}
@@ -71,12 +78,17 @@ export function PhotoGallery({
 
       {selected && (
         <div className="photo-detail" data-photo={selected.id}>
-          <img className="photo-large" src={mediaPath(draftId, selected.fileName)} alt={`${photoName(selected, selectedNumber)}, ${selected.width}×${selected.height}`} />
+          <img
+            className="photo-large"
+            src={mediaPath(draftId, selected.fileName)}
+            alt={`${photoName(selected, selectedNumber)}, ${selected.width}×${selected.height}`}
+          />
           <div className="photo-detail-side">
             <div className="review-title">
               <strong>{photoName(selected, selectedNumber)}</strong>
               <span className="muted small">
-                {selected.width}×{selected.height} · {selected.source === 'camera' ? 'from the camera' : 'imported'} · {new Date(selected.createdAt).toLocaleString()}
+                {selected.width}×{selected.height} · {selected.source === 'camera' ? 'from the camera' : 'imported'} ·{' '}
+                {new Date(selected.createdAt).toLocaleString()}
               </span>
             </div>
             <div className="review-badges photo-badges">

@@ -13,7 +13,16 @@ export function PhotoPanel({ session, photo }: { session: CameraSession; photo: 
   const busy = photo.phase === 'countdown' || photo.phase === 'saving';
   const crop = session.actual ? photoCrop(session.actual.width, session.actual.height) : null;
   const small = crop !== null && (crop.width < photoRules.minWidth || crop.height < photoRules.minHeight);
-  const status = photo.phase === 'countdown' ? 'Get ready…' : photo.phase === 'saving' ? 'Saving the photo…' : session.phase === 'opening' ? 'Opening the camera…' : live ? 'Live' : 'Camera off';
+  const status =
+    photo.phase === 'countdown'
+      ? 'Get ready…'
+      : photo.phase === 'saving'
+        ? 'Saving the photo…'
+        : session.phase === 'opening'
+          ? 'Opening the camera…'
+          : live
+            ? 'Live'
+            : 'Camera off';
 
   return (
     <section className="panel camera-panel" aria-labelledby="camera-photo-title" data-phase={photo.phase} data-camera={session.phase}>
@@ -33,8 +42,8 @@ export function PhotoPanel({ session, photo }: { session: CameraSession; photo: 
       <Trouble title="Photo problem" error={photo.error} />
       {small && crop && (
         <Notice tone="warn" title="This camera gives too small a picture">
-          Its 16:9 crop is {crop.width}×{crop.height}; the avatar needs at least {photoRules.minWidth}×{photoRules.minHeight}. Photos from it are kept but fail their
-          check: use a better camera, or import a picture.
+          Its 16:9 crop is {crop.width}×{crop.height}; the avatar needs at least {photoRules.minWidth}×{photoRules.minHeight}. Photos from it are kept but fail
+          their check: use a better camera, or import a picture.
         </Notice>
       )}
 
@@ -43,7 +52,9 @@ export function PhotoPanel({ session, photo }: { session: CameraSession; photo: 
         <div className="size-meter camera-size">
           <span className="meter-label">Photo size</span>
           <span className="meter-readout camera-size-readout" data-testid="photo-size">
-            {crop ? `${crop.width}×${crop.height}, the 16:9 box of the camera’s ${session.actual!.width}×${session.actual!.height}` : 'known once the camera is on'}
+            {crop
+              ? `${crop.width}×${crop.height}, the 16:9 box of the camera’s ${session.actual!.width}×${session.actual!.height}`
+              : 'known once the camera is on'}
           </span>
         </div>
       </div>
@@ -61,7 +72,9 @@ export function PhotoPanel({ session, photo }: { session: CameraSession; photo: 
         )}
         <span className="transport-hint muted">
           {!live && 'Turn the camera on and frame the person from the waist up inside the box.'}
-          {live && photo.phase === 'idle' && `A ${cameraCapture.photoCountdownSeconds}-second countdown, then one shot. Eyes on the line, looking into the lens.`}
+          {live &&
+            photo.phase === 'idle' &&
+            `A ${cameraCapture.photoCountdownSeconds}-second countdown, then one shot. Eyes on the line, looking into the lens.`}
           {photo.phase === 'countdown' && 'Look into the lens…'}
           {photo.phase === 'saving' && 'Storing and checking the photo…'}
         </span>

@@ -35,7 +35,13 @@ export function VideoRecorderPanel({ session, take }: { session: CameraSession; 
   const format = supportedMimeType(videoMimeTypes);
 
   return (
-    <section className="panel camera-panel" aria-labelledby="camera-recorder-title" data-phase={take.phase} data-camera={session.phase} data-recorded-ms={Math.round(elapsedMs)}>
+    <section
+      className="panel camera-panel"
+      aria-labelledby="camera-recorder-title"
+      data-phase={take.phase}
+      data-camera={session.phase}
+      data-recorded-ms={Math.round(elapsedMs)}
+    >
       <header className="panel-header">
         <h3 id="camera-recorder-title">Video recorder</h3>
         <span className={`rec-status rec-status-${status.key}`} role="status" data-testid="camera-status">
@@ -60,7 +66,11 @@ export function VideoRecorderPanel({ session, take }: { session: CameraSession; 
         <div className="size-meter camera-size" data-testid="video-size">
           <span className="meter-label">File</span>
           <span className="meter-readout camera-size-readout">
-            {taking ? `${formatBytes(bytes)} so far · ${describeRecording(take.mimeType ?? format ?? '')}` : format ? `Records as ${describeRecording(format)}` : 'This browser cannot record video.'}
+            {taking
+              ? `${formatBytes(bytes)} so far · ${describeRecording(take.mimeType ?? format ?? '')}`
+              : format
+                ? `Records as ${describeRecording(format)}`
+                : 'This browser cannot record video.'}
           </span>
         </div>
       </div>
@@ -82,7 +92,9 @@ export function VideoRecorderPanel({ session, take }: { session: CameraSession; 
         )}
         <span className="transport-hint muted">
           {session.phase !== 'live' && !taking && 'Turn the camera on, frame the person in the guide, check light and level, then record.'}
-          {session.phase === 'live' && !taking && `Talk naturally for ${videoRules.minSeconds / 60}–${videoRules.maxSeconds / 60} minutes, looking into the camera.`}
+          {session.phase === 'live' &&
+            !taking &&
+            `Talk naturally for ${videoRules.minSeconds / 60}–${videoRules.maxSeconds / 60} minutes, looking into the camera.`}
           {recording && `Stops by itself at ${formatDuration(videoRules.maxSeconds * 1000)}.`}
           {take.phase === 'saving' && 'Repairing, measuring and checking the take…'}
         </span>

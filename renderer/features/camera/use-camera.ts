@@ -193,16 +193,21 @@ export function useCamera(version: AvatarVersion): CameraSession {
           // "Not found" for two devices: say which one is missing.
           if (failure instanceof CaptureError && failure.reason === 'not-found' && version === 'v2') {
             const [videoInputs, audioInputs] = await Promise.all([listDevices('videoinput'), listDevices('audioinput')]);
-            if (videoInputs.length > 0 && audioInputs.length === 0) throw new CaptureError('not-found', 'No microphone was found. A v2 video needs the person’s voice: connect one and try again.');
-            if (audioInputs.length > 0 || videoInputs.length === 0) throw new CaptureError('not-found', 'No camera was found. Connect one (and close any app that hides it), then try again.');
+            if (videoInputs.length > 0 && audioInputs.length === 0)
+              throw new CaptureError('not-found', 'No microphone was found. A v2 video needs the person’s voice: connect one and try again.');
+            if (audioInputs.length > 0 || videoInputs.length === 0)
+              throw new CaptureError('not-found', 'No camera was found. Connect one (and close any app that hides it), then try again.');
           }
           throw failure;
         });
         if (version === 'v1') await maximise(opened.getVideoTracks()[0]);
-        const audio = version === 'v2' ? await AudioMonitor.open(opened).catch((failure: unknown) => {
-          stopStream(opened);
-          throw failure;
-        }) : null;
+        const audio =
+          version === 'v2'
+            ? await AudioMonitor.open(opened).catch((failure: unknown) => {
+                stopStream(opened);
+                throw failure;
+              })
+            : null;
         const track = audio ? new PeakTrack(audio.sampleRate, 100, 30) : null;
         const unsubscribe = audio && track ? audio.onSamples((samples) => track.push(samples)) : () => undefined;
         const removers = opened.getTracks().map((item) => {

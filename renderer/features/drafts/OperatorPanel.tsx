@@ -35,7 +35,15 @@ export function OperatorPanel({ activeDraftId }: { activeDraftId: string | null 
       if (document.querySelector('dialog[open]')) return;
       const key = event.key.toUpperCase();
       const action: OperatorAction | 'next' | null =
-        key === shortcutKeys.record ? 'record' : key === shortcutKeys.stop ? 'stop' : key === shortcutKeys.retake ? 'retake' : key === shortcutKeys.next ? 'next' : null;
+        key === shortcutKeys.record
+          ? 'record'
+          : key === shortcutKeys.stop
+            ? 'stop'
+            : key === shortcutKeys.retake
+              ? 'retake'
+              : key === shortcutKeys.next
+                ? 'next'
+                : null;
       if (!action) return;
       event.preventDefault();
       if (action === 'next') setNextOpen(true);
@@ -95,7 +103,14 @@ export function OperatorPanel({ activeDraftId }: { activeDraftId: string | null 
         </li>
       </ul>
       <p className="operator-said" aria-live="polite">
-        {said ?? `${session.avatarVersion === 'v2' ? 'Video' : 'Photo'} avatars${Object.keys(session.tags).length ? ` · ${Object.entries(session.tags).map(([key, value]) => `${key}: ${value}`).join(', ')}` : ''}`}
+        {said ??
+          `${session.avatarVersion === 'v2' ? 'Video' : 'Photo'} avatars${
+            Object.keys(session.tags).length
+              ? ` · ${Object.entries(session.tags)
+                  .map(([key, value]) => `${key}: ${value}`)
+                  .join(', ')}`
+              : ''
+          }`}
       </p>
       <button type="button" className="link-button operator-end" onClick={endSession}>
         End session
@@ -136,13 +151,14 @@ function StartSessionDialog({
       <form onSubmit={submit} className="dialog-form">
         <h2 id="start-session-title">Start an operator session</h2>
         <p>
-          For filming one person after another. Every new draft starts with these settings, the microphone and camera stay as chosen, and the keys{' '}
-          <kbd>R</kbd> record, <kbd>S</kbd> stop, <kbd>T</kbd> retake and <kbd>N</kbd> next person work on every page.
+          For filming one person after another. Every new draft starts with these settings, the microphone and camera stay as chosen, and the keys <kbd>R</kbd>{' '}
+          record, <kbd>S</kbd> stop, <kbd>T</kbd> retake and <kbd>N</kbd> next person work on every page.
         </p>
         <fieldset className="field">
           <legend>Twin version for everyone in this session</legend>
           <label className="choice">
-            <input type="radio" name="session-version" checked={version === 'v2'} onChange={() => setVersion('v2')} /> v2, from a speaking video (highest quality)
+            <input type="radio" name="session-version" checked={version === 'v2'} onChange={() => setVersion('v2')} /> v2, from a speaking video (highest
+            quality)
           </label>
           <label className="choice">
             <input type="radio" name="session-version" checked={version === 'v1'} onChange={() => setVersion('v1')} /> v1, from a photo (fast)
@@ -227,7 +243,15 @@ function NextPersonDialog({ open, session, onClose }: { open: boolean; session: 
         <div className="form-row">
           <div className="field">
             <label htmlFor="next-first">First name</label>
-            <input id="next-first" className="input" value={firstName} onChange={(event) => setFirstName(event.target.value)} required maxLength={100} autoFocus />
+            <input
+              id="next-first"
+              className="input"
+              value={firstName}
+              onChange={(event) => setFirstName(event.target.value)}
+              required
+              maxLength={100}
+              autoFocus
+            />
           </div>
           <div className="field">
             <label htmlFor="next-last">Last name</label>

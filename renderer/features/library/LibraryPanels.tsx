@@ -87,7 +87,12 @@ export function TrashPanel() {
 
 export function DataPanel() {
   const usage = useCall('library/usage', {}, ['drafts/changed', 'library/changed']);
-  if (usage.state === 'error') return <Notice tone="error" title="The data folder could not be measured">{usage.error.message}</Notice>;
+  if (usage.state === 'error')
+    return (
+      <Notice tone="error" title="The data folder could not be measured">
+        {usage.error.message}
+      </Notice>
+    );
   if (usage.state !== 'ready') return null;
   const value = usage.value;
   const parts = [

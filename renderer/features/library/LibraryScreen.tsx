@@ -132,12 +132,23 @@ export function LibraryScreen() {
   );
 
   return (
-    <Screen title="Library" intro="Every person’s draft on this computer. Export drafts as one archive to hand them to a reviewer; import one to review it here." actions={actions}>
+    <Screen
+      title="Library"
+      intro="Every person’s draft on this computer. Export drafts as one archive to hand them to a reviewer; import one to review it here."
+      actions={actions}
+    >
       {busy && (
         <div className="busy-line" role="status">
           <span>{busy}</span>
           {progress !== null && (
-            <div className="progress" role="progressbar" aria-label="Transfer progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
+            <div
+              className="progress"
+              role="progressbar"
+              aria-label="Transfer progress"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(progress * 100)}
+            >
               <div className="progress-fill" style={{ width: `${Math.round(progress * 100)}%` }} />
             </div>
           )}
@@ -163,7 +174,14 @@ export function LibraryScreen() {
       )}
 
       <div className="library-toolbar">
-        <input type="search" className="input" placeholder="Search by name" aria-label="Search the library" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          type="search"
+          className="input"
+          placeholder="Search by name"
+          aria-label="Search the library"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
         <label className="inline-field">
           <span>Sort by</span>
           <select className="input" value={sort} onChange={(event) => setSort(event.target.value as SortKey)} aria-label="Sort by">
@@ -175,20 +193,36 @@ export function LibraryScreen() {
         </label>
         <div className="selection-actions" role="group" aria-label="With the selected drafts">
           <span className="muted small">{visibleSelected.length === 0 ? 'Tick drafts to act on several' : `${visibleSelected.length} selected`}</span>
-          <button type="button" className="button button-small" disabled={visibleSelected.length === 0 || busy !== null} onClick={() => void exportDrafts(visibleSelected)}>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={visibleSelected.length === 0 || busy !== null}
+            onClick={() => void exportDrafts(visibleSelected)}
+          >
             Export selected
           </button>
-          <button type="button" className="button button-small button-quiet" disabled={visibleSelected.length === 0 || busy !== null} onClick={() => void remove(visibleSelected)}>
+          <button
+            type="button"
+            className="button button-small button-quiet"
+            disabled={visibleSelected.length === 0 || busy !== null}
+            onClick={() => void remove(visibleSelected)}
+          >
             Delete selected
           </button>
         </div>
       </div>
 
-      {list.state === 'error' && <Notice tone="error" title="The library could not be read">{list.error.message}</Notice>}
+      {list.state === 'error' && (
+        <Notice tone="error" title="The library could not be read">
+          {list.error.message}
+        </Notice>
+      )}
       {list.state === 'loading' && <p className="muted">Reading the library…</p>}
       {list.state === 'ready' && list.value.drafts.length === 0 && (
         <div className="empty-state">
-          <p>No drafts yet. Start one with <strong>New draft</strong>, or import an archive someone exported for you.</p>
+          <p>
+            No drafts yet. Start one with <strong>New draft</strong>, or import an archive someone exported for you.
+          </p>
         </div>
       )}
       {list.state === 'ready' && list.value.drafts.length > 0 && entries.length === 0 && <p className="muted">No draft matches “{query}”.</p>}
@@ -209,7 +243,9 @@ export function LibraryScreen() {
               <th scope="col">Checks</th>
               <th scope="col">Consent</th>
               <th scope="col">State</th>
-              <th scope="col" className="col-size">Size</th>
+              <th scope="col" className="col-size">
+                Size
+              </th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -294,12 +330,18 @@ function LibraryRow({
         </div>
       </td>
       <td>
-        <div className="step-dots" aria-label={`${done} of ${entry.steps.length} steps done`} title={material.length ? `Needs ${material.map((need) => need.what).join(', ')}` : 'Material complete'}>
+        <div
+          className="step-dots"
+          aria-label={`${done} of ${entry.steps.length} steps done`}
+          title={material.length ? `Needs ${material.map((need) => need.what).join(', ')}` : 'Material complete'}
+        >
           {status.steps.map((step) => (
             <span key={step.step} className={step.done ? 'step-dot done' : 'step-dot'} title={`${stepLabels[step.step]}: ${step.detail}`} />
           ))}
         </div>
-        <span className="small muted">{material.length ? `Needs ${material[0]!.what}${material.length > 1 ? ` +${material.length - 1}` : ''}` : 'Material complete'}</span>
+        <span className="small muted">
+          {material.length ? `Needs ${material[0]!.what}${material.length > 1 ? ` +${material.length - 1}` : ''}` : 'Material complete'}
+        </span>
       </td>
       <td>
         <span className="verdict-counts" aria-label={`${entry.verdicts.pass} pass, ${entry.verdicts.warn} warnings, ${entry.verdicts.fail} fail`}>
@@ -350,8 +392,8 @@ function ExportedNotice({ result }: { result: ExportResult }) {
   return (
     <Notice tone="success" title={`Exported ${result.drafts === 1 ? 'one draft' : `${result.drafts} drafts`} (${formatSize(result.bytes)})`}>
       <p className="notice-text">
-        Saved as <span className="path">{result.path}</span>. The archive holds the media, details, checks and consent record, and
-        a manifest with the SHA-256 of every file, so an import elsewhere can prove nothing changed on the way.
+        Saved as <span className="path">{result.path}</span>. The archive holds the media, details, checks and consent record, and a manifest with the SHA-256
+        of every file, so an import elsewhere can prove nothing changed on the way.
       </p>
       <div className="button-row">
         <button type="button" className="button button-small" onClick={() => void download()} disabled={share !== null}>

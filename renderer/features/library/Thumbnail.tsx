@@ -9,7 +9,9 @@ export function Thumbnail({ entry }: { entry: Pick<LibraryEntry, 'id' | 'display
   }
   if (thumbnail?.kind === 'video') {
     // `#t=` makes the element seek and show that frame; metadata preload keeps it to a few hundred kB.
-    return <video className="thumb" src={`${mediaPath(entry.id, thumbnail.fileName)}#t=1`} muted playsInline preload="metadata" aria-hidden="true" tabIndex={-1} />;
+    return (
+      <video className="thumb" src={`${mediaPath(entry.id, thumbnail.fileName)}#t=1`} muted playsInline preload="metadata" aria-hidden="true" tabIndex={-1} />
+    );
   }
   const initials = entry.displayName
     .split(/\s+/)

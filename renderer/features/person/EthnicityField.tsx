@@ -48,7 +48,9 @@ export function EthnicityField({
           onChange={(event) => onChange(event.target.value || null)}
           onBlur={onBlur}
         />
-        <span className="field-error" role={error ? 'alert' : undefined}>{error}</span>
+        <span className="field-error" role={error ? 'alert' : undefined}>
+          {error}
+        </span>
       </div>
     );
   }

@@ -80,22 +80,52 @@ export function PersonScreen({ draft }: { draft: Draft }) {
     <Screen
       title="Person"
       intro="Who the twin is. These fields become the twin’s identity, and the description becomes its agent’s instructions."
-      actions={<span className={`save-state save-${saveState}`} aria-live="polite">{statusText[saveState]}</span>}
+      actions={
+        <span className={`save-state save-${saveState}`} aria-live="polite">
+          {statusText[saveState]}
+        </span>
+      }
     >
-      {saveError && <Notice tone="error" title="Changes could not be saved">{saveError}</Notice>}
+      {saveError && (
+        <Notice tone="error" title="Changes could not be saved">
+          {saveError}
+        </Notice>
+      )}
       <form className="form" onSubmit={(event) => event.preventDefault()} noValidate>
         <div className="form-row">
-          <TextField label="First name" name="firstName" value={person.firstName} error={errorFor('firstName')} onChange={(v) => change('firstName', v)} onBlur={touch} autoComplete="given-name" />
-          <TextField label="Last name" name="lastName" value={person.lastName} error={errorFor('lastName')} onChange={(v) => change('lastName', v)} onBlur={touch} autoComplete="family-name" />
+          <TextField
+            label="First name"
+            name="firstName"
+            value={person.firstName}
+            error={errorFor('firstName')}
+            onChange={(v) => change('firstName', v)}
+            onBlur={touch}
+            autoComplete="given-name"
+          />
+          <TextField
+            label="Last name"
+            name="lastName"
+            value={person.lastName}
+            error={errorFor('lastName')}
+            onChange={(v) => change('lastName', v)}
+            onBlur={touch}
+            autoComplete="family-name"
+          />
         </div>
         <div className="field">
           <label htmlFor="person-description">Description</label>
           <div className="hint" id="person-description-hint">
             It becomes the agent’s instructions, so cover three things, in the second person:
             <ul className="plain-list">
-              <li><strong>Role</strong> · “You are the CFO of Acme, responsible for …”</li>
-              <li><strong>Personality</strong> · “You are calm, precise and quietly humorous …”</li>
-              <li><strong>Communication style</strong> · “You answer in short sentences and give one example …”</li>
+              <li>
+                <strong>Role</strong> · “You are the CFO of Acme, responsible for …”
+              </li>
+              <li>
+                <strong>Personality</strong> · “You are calm, precise and quietly humorous …”
+              </li>
+              <li>
+                <strong>Communication style</strong> · “You answer in short sentences and give one example …”
+              </li>
             </ul>
           </div>
           <textarea
@@ -109,8 +139,14 @@ export function PersonScreen({ draft }: { draft: Draft }) {
             onBlur={() => touch('description')}
           />
           <div className="field-foot">
-            <span className="field-error" role={errorFor('description') ? 'alert' : undefined}>{errorFor('description')}</span>
-            <span id="person-description-count" className={person.description.length > twinRequestRules.descriptionMaxChars ? 'field-error' : 'muted'} aria-live="polite">
+            <span className="field-error" role={errorFor('description') ? 'alert' : undefined}>
+              {errorFor('description')}
+            </span>
+            <span
+              id="person-description-count"
+              className={person.description.length > twinRequestRules.descriptionMaxChars ? 'field-error' : 'muted'}
+              aria-live="polite"
+            >
               {person.description.length} / {twinRequestRules.descriptionMaxChars} characters
             </span>
           </div>
@@ -127,7 +163,9 @@ export function PersonScreen({ draft }: { draft: Draft }) {
             >
               <option value="">Choose…</option>
               {genders.map((gender) => (
-                <option key={gender} value={gender}>{genderLabels[gender]}</option>
+                <option key={gender} value={gender}>
+                  {genderLabels[gender]}
+                </option>
               ))}
             </select>
             <span className="field-error">{errorFor('gender')}</span>
@@ -167,11 +205,15 @@ export function PersonScreen({ draft }: { draft: Draft }) {
             <legend>Avatar model</legend>
             <label className="choice">
               <input type="radio" name="avatarVersion" checked={person.avatarVersion === 'v2'} onChange={() => change('avatarVersion', 'v2')} />
-              <span><strong>v2, from a video</strong> · highest quality, generation can take hours; without a video, from a photo (chosen on the Camera step)</span>
+              <span>
+                <strong>v2, from a video</strong> · highest quality, generation can take hours; without a video, from a photo (chosen on the Camera step)
+              </span>
             </label>
             <label className="choice">
               <input type="radio" name="avatarVersion" checked={person.avatarVersion === 'v1'} onChange={() => change('avatarVersion', 'v1')} />
-              <span><strong>v1, from a photo</strong> · fast</span>
+              <span>
+                <strong>v1, from a photo</strong> · fast
+              </span>
             </label>
           </fieldset>
         </div>
@@ -204,7 +246,11 @@ function TextField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
       <input
         id={id}
         className="input"
@@ -215,7 +261,9 @@ function TextField({
         onChange={(event) => onChange(event.target.value)}
         onBlur={() => onBlur(name)}
       />
-      <span className="field-error" role={error ? 'alert' : undefined}>{error}</span>
+      <span className="field-error" role={error ? 'alert' : undefined}>
+        {error}
+      </span>
     </div>
   );
 }

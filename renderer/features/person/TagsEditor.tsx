@@ -22,7 +22,8 @@ export function checkRows(rows: Row[]): { errors: Map<number, string>; tags: Rec
     if (!key && !row.value.trim()) continue;
     if (!key) errors.set(row.id, 'Give this tag a name.');
     else if (key.length > twinRequestRules.tagKeyMaxChars) errors.set(row.id, `A tag name has at most ${twinRequestRules.tagKeyMaxChars} characters.`);
-    else if (row.value.length > twinRequestRules.tagValueMaxChars) errors.set(row.id, `A tag value has at most ${twinRequestRules.tagValueMaxChars} characters.`);
+    else if (row.value.length > twinRequestRules.tagValueMaxChars)
+      errors.set(row.id, `A tag value has at most ${twinRequestRules.tagValueMaxChars} characters.`);
     else if (seen.has(key)) errors.set(row.id, `“${key}” is already used above.`);
     else {
       seen.set(key, row.id);

@@ -46,7 +46,11 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
     setError(null);
     try {
       const { text, receipt } = await studio.call('review/receipt', { draftId: state.draft.id });
-      const name = receipt.person.fullName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'draft';
+      const name =
+        receipt.person.fullName
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '') || 'draft';
       saveFile(`consent-receipt-${name}-${receipt.code}.json`, [text], 'application/json');
     } catch (caught) {
       setError(asStudioError(caught).message);
@@ -72,8 +76,9 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
         </div>
         <p className="notice-text">
           Approved by <strong>{approval.approvedBy}</strong> on {new Date(approval.approvedAt).toLocaleString()}
-          {approval.acknowledgedWarnings.length > 0 && `, with ${approval.acknowledgedWarnings.length} acknowledged ${approval.acknowledgedWarnings.length === 1 ? 'warning' : 'warnings'}`}.
-          The consent receipt records the statement, the code, the operator, the time and the SHA-256 of the consent take and of{' '}
+          {approval.acknowledgedWarnings.length > 0 &&
+            `, with ${approval.acknowledgedWarnings.length} acknowledged ${approval.acknowledgedWarnings.length === 1 ? 'warning' : 'warnings'}`}
+          . The consent receipt records the statement, the code, the operator, the time and the SHA-256 of the consent take and of{' '}
           {approval.files.map((file) => file.fileName).join(' and ')}.
         </p>
         {error && <Notice tone="error">{error}</Notice>}
@@ -93,7 +98,9 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
     <form className="panel approval" aria-labelledby="approval-title" onSubmit={(event) => void approve(event)} data-testid="approval">
       <div className="panel-header">
         <h3 id="approval-title">Approval</h3>
-        <span className={state.canApprove ? 'badge badge-pass' : 'badge'}>{state.canApprove ? 'Every hard rule passes' : `${state.blockers.length} to resolve`}</span>
+        <span className={state.canApprove ? 'badge badge-pass' : 'badge'}>
+          {state.canApprove ? 'Every hard rule passes' : `${state.blockers.length} to resolve`}
+        </span>
       </div>
       {state.warnings.length > 0 && (
         <fieldset className="field warnings-ack">

@@ -115,9 +115,9 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
         )}
       </div>
       <p className="hint">
-        Before a twin is made, the person reads this statement aloud on camera or microphone. It names them and carries a code made for this draft
-        alone, so no other recording can stand in for it. The take stays with the draft and is never uploaded. This is in addition to your
-        organisation’s own consent switch on the service.
+        Before a twin is made, the person reads this statement aloud on camera or microphone. It names them and carries a code made for this draft alone, so no
+        other recording can stand in for it. The take stays with the draft and is never uploaded. This is in addition to your organisation’s own consent switch
+        on the service.
       </p>
       {state.statement ? (
         <blockquote className="consent-statement" data-testid="consent-statement">
@@ -180,7 +180,13 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
             {phase === 'saving' && 'Saving and checking the consent take…'}
           </span>
         </div>
-        <video ref={preview} className={source === 'camera' && (phase === 'starting' || phase === 'recording') ? 'consent-preview' : 'consent-preview hidden'} muted playsInline aria-label="Camera preview" />
+        <video
+          ref={preview}
+          className={source === 'camera' && (phase === 'starting' || phase === 'recording') ? 'consent-preview' : 'consent-preview hidden'}
+          muted
+          playsInline
+          aria-label="Camera preview"
+        />
       </div>
       {problem && <Notice tone="error">{problem}</Notice>}
       {take.notice && <Notice tone="warn">{take.notice}</Notice>}
@@ -226,7 +232,15 @@ function Attestation({ state, disabled }: { state: ReviewState; disabled: boolea
       <div className="form-row">
         <div className="field">
           <label htmlFor="attest-name">Operator’s name</label>
-          <input id="attest-name" className="input" value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} disabled={disabled} />
+          <input
+            id="attest-name"
+            className="input"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            required
+            maxLength={100}
+            disabled={disabled}
+          />
         </div>
         <div className="field">
           <label htmlFor="attest-date">Date consent was given</label>
@@ -234,8 +248,8 @@ function Attestation({ state, disabled }: { state: ReviewState; disabled: boolea
         </div>
       </div>
       <label className="choice">
-        <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} disabled={disabled} />I saw and heard this person read
-        the statement above and give their consent freely.
+        <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} disabled={disabled} />I saw and heard this person
+        read the statement above and give their consent freely.
       </label>
       {error && <p className="field-error">{error}</p>}
       <div>

@@ -52,7 +52,12 @@ export function PreparedFiles({ state }: { state: ReviewState }) {
     <section className="panel" aria-labelledby="prepared-title" data-testid="prepared-files">
       <div className="panel-header">
         <h3 id="prepared-title">Files to submit</h3>
-        <button type="button" className={allPrepared ? 'button button-small' : 'button button-primary'} onClick={() => void prepare()} disabled={job !== null || sourcesMissing}>
+        <button
+          type="button"
+          className={allPrepared ? 'button button-small' : 'button button-primary'}
+          onClick={() => void prepare()}
+          disabled={job !== null || sourcesMissing}
+        >
           {allPrepared ? 'Prepare again' : 'Prepare files'}
         </button>
       </div>
@@ -63,7 +68,14 @@ export function PreparedFiles({ state }: { state: ReviewState }) {
       {job && (
         <div className="busy-line" role="status">
           <span>{job.label}</span>
-          <div className="progress" role="progressbar" aria-label="Preparation progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={job.ratio === null ? undefined : Math.round(job.ratio * 100)}>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Preparation progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={job.ratio === null ? undefined : Math.round(job.ratio * 100)}
+          >
             <div className="progress-fill" style={{ width: `${Math.round((job.ratio ?? 0) * 100)}%` }} />
           </div>
         </div>
@@ -113,7 +125,8 @@ export function PreparedFiles({ state }: { state: ReviewState }) {
                       <div>
                         <dt>Sound</dt>
                         <dd>
-                          {record.info.audio.codec}, {(record.info.audio.sampleRate / 1000).toFixed(1)} kHz, {record.info.audio.channels === 1 ? 'mono' : `${record.info.audio.channels} channels`}
+                          {record.info.audio.codec}, {(record.info.audio.sampleRate / 1000).toFixed(1)} kHz,{' '}
+                          {record.info.audio.channels === 1 ? 'mono' : `${record.info.audio.channels} channels`}
                         </dd>
                       </div>
                     )}
@@ -125,9 +138,21 @@ export function PreparedFiles({ state }: { state: ReviewState }) {
                     </div>
                   </dl>
                   <p className="small muted prepared-summary">{record.summary}</p>
-                  {file.state === 'prepared' && file.role === 'voice' && <audio controls preload="none" src={mediaPath(state.draft.id, record.fileName)} aria-label="Prepared voice file" />}
-                  {file.state === 'prepared' && file.role === 'video' && <video className="prepared-video" controls preload="none" src={mediaPath(state.draft.id, record.fileName)} aria-label="Prepared video file" />}
-                  {file.state === 'prepared' && file.role === 'photo' && <img className="prepared-photo" src={mediaPath(state.draft.id, record.fileName)} alt="Prepared photo" />}
+                  {file.state === 'prepared' && file.role === 'voice' && (
+                    <audio controls preload="none" src={mediaPath(state.draft.id, record.fileName)} aria-label="Prepared voice file" />
+                  )}
+                  {file.state === 'prepared' && file.role === 'video' && (
+                    <video
+                      className="prepared-video"
+                      controls
+                      preload="none"
+                      src={mediaPath(state.draft.id, record.fileName)}
+                      aria-label="Prepared video file"
+                    />
+                  )}
+                  {file.state === 'prepared' && file.role === 'photo' && (
+                    <img className="prepared-photo" src={mediaPath(state.draft.id, record.fileName)} alt="Prepared photo" />
+                  )}
                 </>
               )}
             </li>

@@ -45,8 +45,8 @@ function ReviewStatus({ state }: { state: ReviewState }) {
     const approval = state.draft.approval!;
     return (
       <Notice tone="success" title="Approved">
-        Approved by {approval.approvedBy} on {new Date(approval.approvedAt).toLocaleString()}. The consent receipt holds the SHA-256 of every file that
-        will be submitted. <a href={routeHref({ screen: 'draft', draftId: state.draft.id, step: 'submit' })}>Go to Submit</a>
+        Approved by {approval.approvedBy} on {new Date(approval.approvedAt).toLocaleString()}. The consent receipt holds the SHA-256 of every file that will be
+        submitted. <a href={routeHref({ screen: 'draft', draftId: state.draft.id, step: 'submit' })}>Go to Submit</a>
       </Notice>
     );
   }
@@ -54,7 +54,9 @@ function ReviewStatus({ state }: { state: ReviewState }) {
     return (
       <Notice tone="info" title="Ready for approval">
         Every hard rule passes.{' '}
-        {state.warnings.length > 0 ? `Acknowledge the ${state.warnings.length === 1 ? 'warning' : `${state.warnings.length} warnings`} below, then approve.` : 'Approve below.'}
+        {state.warnings.length > 0
+          ? `Acknowledge the ${state.warnings.length === 1 ? 'warning' : `${state.warnings.length} warnings`} below, then approve.`
+          : 'Approve below.'}
       </Notice>
     );
   }

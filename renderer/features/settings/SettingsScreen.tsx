@@ -69,7 +69,9 @@ export function SettingsScreen() {
             </span>
           )}
         </div>
-        <button type="submit" className="button button-primary">Save</button>
+        <button type="submit" className="button button-primary">
+          Save
+        </button>
       </form>
       {message && <Notice tone={message.tone}>{message.text}</Notice>}
       <h3>API key</h3>
@@ -84,7 +86,12 @@ export function SettingsScreen() {
           items={[
             ['Version', info.value.version],
             ['Running as', info.value.host === 'electron' ? 'desktop app' : 'browser host on this computer'],
-            ['Data folder', <span className="path" key="path">{info.value.dataDir}</span>],
+            [
+              'Data folder',
+              <span className="path" key="path">
+                {info.value.dataDir}
+              </span>,
+            ],
           ]}
         />
       )}

@@ -111,7 +111,8 @@ export function StorageSection() {
     return (
       <div className="storage-section" data-testid="storage-section">
         <Notice tone="info" title="Sandbox storage">
-          In the sandbox, media goes to a local host beside the emulator (<span className="path">{current.target?.kind === 'presign' ? current.target.url : ''}</span>). Nothing leaves this computer.
+          In the sandbox, media goes to a local host beside the emulator (
+          <span className="path">{current.target?.kind === 'presign' ? current.target.url : ''}</span>). Nothing leaves this computer.
         </Notice>
         <div className="button-row">
           <button type="button" className="button" onClick={() => void runTest()} disabled={busy !== null}>
@@ -212,7 +213,8 @@ export function StorageSection() {
         <fieldset className="field">
           <legend>Upload to</legend>
           <label className="choice">
-            <input type="radio" name="storage-kind" checked={form.kind === 's3'} onChange={() => set('kind', 's3')} /> An S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, Ceph)
+            <input type="radio" name="storage-kind" checked={form.kind === 's3'} onChange={() => set('kind', 's3')} /> An S3-compatible bucket (AWS S3,
+            Cloudflare R2, MinIO, Ceph)
           </label>
           <label className="choice">
             <input type="radio" name="storage-kind" checked={form.kind === 'presign'} onChange={() => set('kind', 'presign')} /> My own presign endpoint
@@ -221,7 +223,10 @@ export function StorageSection() {
         {form.kind === 's3' ? (
           <>
             <div className="form-row">
-              {input('endpoint', 'Endpoint', 'Empty for AWS S3. R2: https://ACCOUNT.r2.cloudflarestorage.com', { type: 'url', placeholder: 'https://s3.example.com' })}
+              {input('endpoint', 'Endpoint', 'Empty for AWS S3. R2: https://ACCOUNT.r2.cloudflarestorage.com', {
+                type: 'url',
+                placeholder: 'https://s3.example.com',
+              })}
               {input('region', 'Region', 'e.g. us-east-1; R2 uses auto')}
             </div>
             <div className="form-row">
@@ -229,16 +234,22 @@ export function StorageSection() {
               {input('keyPrefix', 'Key prefix', 'Files are stored as PREFIX<sha-256>.<ext>')}
             </div>
             <label className="choice">
-              <input type="checkbox" checked={form.pathStyle} onChange={(event) => set('pathStyle', event.target.checked)} /> Path-style addresses (endpoint/bucket/key; MinIO and Ceph usually need this)
+              <input type="checkbox" checked={form.pathStyle} onChange={(event) => set('pathStyle', event.target.checked)} /> Path-style addresses
+              (endpoint/bucket/key; MinIO and Ceph usually need this)
             </label>
             <div className="form-row">
               {input('accessKeyId', 'Access key id', null)}
               {input('secret', 'Secret access key', secretHint, { type: 'password', autoComplete: 'new-password' })}
             </div>
-            {input('publicBaseUrl', 'Public base URL', 'Where uploaded files are publicly readable over HTTPS: the bucket’s public address or a CDN. The service fetches them, possibly hours later.', {
-              type: 'url',
-              placeholder: 'https://media.example.com',
-            })}
+            {input(
+              'publicBaseUrl',
+              'Public base URL',
+              'Where uploaded files are publicly readable over HTTPS: the bucket’s public address or a CDN. The service fetches them, possibly hours later.',
+              {
+                type: 'url',
+                placeholder: 'https://media.example.com',
+              },
+            )}
           </>
         ) : (
           <>

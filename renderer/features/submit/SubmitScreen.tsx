@@ -35,8 +35,14 @@ function StepList({ submission }: { submission: Submission }) {
         const active = index === at && !failed && (submission.state === 'running' || submission.state === 'following');
         const mark = failed ? '✗' : done ? '✓' : active ? '…' : '';
         return (
-          <li key={step} className={failed ? 'submit-step failed' : done ? 'submit-step done' : active ? 'submit-step active' : 'submit-step'} aria-current={active ? 'step' : undefined}>
-            <span className="submit-step-mark" aria-hidden="true">{mark}</span>
+          <li
+            key={step}
+            className={failed ? 'submit-step failed' : done ? 'submit-step done' : active ? 'submit-step active' : 'submit-step'}
+            aria-current={active ? 'step' : undefined}
+          >
+            <span className="submit-step-mark" aria-hidden="true">
+              {mark}
+            </span>
             <span>{submissionStepNames[step]}</span>
             <span className="visually-hidden">{failed ? ' (failed)' : done ? ' (done)' : active ? ' (in progress)' : ''}</span>
           </li>
@@ -58,11 +64,22 @@ function Files({ submission }: { submission: Submission }) {
               <span className="muted">
                 {file.fileName} · {megabytes(file.bytes)}
               </span>
-              {file.verifiedAt ? <span className="badge badge-pass">Uploaded, public</span> : file.uploadedAt ? <span className="badge">Checking access</span> : null}
+              {file.verifiedAt ? (
+                <span className="badge badge-pass">Uploaded, public</span>
+              ) : file.uploadedAt ? (
+                <span className="badge">Checking access</span>
+              ) : null}
             </div>
             {!file.verifiedAt && (
               <div className="busy-line">
-                <div className="progress" role="progressbar" aria-label={`${roleLabels[file.role]} upload`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(ratio * 100)}>
+                <div
+                  className="progress"
+                  role="progressbar"
+                  aria-label={`${roleLabels[file.role]} upload`}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round(ratio * 100)}
+                >
                   <div className="progress-fill" style={{ width: `${ratio * 100}%` }} />
                 </div>
                 <span>{Math.round(ratio * 100)}%</span>

@@ -37,8 +37,8 @@ export function TwinChoice({ submission, onChange }: { submission: Submission; o
         <h3 id="twin-choice-title">Which twin is this draft’s?</h3>
       </div>
       <p>
-        The service did not answer the request for this twin, and it lists its twins without the tag that names their draft, so the studio cannot prove which twin,
-        if any, that request made. It will not guess. These twins have this person’s name; none could be proven this draft’s:
+        The service did not answer the request for this twin, and it lists its twins without the tag that names their draft, so the studio cannot prove which
+        twin, if any, that request made. It will not guess. These twins have this person’s name; none could be proven this draft’s:
       </p>
       <ul className="twin-candidates">
         {submission.candidates.map((candidate) => (
@@ -47,7 +47,8 @@ export function TwinChoice({ submission, onChange }: { submission: Submission; o
               <strong>{nameOf(candidate)}</strong> <span className="path">{candidate.id}</span>
               <span className="muted small">
                 {' '}
-                · client id {candidate.externalClientId ?? 'not given'} · {candidate.createdAt ? `made ${new Date(candidate.createdAt).toLocaleString()}` : 'time made not given'}
+                · client id {candidate.externalClientId ?? 'not given'} ·{' '}
+                {candidate.createdAt ? `made ${new Date(candidate.createdAt).toLocaleString()}` : 'time made not given'}
                 {candidate.status ? ` · ${candidate.status}` : ''}
               </span>
             </div>
@@ -56,7 +57,12 @@ export function TwinChoice({ submission, onChange }: { submission: Submission; o
                 <li key={reason}>{reason}</li>
               ))}
             </ul>
-            <button type="button" className="button" disabled={busy} onClick={() => void act(() => studio.call('submission/choose', { draftId, twinId: candidate.id }))}>
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => void act(() => studio.call('submission/choose', { draftId, twinId: candidate.id }))}
+            >
               This is the twin of this draft
             </button>
           </li>

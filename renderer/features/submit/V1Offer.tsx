@@ -41,8 +41,8 @@ export function V1Offer({ draft, submission, onSwitched }: { draft: Draft; submi
       </Notice>
     ) : (
       <Notice tone="info" title="Now a v1 twin">
-        The draft now makes a v1 twin from the chosen photo; everything else is as it was. <a href={review}>Prepare the files and approve again on the Review step</a>,
-        then come back and press “Try again”.
+        The draft now makes a v1 twin from the chosen photo; everything else is as it was.{' '}
+        <a href={review}>Prepare the files and approve again on the Review step</a>, then come back and press “Try again”.
       </Notice>
     );
   }
@@ -92,7 +92,8 @@ export function V1Offer({ draft, submission, onSwitched }: { draft: Draft; submi
         </Notice>
       )}
       {photos.length === 0 ? (
-        <p className="muted">This draft has no photo yet.{video ? ' Take a still from the chosen video, or ' : ' '}
+        <p className="muted">
+          This draft has no photo yet.{video ? ' Take a still from the chosen video, or ' : ' '}
           <a href={routeHref({ screen: 'draft', draftId: draft.id, step: 'camera' })}>take or import a photo on the Camera step</a>.
         </p>
       ) : (

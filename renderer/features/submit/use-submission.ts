@@ -6,7 +6,12 @@ import type { StudioError } from '../../../shared/errors';
 
 type Read = { draftId: string; submission: Submission | null; loading: boolean; error: StudioError | null };
 
-export function useSubmission(draftId: string): { submission: Submission | null; loading: boolean; error: StudioError | null; set: (next: Submission) => void } {
+export function useSubmission(draftId: string): {
+  submission: Submission | null;
+  loading: boolean;
+  error: StudioError | null;
+  set: (next: Submission) => void;
+} {
   const studio = useStudio();
   const [read, setRead] = useState<Read>({ draftId, submission: null, loading: true, error: null });
   // Another draft's submission must not show while this one's is read.

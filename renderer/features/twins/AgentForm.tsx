@@ -40,7 +40,16 @@ export function AgentForm({ twinId, twinName, onCreated }: { twinId: string; twi
         </div>
         <div className="field">
           <label htmlFor={`${prefix}-temperature`}>Temperature</label>
-          <input id={`${prefix}-temperature`} className="input" type="number" min={0} max={2} step={0.1} value={temperature} onChange={(event) => setTemperature(event.target.value)} />
+          <input
+            id={`${prefix}-temperature`}
+            className="input"
+            type="number"
+            min={0}
+            max={2}
+            step={0.1}
+            value={temperature}
+            onChange={(event) => setTemperature(event.target.value)}
+          />
         </div>
       </div>
       <div className="field">

@@ -37,7 +37,12 @@ export function TwinPreview({ id, name, available }: { id: string; name: string;
     .join('')
     .slice(0, 2)
     .toUpperCase();
-  if (!url) return <div className="twin-preview twin-preview-empty" aria-hidden="true">{initials}</div>;
+  if (!url)
+    return (
+      <div className="twin-preview twin-preview-empty" aria-hidden="true">
+        {initials}
+      </div>
+    );
   return <img className="twin-preview" src={url} alt={`Preview of ${name}`} />;
 }
 

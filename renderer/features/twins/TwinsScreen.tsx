@@ -63,7 +63,14 @@ function SubmissionsPanel() {
               <a href={routeHref({ screen: 'draft', draftId: item.draftId, step: 'submit' })}>{item.draftId}</a>
               <span className={`badge badge-${status.tone}`}>{status.label}</span>
               {item.state === 'running' && item.step === 'upload' && total > 0 && (
-                <div className="progress" role="progressbar" aria-label="Upload" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((sent / total) * 100)}>
+                <div
+                  className="progress"
+                  role="progressbar"
+                  aria-label="Upload"
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round((sent / total) * 100)}
+                >
                   <div className="progress-fill" style={{ width: `${(sent / total) * 100}%` }} />
                 </div>
               )}
@@ -147,7 +154,11 @@ export function TwinsScreen() {
   const items = listed?.items ?? [];
   // The twins on this page still generating, by id (compared by value: a page read again is the same page).
   const pending = useMemo(
-    () => (listed?.items ?? []).filter((item) => !isReady(item.status) && !isFailed(item.status)).map((item) => item.id).join(','),
+    () =>
+      (listed?.items ?? [])
+        .filter((item) => !isReady(item.status) && !isFailed(item.status))
+        .map((item) => item.id)
+        .join(','),
     [listed],
   );
 
@@ -167,7 +178,11 @@ export function TwinsScreen() {
   return (
     <Screen
       title="Twins"
-      intro={sandbox ? 'The twins of the sandbox’s emulated organisation: local, not real.' : 'The digital twins of your organisation, and how far each one’s generation has come.'}
+      intro={
+        sandbox
+          ? 'The twins of the sandbox’s emulated organisation: local, not real.'
+          : 'The digital twins of your organisation, and how far each one’s generation has come.'
+      }
       actions={<SandboxBadge />}
     >
       {notices.map((text) => (
@@ -191,7 +206,14 @@ export function TwinsScreen() {
         <label className="visually-hidden" htmlFor="twins-search">
           Search twins
         </label>
-        <input id="twins-search" className="input" type="search" placeholder="Search by name or client id" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          id="twins-search"
+          className="input"
+          type="search"
+          placeholder="Search by name or client id"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
         <button type="submit" className="button">
           Search
         </button>

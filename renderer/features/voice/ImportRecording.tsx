@@ -61,7 +61,14 @@ export function ImportRecording({ draftId, onImported }: { draftId: string; onIm
       onFile={(file) => void importFile(file)}
       progress={
         progress !== null && (
-          <div className="import-progress" role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
+          <div
+            className="import-progress"
+            role="progressbar"
+            aria-label="Import progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(progress * 100)}
+          >
             <div style={{ width: `${progress * 100}%` }} />
             <span className="small muted">{progress < 1 ? 'Reading the file…' : 'Checking the recording…'}</span>
           </div>

@@ -53,7 +53,13 @@ function Console({ capture, taking }: { capture: VoiceCapture; taking: boolean }
         </div>
         <span className="meter-readout">
           {formatBytes(shownBytes)} so far
-          {projected !== null && <> · about {formatBytes(projected)} at {formatDuration(voiceRules.maxSeconds * 1000)}</>} · limit {formatBytes(voiceRules.maxBytes)}
+          {projected !== null && (
+            <>
+              {' '}
+              · about {formatBytes(projected)} at {formatDuration(voiceRules.maxSeconds * 1000)}
+            </>
+          )}{' '}
+          · limit {formatBytes(voiceRules.maxBytes)}
         </span>
       </div>
     </div>

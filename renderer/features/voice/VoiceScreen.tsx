@@ -37,7 +37,13 @@ export function VoiceScreen({ draft }: { draft: Draft }) {
     >
       <div className="voice-layout">
         {fromVideo && <VoiceFromVideo draft={draft} />}
-        <RecoveredTakes kind="voice" takes={takes} onReview={choice.review} onKeep={(takeId) => void choice.keep(takeId)} onDiscard={(takeId) => void choice.discard(takeId)} />
+        <RecoveredTakes
+          kind="voice"
+          takes={takes}
+          onReview={choice.review}
+          onKeep={(takeId) => void choice.keep(takeId)}
+          onDiscard={(takeId) => void choice.discard(takeId)}
+        />
         {choice.error && <Notice tone="error">{choice.error}</Notice>}
 
         <div className="voice-capture">
@@ -86,8 +92,8 @@ function VoiceFromVideo({ draft }: { draft: Draft }) {
       <Notice tone="info" title="The voice comes from the video’s sound">
         {voice?.done && video ? (
           <>
-            The twin’s voice is cloned from the sound of the chosen video take ({video.durationMs !== null ? formatDuration(video.durationMs) : 'length unknown'}), so no voice
-            take is needed or sent.
+            The twin’s voice is cloned from the sound of the chosen video take (
+            {video.durationMs !== null ? formatDuration(video.durationMs) : 'length unknown'}), so no voice take is needed or sent.
           </>
         ) : (
           <>The twin’s voice will be cloned from the sound of the video you choose on the {camera}; no voice take is needed or sent.</>
