@@ -1,10 +1,13 @@
 /** Builds the renderer into dist/renderer, served by app://studio and by the browser host. */
 import { defineConfig } from 'vite';
+import { faceAssetsPlugin } from './scripts/face-assets';
 
 export default defineConfig({
   root: 'renderer',
   base: './',
   esbuild: { jsx: 'automatic' },
+  // The face model and its WebAssembly, served from the app's own origin (see scripts/face-assets.ts).
+  plugins: [faceAssetsPlugin()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { draftIdSchema, mediaFileNameSchema, takeIdSchema } from './ids';
 import { approvalDetailFields, attestationSchema, consentCodeSchema, preparedRecordSchema } from './consent';
+import { faceRecordSchema } from './faces';
 
 export const genders = ['male', 'female', 'nonBinary'] as const;
 export const avatarVersions = ['v1', 'v2'] as const;
@@ -76,6 +77,8 @@ export const takeSchema = z.object({
   checks: z.array(checkResultSchema).default([]),
   /** An imported file's own name, shown beside the take. */
   originalName: z.string().max(255).nullable().default(null),
+  /** The faces seen while it was recorded, second by second, and its face descriptor (shared/faces.ts); absent when none were measured (imports, older takes). */
+  faces: faceRecordSchema.nullable().optional(),
 });
 export type Take = z.infer<typeof takeSchema>;
 

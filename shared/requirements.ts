@@ -133,6 +133,47 @@ export const exposureQuality = {
 } as const;
 
 /**
+ * The face checks (shared/faces.ts), live on the preview and on a take's verdicts kept per second.
+ * Sizes are the face box's height against the guide's head oval (shared/camera.ts framingGuide), so
+ * "too small" means the same for v1 (waist up, a small head) and v2 (head and shoulders). Turn limits
+ * follow avatar vendors' guidance to face the camera (within about 20°); the share of one face and
+ * the eye, blur and cut levels are the studio's own, set on the real photographs in the tests.
+ */
+export const faceQuality = {
+  /** Face box height / guide head-oval height: under min "too small", over max "too large". */
+  sizeOfGuide: { min: 0.55, max: 1.6 },
+  /** The face's centre may sit this far from the oval's centre, as a share of the oval's half-width and half-height. */
+  offCentre: 0.75,
+  /** Yaw (left/right) or pitch (up/down) beyond this, in degrees, is "turned away". */
+  maxTurnDegrees: 20,
+  /** Eye aspect ratio (lid gap / eye width, mean of both eyes) under this is "eyes closed"; open eyes measure 0.2–0.35. */
+  minEyeOpening: 0.12,
+  /** Variance of the Laplacian of the face's luma (0–255, face scaled to 64 px high) under this is "blurry". */
+  minSharpness: 12,
+  /** Mean luma change (0–1) between two frames analysed in a row above this is a cut (a scene change). */
+  cutLumaChange: 0.22,
+  /** A video take passes with exactly one face this share of its seconds, and warns above `oneFaceShare.warn`. */
+  oneFaceShare: { pass: 0.95, warn: 0.8 },
+  /** The longest run of seconds without exactly one face: a warning above `warn`, a failure above `fail`. */
+  longestGapSeconds: { warn: 3, fail: 10 },
+  /** The live check aims for this many detections a second and slows down when the machine cannot keep up. */
+  liveTargetFps: 8,
+  /** Detections never come closer together than this... */
+  minIntervalMs: 100,
+  /** ...nor further apart than this, however slow the machine. */
+  maxIntervalMs: 1000,
+  /** The face descriptor (for "same person") is computed at most this often while a take records. */
+  descriptorIntervalMs: 1500,
+  /** Frames are analysed at this width (their height by the frame's shape). */
+  analysisWidth: 640,
+  /**
+   * Descriptor similarity (0–1, Human's normalised Euclidean distance) at or above this is "same
+   * person". Measured here: the same face 0.91–1.00, different people 0.07–0.75.
+   */
+  samePersonSimilarity: 0.8,
+} as const;
+
+/**
  * How the camera records: video bit rates chosen so a 5-minute take stays well under the takes
  * service's file limit (takeStreaming.maxTakeBytes), and the photo countdown.
  */

@@ -14,7 +14,8 @@ export const appOrigin = `${appScheme}://${appHost}`;
  */
 export const contentSecurityPolicy = [
   "default-src 'none'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets the page compile WebAssembly (the face model's TensorFlow.js backend); it allows no eval of script.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob: mediastream:",

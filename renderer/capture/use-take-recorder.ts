@@ -3,7 +3,7 @@
  * the main process (`takes/begin`), records it with the TakeRecorder (each chunk to `takes/append`
  * the moment it exists, an empty keep-alive chunk while paused), pauses and resumes, stops itself
  * just before the kind's maximum, and finishes it (`takes/finish`, with the light measured live for
- * a video) or discards it. A device lost mid-take stops it and keeps what was recorded; leaving the
+ * a video and the faces seen, second by second) or discards it. A device lost mid-take stops it and keeps what was recorded; leaving the
  * screen mid-take saves it. Each kind's screen wraps it with its own look and its own devices.
  *
  * Every take is one attempt object. What an attempt's asynchronous work does afterwards (a stop
@@ -15,11 +15,13 @@ import { type TakeKind, takeStreaming } from '../../shared/contract/takes';
 import type { Take } from '../../shared/drafts';
 import { StudioError } from '../../shared/errors';
 import { type ExposureAnalysis, summariseExposure } from '../../shared/exposure';
+import { FaceRecorder } from '../../shared/faces';
 import { messageOf, useStudio } from '../api/studio-context';
 import { type AudioMonitor, PeakTrack } from './audio-monitor';
 import { MeterStore } from './meter-store';
 import { Store, useStore } from './store';
 import { TakeRecorder, supportedMimeType } from './take-recorder';
+import type { FaceFrameListener } from './use-face-check';
 
 export type TakePhase = 'idle' | 'starting' | 'recording' | 'paused' | 'saving';
 
@@ -38,6 +40,8 @@ export type TakeInput = {
   monitor?: AudioMonitor | null;
   /** The light measured live on the picture (video): kept with the take as its light checks. */
   onExposure?: (listener: (analysis: ExposureAnalysis) => void) => () => void;
+  /** The faces found live in the picture (video, consent), against the guide of `version`: kept per second as the take's `faces`. */
+  faces?: { version: 'v1' | 'v2'; onFaces(listener: FaceFrameListener): () => void };
   /** Tells of a device lost in a way its track does not report (gone from the device list): the take stops, keeping what it has. */
   onLost?: (listener: (reason: string) => void) => () => void;
   /** Called once when the take no longer needs the devices: stopped, discarded, or failed to start. */
@@ -86,6 +90,7 @@ type Attempt = {
   recorder: TakeRecorder | null;
   peaks: PeakTrack | null;
   light: ExposureAnalysis[];
+  faces: FaceRecorder | null;
   autoStop: number | null;
   /** Stopping or discarding: nothing else may act on this take. */
   ending: boolean;
@@ -168,7 +173,8 @@ export function useTakeRecorder(options: TakeRecorderOptions): TakeControl {
       try {
         // Even when a chunk could not be delivered, what reached the disk is repaired and kept.
         const exposure = summariseExposure(attempt.light) ?? undefined;
-        const take = await studio.call('takes/finish', { draftId, takeId, recordedMs, exposure });
+        const faces = attempt.faces?.record() ?? undefined;
+        const take = await studio.call('takes/finish', { draftId, takeId, recordedMs, exposure, faces });
         if (deliveryProblem) show(attempt, { error: `${deliveryProblem} The part recorded before the problem was saved as a take.` });
         latest.current.onSaved?.(take);
         return take;
@@ -207,6 +213,7 @@ export function useTakeRecorder(options: TakeRecorderOptions): TakeControl {
       recorder: null,
       peaks: null,
       light: [],
+      faces: null,
       autoStop: null,
       ending: false,
       released: false,
@@ -251,13 +258,20 @@ export function useTakeRecorder(options: TakeRecorderOptions): TakeControl {
         onInterrupted: interrupt,
       });
       attempt.recorder = recorder;
-      const { monitor, onExposure, onLost } = input;
+      const { monitor, onExposure, onLost, faces } = input;
       if (monitor) {
         const peaks = new PeakTrack(monitor.sampleRate, peaksPerSecond);
         attempt.peaks = peaks;
         attempt.unsubscribe.push(monitor.onSamples((samples) => recorder.current === 'recording' && peaks.push(samples)));
       }
       if (onExposure) attempt.unsubscribe.push(onExposure((analysis) => recorder.current === 'recording' && attempt.light.push(analysis)));
+      if (faces) {
+        const kept = new FaceRecorder(faces.version);
+        attempt.faces = kept;
+        attempt.unsubscribe.push(
+          faces.onFaces((frame, video) => recorder.current === 'recording' && kept.add(recorder.elapsedMs(), frame, video.width, video.height)),
+        );
+      }
       if (onLost) attempt.unsubscribe.push(onLost(interrupt));
       store.set({ takeId: take.id, mimeType: recorder.mimeType });
       recorder.start();
@@ -328,13 +342,14 @@ export function useTakeRecorder(options: TakeRecorderOptions): TakeControl {
       if (!recorder || !takeId || attempt.ending) return;
       attempt.ending = true;
       const exposure = summariseExposure(attempt.light) ?? undefined;
+      const faces = attempt.faces?.record() ?? undefined;
       void (async () => {
         const recordedMs = await recorder.stop().then(
           (result) => result.durationMs,
           () => undefined,
         );
         release(attempt);
-        await studio.call('takes/finish', { draftId, takeId, recordedMs, exposure }).catch(() => undefined);
+        await studio.call('takes/finish', { draftId, takeId, recordedMs, exposure, faces }).catch(() => undefined);
       })();
     },
     [draftId, studio],

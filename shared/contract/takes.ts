@@ -8,6 +8,7 @@ import { takeKinds, takeSchema, trimSchema } from '../drafts';
 
 export { takeKinds };
 import { exposureAnalysisSchema } from '../exposure';
+import { faceRecordSchema } from '../faces';
 import { draftIdSchema, takeIdSchema } from '../ids';
 import { defineCall } from './define';
 
@@ -66,6 +67,8 @@ export const takeCalls = {
       recordedMs: z.number().nonnegative().optional(),
       /** The light of a video take, measured live on its frames while it was recorded: kept as its light checks. */
       exposure: exposureAnalysisSchema.optional(),
+      /** The faces seen live while it was recorded (video, consent), second by second, with the face descriptor: kept with the take, judged for a video. */
+      faces: faceRecordSchema.optional(),
     }),
     takeSchema,
   ),

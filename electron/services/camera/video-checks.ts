@@ -1,17 +1,19 @@
 /**
  * What a video take is judged on: its length (1–5 minutes), its picture, its sound (the speech
- * checks of the voice, less the voice file's size and edges) and the light it was recorded in,
- * which was measured live on its frames and is carried over from the take's previous checks.
+ * checks of the voice, less the voice file's size and edges) and the light and faces it was recorded
+ * with, which were measured live on its frames and is carried over from the take's previous checks.
  */
 import { clippingCheck, levelCheck, noiseCheck, silenceCheck, analyseAudio } from '../../../shared/audio-analysis';
 import { videoDurationCheck, videoPictureCheck } from '../../../shared/camera';
 import type { CheckResult } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { exposureCheckIds } from '../../../shared/exposure';
+import { faceCheckIds } from '../../../shared/faces';
 import type { MediaEngine } from '../media/engine';
 import type { TakeChecker } from '../takes/take-checker';
 
-const exposureIds: readonly string[] = exposureCheckIds;
+// Measured live while recording, so carried over when the file is checked again.
+const liveIds: readonly string[] = [...exposureCheckIds, ...faceCheckIds];
 
 function soundFailure(reason: string): CheckResult {
   return { id: 'sound', label: 'Sound', verdict: 'fail', reason, value: null };
@@ -36,7 +38,7 @@ export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe'>): Take
         checks.push(soundFailure(`The sound could not be read: ${error instanceof StudioError ? error.message : String(error)}`));
       }
     }
-    checks.push(...previous.filter((item) => exposureIds.includes(item.id)));
+    checks.push(...previous.filter((item) => liveIds.includes(item.id)));
     return checks;
   };
 }

@@ -13,6 +13,7 @@ import { type TakeKind, takeStreaming } from '../../../shared/contract/takes';
 import type { CheckResult, Take } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { type ExposureAnalysis, exposureCheckIds, exposureChecks } from '../../../shared/exposure';
+import { type FaceRecord, faceCheckIds, faceTakeChecks } from '../../../shared/faces';
 import type { MediaInfo, MediaTrim } from '../../../shared/media';
 import { voiceRules } from '../../../shared/requirements';
 import { type DraftStore, newId } from '../drafts/draft-store';
@@ -38,7 +39,7 @@ export type TakeServiceOptions = {
 };
 
 /** What a finished recording brings that only the page could measure, live, while it was made. */
-export type LiveMeasurements = { exposure?: ExposureAnalysis };
+export type LiveMeasurements = { exposure?: ExposureAnalysis; faces?: FaceRecord };
 
 type Session = {
   draftId: string;
@@ -59,6 +60,7 @@ const maxAnalysisRate = 48000;
 const importPrefix = '.import-';
 
 const exposureIds: readonly string[] = exposureCheckIds;
+const faceIds: readonly string[] = faceCheckIds;
 
 function unreadableCheck(message: string): CheckResult {
   return { id: 'readable', label: 'Readable', verdict: 'fail', reason: message, value: null };
@@ -154,7 +156,7 @@ export class TakeService {
   /**
    * Ends a take and returns it judged: repaired (a recording gets a readable duration), probed and
    * checked by its kind's checker, with what the page measured live (`live.exposure`, the light of a
-   * video take) kept as checks of its own. An import is accepted or refused by its content here.
+   * video take; `live.faces`, the faces seen second by second) kept as checks of its own. An import is accepted or refused by its content here.
    */
   async finish(draftId: string, takeId: string, recordedMs?: number, live: LiveMeasurements = {}): Promise<Take> {
     const session = this.sessions.get(takeId);
@@ -177,9 +179,10 @@ export class TakeService {
     }
     this.log.info('take finished', { draftId, takeId, kind: session.kind, bytes: session.sink.bytes, recordedMs });
     // The checker carries the take's earlier checks it cannot measure from the file (the light) over.
-    const liveChecks = live.exposure ? exposureChecks(live.exposure) : [];
-    const checks = [...found.take.checks.filter((item) => !exposureIds.includes(item.id)), ...liveChecks];
-    return this.repair(draftId, { ...found.take, checks }, 'complete');
+    // The faces are judged for a video (the avatar's footage); a consent take keeps them for "same person".
+    const liveChecks = [...(live.exposure ? exposureChecks(live.exposure) : []), ...(live.faces && session.kind === 'video' ? faceTakeChecks(live.faces) : [])];
+    const checks = [...found.take.checks.filter((item) => !exposureIds.includes(item.id) && !faceIds.includes(item.id)), ...liveChecks];
+    return this.repair(draftId, { ...found.take, checks, faces: live.faces ?? found.take.faces }, 'complete');
   }
 
   async discard(draftId: string, takeId: string): Promise<void> {

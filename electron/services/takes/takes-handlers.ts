@@ -7,7 +7,7 @@ export function takeHandlers(takes: TakeService): Pick<StudioHandlers, keyof typ
   return {
     'takes/begin': (input) => takes.begin(input),
     'takes/append': ({ draftId, takeId, seq, bytes }) => takes.append(draftId, takeId, seq, bytes),
-    'takes/finish': ({ draftId, takeId, recordedMs, exposure }) => takes.finish(draftId, takeId, recordedMs, { exposure }),
+    'takes/finish': ({ draftId, takeId, recordedMs, exposure, faces }) => takes.finish(draftId, takeId, recordedMs, { exposure, faces }),
     'takes/discard': async ({ draftId, takeId }) => {
       await takes.discard(draftId, takeId);
       return { discarded: true as const };

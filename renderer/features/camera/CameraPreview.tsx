@@ -1,9 +1,11 @@
 /**
  * The live picture: mirrored for the person in front of the camera (as a mirror is), while the
  * recording and the photo keep the camera's own orientation; the framing guides over it, the
- * countdown, a flash when a photo is taken, and the recording badge.
+ * live face verdict, the countdown, a flash when a photo is taken, and the recording badge.
  */
 import { formatDuration } from '../../../shared/audio-analysis';
+import { FaceOverlay } from '../../capture/FaceOverlay';
+import type { FaceCheck } from '../../capture/use-face-check';
 import { FramingGuides } from './FramingGuides';
 import type { CameraSession } from './use-camera';
 
@@ -12,12 +14,15 @@ export function CameraPreview({
   recordingMs,
   countdown,
   flashAt,
+  faces,
 }: {
   session: CameraSession;
   /** Set while a take is recorded. */
   recordingMs: number | null;
   countdown: number;
   flashAt: number;
+  /** The live face check, drawn over the guides. */
+  faces?: FaceCheck;
 }) {
   const { attachVideo } = session;
   const width = session.actual?.width ?? session.resolution.width;
@@ -39,6 +44,7 @@ export function CameraPreview({
         data-testid="camera-preview"
       />
       {live && <FramingGuides version={session.version} width={width} height={height} />}
+      {live && faces && <FaceOverlay check={faces} mirrored={session.mirrored} />}
       {!live && (
         <div className="camera-placeholder">
           <span className="camera-placeholder-icon" aria-hidden="true">

@@ -1,8 +1,8 @@
 /**
  * The avatar's source, by the draft's model: v2 records speaking video takes (with the option to
  * take the twin's voice from the chosen one) or, when the person chooses, is made from a photo; v1
- * takes or imports a 16:9 reference photo. Both share one camera session with guides and a live
- * exposure check.
+ * takes or imports a 16:9 reference photo. Both share one camera session with guides, a live
+ * exposure check and the live face check.
  */
 import { useCallback, useState } from 'react';
 import { overallVerdict } from '../../../shared/audio-analysis';
@@ -14,6 +14,7 @@ import { durationLimits } from '../../capture/DurationMeter';
 import { RecoveredTakes } from '../../capture/RecoveredTakes';
 import { TakeList, takesSummary } from '../../capture/TakeList';
 import { OpenTakeReview } from '../../capture/TakeReview';
+import { useFaceCheck } from '../../capture/use-face-check';
 import { useTakeChoice } from '../../capture/use-take-choice';
 import { routeHref } from '../../navigation/router';
 import { Notice } from '../../ui/Notice';
@@ -104,7 +105,9 @@ function VideoCapture({ draft }: { draft: Draft }) {
   const choice = useTakeChoice(draft.id, takes, chosenId);
   const { error, act } = useAct();
   const session = useCamera('v2');
-  const take = useVideoTake(draft.id, session, { onSaved: choice.onSaved, onStopped: choice.onStopped });
+  // Descriptors too: the take keeps the face's, to compare with the consent take's.
+  const faces = useFaceCheck({ video: session.video, active: session.phase === 'live', version: 'v2', descriptors: true });
+  const take = useVideoTake(draft.id, session, faces, { onSaved: choice.onSaved, onStopped: choice.onStopped });
   const [voiceFromVideo, setVoiceFromVideo] = useShownAtOnce(draft.camera.useVideoAudioAsVoice);
 
   return (
@@ -117,7 +120,7 @@ function VideoCapture({ draft }: { draft: Draft }) {
         onDiscard={(takeId) => void choice.discard(takeId)}
       />
       {(choice.error ?? error) && <Notice tone="error">{choice.error ?? error}</Notice>}
-      <VideoRecorderPanel session={session} take={take} />
+      <VideoRecorderPanel session={session} take={take} faces={faces} />
 
       <section className="panel voice-from-video" aria-labelledby="voice-from-video-title">
         <h3 id="voice-from-video-title" className="visually-hidden">
@@ -179,6 +182,7 @@ function PhotoCapture({ draft }: { draft: Draft }) {
   const [selectedId, setSelectedId] = useState<string | null>(() => chosenId ?? photos.at(-1)?.id ?? null);
   const { error, act } = useAct();
   const session = useCamera('v1');
+  const faces = useFaceCheck({ video: session.video, active: session.phase === 'live', version: 'v1' });
 
   const onSaved = useCallback(
     (photo: Photo) => {
@@ -194,7 +198,7 @@ function PhotoCapture({ draft }: { draft: Draft }) {
   return (
     <>
       {error && <Notice tone="error">{error}</Notice>}
-      <PhotoPanel session={session} photo={control} />
+      <PhotoPanel session={session} photo={control} faces={faces} />
       <PhotoGallery
         draftId={draft.id}
         photos={photos}

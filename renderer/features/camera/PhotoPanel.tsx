@@ -1,6 +1,7 @@
 /** The v1 camera: the live preview with the 16:9 waist-up guide, the light, and a countdown shot. */
 import { photoCrop } from '../../../shared/camera';
 import { cameraCapture, photoRules } from '../../../shared/requirements';
+import type { FaceCheck } from '../../capture/use-face-check';
 import { Notice, Trouble } from '../../ui/Notice';
 import { CameraControls } from './CameraControls';
 import { CameraPreview } from './CameraPreview';
@@ -8,7 +9,7 @@ import { ExposureMeter } from './ExposureMeter';
 import type { CameraSession } from './use-camera';
 import type { PhotoControl } from './use-photo';
 
-export function PhotoPanel({ session, photo }: { session: CameraSession; photo: PhotoControl }) {
+export function PhotoPanel({ session, photo, faces }: { session: CameraSession; photo: PhotoControl; faces?: FaceCheck }) {
   const live = session.phase === 'live';
   const busy = photo.phase === 'countdown' || photo.phase === 'saving';
   const crop = session.actual ? photoCrop(session.actual.width, session.actual.height) : null;
@@ -34,7 +35,13 @@ export function PhotoPanel({ session, photo }: { session: CameraSession; photo: 
       </header>
 
       <div className="camera-layout">
-        <CameraPreview session={session} recordingMs={null} countdown={photo.phase === 'countdown' ? photo.countdown : 0} flashAt={photo.flashAt} />
+        <CameraPreview
+          session={session}
+          recordingMs={null}
+          countdown={photo.phase === 'countdown' ? photo.countdown : 0}
+          flashAt={photo.flashAt}
+          faces={faces}
+        />
         <CameraControls session={session} locked={busy} />
       </div>
 

@@ -9,6 +9,7 @@ import { DurationMeter, durationLimits } from '../../capture/DurationMeter';
 import { LevelMeter } from '../../capture/LevelMeter';
 import { useMeters } from '../../capture/meter-store';
 import { supportedMimeType } from '../../capture/take-recorder';
+import type { FaceCheck } from '../../capture/use-face-check';
 import type { TakeControl } from '../../capture/use-take-recorder';
 import { Trouble } from '../../ui/Notice';
 import { describeRecording, videoMimeTypes } from './camera-formats';
@@ -26,7 +27,7 @@ function statusOf(session: CameraSession, take: TakeControl): { key: string; tex
   return { key: 'off', text: 'Camera off' };
 }
 
-export function VideoRecorderPanel({ session, take }: { session: CameraSession; take: TakeControl }) {
+export function VideoRecorderPanel({ session, take, faces }: { session: CameraSession; take: TakeControl; faces?: FaceCheck }) {
   const { elapsedMs, bytes } = useMeters(take.meters);
   const taking = take.phase !== 'idle';
   const recording = take.phase === 'recording';
@@ -52,7 +53,7 @@ export function VideoRecorderPanel({ session, take }: { session: CameraSession; 
       </header>
 
       <div className="camera-layout">
-        <CameraPreview session={session} recordingMs={recording ? elapsedMs : null} countdown={0} flashAt={0} />
+        <CameraPreview session={session} recordingMs={recording ? elapsedMs : null} countdown={0} flashAt={0} faces={faces} />
         <CameraControls session={session} locked={taking} />
       </div>
 

@@ -1,15 +1,21 @@
 /**
  * A v2 video take, recorded with the one recording hook (capture/use-take-recorder.ts) from the live
  * camera session: picture and mono sound in one file at the resolution's bitrate, the light measured
- * on its frames kept with it, and the session's devices held still while it records.
+ * on its frames and the faces seen in them kept with it, and the session's devices held still while it records.
  */
 import type { Take } from '../../../shared/drafts';
 import { cameraCapture, videoRules } from '../../../shared/requirements';
+import type { FaceCheck } from '../../capture/use-face-check';
 import { type FreshTake, type TakeControl, useTakeRecorder } from '../../capture/use-take-recorder';
 import { videoMimeTypes } from './camera-formats';
 import type { CameraSession } from './use-camera';
 
-export function useVideoTake(draftId: string, session: CameraSession, events: { onSaved?(take: Take): void; onStopped?(fresh: FreshTake): void }): TakeControl {
+export function useVideoTake(
+  draftId: string,
+  session: CameraSession,
+  faces: Pick<FaceCheck, 'onFaces'>,
+  events: { onSaved?(take: Take): void; onStopped?(fresh: FreshTake): void },
+): TakeControl {
   return useTakeRecorder({
     draftId,
     kind: 'video',
@@ -32,6 +38,7 @@ export function useVideoTake(draftId: string, session: CameraSession, events: { 
         videoKeyFrameIntervalMs: cameraCapture.keyFrameIntervalMs,
         monitor,
         onExposure: session.onExposure,
+        faces: { version: 'v2', onFaces: faces.onFaces },
         release: () => session.setBusy(false),
       };
     },

@@ -1,7 +1,7 @@
 /**
  * The consent record: the statement with the person's name and this draft's code on a prompter, a
  * take of them reading it (microphone, or camera and microphone), streamed to disk as it is made,
- * played back here, and the operator's attestation. Kept with the draft; never uploaded.
+ * played back here, with the live face check on its preview, and the operator's attestation. Kept with the draft; never uploaded.
  */
 import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { formatDuration } from '../../../shared/audio-analysis';
@@ -13,8 +13,10 @@ import { asStudioError, useAct, useStudio } from '../../api/studio-context';
 import { ChecksList } from '../../capture/ChecksList';
 import { openCapture, showStream, stopStream } from '../../capture/capture-stream';
 import { listDevices, pickDevice } from '../../capture/devices';
+import { FaceOverlay } from '../../capture/FaceOverlay';
 import { useMeters } from '../../capture/meter-store';
 import { RecoveredTakes } from '../../capture/RecoveredTakes';
+import { type FaceCheck, useFaceCheck } from '../../capture/use-face-check';
 import { type TakeControl, type TakeInput, useTakeRecorder } from '../../capture/use-take-recorder';
 import { useRecoverTakes } from '../../capture/use-take-choice';
 import { Notice } from '../../ui/Notice';
@@ -35,7 +37,7 @@ function localToday(): string {
  * (the preferred microphone, and the camera unless it is sound only), shown in the preview while it
  * records, and closed when it ends.
  */
-function useConsentTake(draftId: string, source: Source, preview: (stream: MediaStream | null) => void): TakeControl {
+function useConsentTake(draftId: string, source: Source, preview: (stream: MediaStream | null) => void, faces: Pick<FaceCheck, 'onFaces'>): TakeControl {
   const studio = useStudio();
   return useTakeRecorder({
     draftId,
@@ -53,6 +55,8 @@ function useConsentTake(draftId: string, source: Source, preview: (stream: Media
       return {
         stream,
         mimeTypes: source === 'camera' ? videoTypes : audioTypes,
+        // The face descriptor kept with the take is compared with the photo or video's ("same person").
+        faces: source === 'camera' ? { version: 'v2', onFaces: faces.onFaces } : undefined,
         release: () => {
           stopStream(stream);
           preview(null);
@@ -94,8 +98,13 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
   const [source, setSource] = useState<Source>('camera');
   const { error, act } = useAct();
   const preview = useRef<HTMLVideoElement>(null);
-  const showPreview = useCallback((stream: MediaStream | null) => preview.current && showStream(preview.current, stream), []);
-  const take = useConsentTake(draft.id, source, showPreview);
+  const [previewing, setPreviewing] = useState(false);
+  const showPreview = useCallback((stream: MediaStream | null) => {
+    if (preview.current) showStream(preview.current, stream);
+    setPreviewing(stream !== null);
+  }, []);
+  const faces = useFaceCheck({ video: () => preview.current, active: source === 'camera' && previewing, version: 'v2', descriptors: true });
+  const take = useConsentTake(draft.id, source, showPreview, faces);
   useRecoverTakes(draft.id);
   const { phase } = take;
 
@@ -180,13 +189,10 @@ export function ConsentPanel({ state }: { state: ReviewState }) {
             {phase === 'saving' && 'Saving and checking the consent take…'}
           </span>
         </div>
-        <video
-          ref={preview}
-          className={source === 'camera' && (phase === 'starting' || phase === 'recording') ? 'consent-preview' : 'consent-preview hidden'}
-          muted
-          playsInline
-          aria-label="Camera preview"
-        />
+        <div className={previewing ? 'consent-stage' : 'consent-stage hidden'} data-testid="consent-stage">
+          <video ref={preview} className="consent-preview" muted playsInline aria-label="Camera preview" />
+          <FaceOverlay check={faces} mirrored={false} />
+        </div>
       </div>
       {problem && <Notice tone="error">{problem}</Notice>}
       {take.notice && <Notice tone="warn">{take.notice}</Notice>}

@@ -1,0 +1,119 @@
+/**
+ * The live face check's engine on the page side: one worker for the page (renderer/capture/face-worker.ts)
+ * that loads the face model once from the app's own origin, and a loop per preview that hands it
+ * small frames (`faceQuality.analysisWidth` across, as ImageBitmaps, so the page's main thread only
+ * copies pixels) as fast as the machine answers, capped at `faceQuality.liveTargetFps`.
+ */
+import type { FaceFrame } from '../../shared/faces';
+import { faceQuality } from '../../shared/requirements';
+import type { FaceWorkerReply, FaceWorkerRequest } from './face-worker';
+
+type Pending = { resolve(frame: FaceFrame): void; reject(error: Error): void };
+
+class FaceWorker {
+  private readonly worker = new Worker(new URL('./face-worker.ts', import.meta.url), { type: 'module', name: 'faces' });
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  /** Resolves to the tfjs backend in use once the models are loaded; rejects with a plain reason. */
+  readonly ready: Promise<string>;
+
+  constructor() {
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.onmessage = (event: MessageEvent<FaceWorkerReply>) => {
+        const reply = event.data;
+        if (reply.type === 'ready') return resolve(reply.backend);
+        const waiting = reply.id === null ? undefined : this.pending.get(reply.id);
+        if (reply.type === 'error' && reply.id === null) return reject(new Error(`The face model could not be loaded (${reply.message}).`));
+        if (!waiting || reply.id === null) return;
+        this.pending.delete(reply.id);
+        if (reply.type === 'frame') waiting.resolve(reply.frame);
+        else waiting.reject(new Error(reply.message));
+      };
+      this.worker.onerror = (event) => reject(new Error(`The face check could not start (${event.message || 'worker error'}).`));
+    });
+    // The page's own base, so models load from wherever the page itself is served (app:// or the browser host).
+    this.post({ type: 'init', baseUrl: new URL('./faces/', document.baseURI).href });
+  }
+
+  private post(request: FaceWorkerRequest, transfer: Transferable[] = []): void {
+    this.worker.postMessage(request, transfer);
+  }
+
+  detect(bitmap: ImageBitmap, descriptor: boolean): Promise<FaceFrame> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ type: 'frame', id, bitmap, descriptor }, [bitmap]);
+    });
+  }
+}
+
+let shared: FaceWorker | null = null;
+/** The page's one face worker, started on first use and kept (the model loads once). */
+export function faceWorker(): FaceWorker {
+  shared ??= new FaceWorker();
+  return shared;
+}
+
+export type FaceLoopEvents = {
+  /** A frame analysed: its faces, with the size of the video frame they were found in. */
+  onFrame(frame: FaceFrame, video: { width: number; height: number }): void;
+  onError(message: string): void;
+};
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const timer = window.setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (window.clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Analyses `video()`'s frames until `signal` aborts: one frame in flight at a time, the next one
+ * after the last answer plus a pause that grows with the machine's detection time (so a slow
+ * machine gets fewer detections, never a queue), within `faceQuality.minIntervalMs`–`maxIntervalMs`.
+ * A face descriptor is asked for at most every `faceQuality.descriptorIntervalMs` when `descriptors()` says so.
+ */
+export async function runFaceLoop(
+  video: () => HTMLVideoElement | null,
+  descriptors: () => boolean,
+  events: FaceLoopEvents,
+  signal: AbortSignal,
+): Promise<void> {
+  const worker = faceWorker();
+  try {
+    await worker.ready;
+  } catch (failure) {
+    if (!signal.aborted) events.onError(failure instanceof Error ? failure.message : String(failure));
+    return;
+  }
+  let lastDescriptor = -Infinity;
+  let lastHadOneFace = false;
+  while (!signal.aborted) {
+    const element = video();
+    if (!element || element.readyState < 2 || element.videoWidth === 0) {
+      await sleep(faceQuality.minIntervalMs, signal);
+      continue;
+    }
+    const started = performance.now();
+    const width = Math.min(faceQuality.analysisWidth, element.videoWidth);
+    const height = Math.round((element.videoHeight / element.videoWidth) * width);
+    const size = { width: element.videoWidth, height: element.videoHeight };
+    let elapsed: number = faceQuality.minIntervalMs;
+    try {
+      const bitmap = await createImageBitmap(element, { resizeWidth: width, resizeHeight: height, resizeQuality: 'low' });
+      const wantDescriptor = lastHadOneFace && descriptors() && started - lastDescriptor >= faceQuality.descriptorIntervalMs;
+      if (wantDescriptor) lastDescriptor = started;
+      const frame = await worker.detect(bitmap, wantDescriptor);
+      lastHadOneFace = frame.faces.length === 1;
+      elapsed = frame.elapsedMs;
+      if (!signal.aborted) events.onFrame(frame, size);
+    } catch (failure) {
+      // A frame that could not be grabbed (the camera switching) is skipped; the next one is tried.
+      if (signal.aborted) return;
+      if (!(failure instanceof DOMException)) events.onError(failure instanceof Error ? failure.message : String(failure));
+    }
+    const interval = Math.min(faceQuality.maxIntervalMs, Math.max(1000 / faceQuality.liveTargetFps, faceQuality.minIntervalMs, elapsed * 1.25));
+    await sleep(interval - (performance.now() - started), signal);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The live face check for a preview (the Camera step's and the consent recorder's): the latest
+ * frame's faces and verdict against the guide of the avatar model, the detections per second
+ * achieved, and every analysed frame to whoever listens (a take keeps them per second).
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type FaceFrame, type FaceVerdict, faceVerdict } from '../../shared/faces';
+import { runFaceLoop } from './face-check';
+
+export type FaceFrameListener = (frame: FaceFrame, video: { width: number; height: number }) => void;
+
+export type FaceCheckState = {
+  status: 'off' | 'loading' | 'live' | 'failed';
+  frame: FaceFrame | null;
+  verdict: FaceVerdict | null;
+  /** The analysed frame's size (the video's own pixels), for drawing boxes over it. */
+  video: { width: number; height: number } | null;
+  /** Detections per second over the last few seconds. */
+  fps: number | null;
+  message: string | null;
+};
+
+export type FaceCheck = FaceCheckState & {
+  /** Every analysed frame while subscribed. */
+  onFaces(listener: FaceFrameListener): () => void;
+};
+
+const off: FaceCheckState = { status: 'off', frame: null, verdict: null, video: null, fps: null, message: null };
+
+export function useFaceCheck(options: { video: () => HTMLVideoElement | null; active: boolean; version: 'v1' | 'v2'; descriptors?: boolean }): FaceCheck {
+  const { active, version } = options;
+  const [state, setState] = useState<FaceCheckState>(off);
+  const listeners = useRef(new Set<FaceFrameListener>());
+  const latest = useRef(options);
+  useEffect(() => {
+    latest.current = options;
+  });
+
+  useEffect(() => {
+    if (!active) return;
+    const controller = new AbortController();
+    const times: number[] = [];
+    void runFaceLoop(
+      () => latest.current.video(),
+      () => latest.current.descriptors ?? false,
+      {
+        onFrame: (frame, video) => {
+          const now = performance.now();
+          times.push(now);
+          while (times.length > 0 && now - times[0]! > 3000) times.shift();
+          const fps = times.length > 1 ? ((times.length - 1) * 1000) / (now - times[0]!) : null;
+          setState({ status: 'live', frame, video, fps, message: null, verdict: faceVerdict(frame, version, video.width, video.height) });
+          for (const listener of listeners.current) listener(frame, video);
+        },
+        onError: (message) => setState((current) => ({ ...current, status: current.status === 'live' ? 'live' : 'failed', message })),
+      },
+      controller.signal,
+    );
+    return () => {
+      controller.abort();
+      setState(off);
+    };
+  }, [active, version]);
+
+  const onFaces = useCallback((listener: FaceFrameListener) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
+
+  // Loading from the moment it is asked for until the first frame (or a failure) arrives.
+  const shown: FaceCheckState = !active ? off : state.status === 'off' ? { ...off, status: 'loading' } : state;
+  return { ...shown, onFaces };
+}
