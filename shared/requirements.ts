@@ -162,10 +162,12 @@ export const faceQuality = {
   minIntervalMs: 100,
   /** ...nor further apart than this, however slow the machine. */
   maxIntervalMs: 1000,
-  /** The face descriptor (for "same person") is computed at most this often while a take records. */
-  descriptorIntervalMs: 1500,
+  /** The face mesh (turn, eyes) is computed this often; between mesh frames the face is only detected. */
+  meshIntervalMs: 1000,
+  /** The face descriptor (for "same person") is computed at most this often. */
+  descriptorIntervalMs: 2000,
   /** Frames are analysed at this width (their height by the frame's shape). */
-  analysisWidth: 640,
+  analysisWidth: 480,
   /**
    * Descriptor similarity (0–1, Human's normalised Euclidean distance) at or above this is "same
    * person". Measured here: the same face 0.91–1.00, different people 0.07–0.75.

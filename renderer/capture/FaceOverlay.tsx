@@ -45,6 +45,7 @@ export function FaceOverlay({ check, mirrored }: { check: FaceCheck; mirrored: b
         data-testid="face-verdict"
         data-verdict={verdict.code}
         data-faces={frame.faces.length}
+        data-elapsed-ms={Math.round(frame.elapsedMs)}
         title={verdict.detail}
       >
         <strong>{verdict.headline}</strong>

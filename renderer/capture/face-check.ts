@@ -39,11 +39,11 @@ class FaceWorker {
     this.worker.postMessage(request, transfer);
   }
 
-  detect(bitmap: ImageBitmap, descriptor: boolean): Promise<FaceFrame> {
+  detect(bitmap: ImageBitmap, mesh: boolean, descriptor: boolean): Promise<FaceFrame> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.post({ type: 'frame', id, bitmap, descriptor }, [bitmap]);
+      this.post({ type: 'frame', id, bitmap, mesh, descriptor }, [bitmap]);
     });
   }
 }
@@ -70,9 +70,11 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * Analyses `video()`'s frames until `signal` aborts: one frame in flight at a time, the next one
- * after the last answer plus a pause that grows with the machine's detection time (so a slow
- * machine gets fewer detections, never a queue), within `faceQuality.minIntervalMs`–`maxIntervalMs`.
- * A face descriptor is asked for at most every `faceQuality.descriptorIntervalMs` when `descriptors()` says so.
+ * no sooner than the machine's last detection time after the one before (so a slow machine
+ * gets fewer detections, never a queue; the work is in the worker, on another core), within `faceQuality.minIntervalMs`–`maxIntervalMs`.
+ * Detection runs on every frame; the face mesh (turn, eyes) every `faceQuality.meshIntervalMs` and a
+ * face descriptor at most every `faceQuality.descriptorIntervalMs` when `descriptors()` says so, as
+ * each costs several detections.
  */
 export async function runFaceLoop(
   video: () => HTMLVideoElement | null,
@@ -88,6 +90,7 @@ export async function runFaceLoop(
     return;
   }
   let lastDescriptor = -Infinity;
+  let lastMesh = -Infinity;
   let lastHadOneFace = false;
   while (!signal.aborted) {
     const element = video();
@@ -104,7 +107,9 @@ export async function runFaceLoop(
       const bitmap = await createImageBitmap(element, { resizeWidth: width, resizeHeight: height, resizeQuality: 'low' });
       const wantDescriptor = lastHadOneFace && descriptors() && started - lastDescriptor >= faceQuality.descriptorIntervalMs;
       if (wantDescriptor) lastDescriptor = started;
-      const frame = await worker.detect(bitmap, wantDescriptor);
+      const wantMesh = started - lastMesh >= faceQuality.meshIntervalMs;
+      if (wantMesh) lastMesh = started;
+      const frame = await worker.detect(bitmap, wantMesh, wantDescriptor);
       lastHadOneFace = frame.faces.length === 1;
       elapsed = frame.elapsedMs;
       if (!signal.aborted) events.onFrame(frame, size);
@@ -113,7 +118,7 @@ export async function runFaceLoop(
       if (signal.aborted) return;
       if (!(failure instanceof DOMException)) events.onError(failure instanceof Error ? failure.message : String(failure));
     }
-    const interval = Math.min(faceQuality.maxIntervalMs, Math.max(1000 / faceQuality.liveTargetFps, faceQuality.minIntervalMs, elapsed * 1.25));
+    const interval = Math.min(faceQuality.maxIntervalMs, Math.max(1000 / faceQuality.liveTargetFps, faceQuality.minIntervalMs, elapsed));
     await sleep(interval - (performance.now() - started), signal);
   }
 }

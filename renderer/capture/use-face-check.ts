@@ -42,7 +42,8 @@ export function useFaceCheck(options: { video: () => HTMLVideoElement | null; ac
     const times: number[] = [];
     void runFaceLoop(
       () => latest.current.video(),
-      () => latest.current.descriptors ?? false,
+      // Descriptors cost several detections: only while a take is listening (recording) and wants them.
+      () => (latest.current.descriptors ?? false) && listeners.current.size > 0,
       {
         onFrame: (frame, video) => {
           const now = performance.now();

@@ -1,0 +1,101 @@
+/**
+ * Camera pictures with real faces for Chromium's fake video device, made at test time from the
+ * photographs `@vladmandic/face-api` ships in its npm package (`demo/sample1.jpg`: three people):
+ * one person's head and shoulders (two different people), the same face shrunk to a third of the guide, and the whole group.
+ * Each is 1280×720, one second at 30 fps with a slight drift (a live camera is never still), as y4m
+ * with Chromium's plain `C420` tag. Cached in tests/.fixtures like the other media.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fixturesDir } from './media-fixtures';
+
+const require = createRequire(import.meta.url);
+
+/** A photograph from face-api's demo folder (sample1…sample6). */
+export function samplePhoto(name: 'sample1' | 'sample2' | 'sample3' | 'sample4' | 'sample5' | 'sample6'): string {
+  const dir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
+  return path.join(dir, `${name}.jpg`);
+}
+
+/**
+ * Single people in the samples: the centre and height of the face in the original's pixels. Each
+ * is cut out narrow (no neighbour in the picture) and set on a plain grey wall, so that the face
+ * sits in the v2 guide's oval at about 0.4 of the frame's height.
+ */
+export const people = {
+  /** sample1, the woman on the left. */
+  left: { photo: 'sample1', face: { cx: 500, cy: 470, height: 200 } },
+  /** sample6, the second woman from the left (another person). */
+  other: { photo: 'sample6', face: { cx: 740, cy: 470, height: 260 } },
+} as const;
+
+export type Person = keyof typeof people;
+
+function cachedY4m(name: string, make: (target: string) => void): string {
+  mkdirSync(fixturesDir, { recursive: true });
+  const target = path.join(fixturesDir, `${name}.y4m`);
+  if (existsSync(target)) return target;
+  const temp = `${target}.${process.pid}.tmp.y4m`;
+  try {
+    make(temp);
+    execFileSync('sh', ['-c', `sed -i '1s/C420jpeg/C420/' '${temp}'`]);
+    renameSync(temp, target);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return target;
+}
+
+function encode(input: string, filter: string, target: string): void {
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-loop',
+    '1',
+    '-framerate',
+    '30',
+    '-i',
+    input,
+    '-t',
+    '1',
+    '-vf',
+    `${filter},format=yuv420p`,
+    '-strict',
+    '-1',
+    '-f',
+    'yuv4mpegpipe',
+    target,
+  ]);
+}
+
+// A few pixels of drift back and forth over the second, so consecutive frames differ as a live camera's do.
+const drift = (x: number, y: number) => `x='${x}+6*sin(2*PI*t)':y='${y}+3*sin(2*PI*t)'`;
+
+/** The person's cut-out: a portrait crop with the face at 36 % of its height (the oval's eye line). */
+function cutOut(person: Person): string {
+  const { face } = people[person];
+  const height = Math.round(face.height / 0.4);
+  const width = Math.round(height * 0.9);
+  return `crop=${width}:${height}:${drift(Math.round(face.cx - width / 2), Math.round(face.cy - height * 0.36))}`;
+}
+
+/** One person's head and shoulders, filling the v2 guide. */
+export function personY4m(person: Person): string {
+  return cachedY4m(`face-${person}`, (target) =>
+    encode(samplePhoto(people[person].photo), `${cutOut(person)},scale=-2:720,pad=1280:720:(ow-iw)/2:0:color=0x808080`, target),
+  );
+}
+
+/** The same person at a third of that size, the face on the guide's oval (its centre is at about y = 260). */
+export function smallPersonY4m(person: Person): string {
+  return cachedY4m(`face-${person}-third`, (target) =>
+    encode(samplePhoto(people[person].photo), `${cutOut(person)},scale=-2:240,pad=1280:720:(ow-iw)/2:174:color=0x808080`, target),
+  );
+}
+
+/** The whole group photograph, cropped to 16:9: three people. */
+export function groupY4m(): string {
+  return cachedY4m('face-group', (target) => encode(samplePhoto('sample1'), `crop=1920:1080:${drift(0, 100)},scale=1280:720`, target));
+}
