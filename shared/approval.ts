@@ -7,6 +7,7 @@
 import { type PreparedRecord, type SubmissionRole, consentStatement, fullName } from './consent';
 import { appearanceOf, voiceFromVideo } from './camera';
 import type { CheckResult, Draft, Photo, Take } from './drafts';
+import { samePerson } from './faces';
 import { missingBeforeApproval } from './progress';
 import { consentRules, photoRules, videoRules, voiceRules } from './requirements';
 
@@ -193,4 +194,24 @@ export function consentDurationCheck(durationMs: number): CheckResult {
     };
   }
   return { id: 'duration', label: 'Length', verdict: 'pass', reason: `${seconds.toFixed(1)} s`, value: seconds };
+}
+
+/**
+ * "Same person": the consent take's face descriptor against the chosen video take's (both kept from
+ * the faces seen while they were recorded). A pair is listed only when both takes have a descriptor.
+ * (Photos carry no descriptor yet, so a photo is not compared.)
+ */
+export type Likeness = { id: string; label: string; similarity: number; same: boolean; headline: string };
+
+export function likenessOf(draft: Draft): Likeness[] {
+  const consent = draft.consent.take?.faces?.descriptor;
+  const video = submissionRolesOf(draft).includes('video') ? chosenVideoTake(draft)?.faces?.descriptor : null;
+  if (!consent || !video) return [];
+  const verdict = samePerson(consent, video);
+  return [{ id: 'consent-video', label: 'Consent take and video take', ...verdict }];
+}
+
+/** The mismatches an approval must override with a reason (the main process refuses it otherwise). */
+export function likenessMismatches(draft: Draft): Likeness[] {
+  return likenessOf(draft).filter((item) => !item.same);
 }

@@ -112,6 +112,9 @@ export const approvalDetailFields = {
 export const receiptFileName = 'consent-receipt.json';
 
 /** The receipt the user keeps: what was said, by whom, witnessed by whom, and the hash of every file. */
+/** One "same person" comparison as the review shows it and the receipt records it. */
+export const likenessSchema = z.object({ id: z.string(), label: z.string(), similarity: z.number().min(0).max(1), same: z.boolean(), headline: z.string() });
+
 export const consentReceiptSchema = z.object({
   kind: z.literal('twin-studio-consent-receipt'),
   version: z.literal(1),
@@ -134,5 +137,7 @@ export const consentReceiptSchema = z.object({
   }),
   files: z.array(approvedFileSchema),
   studioVersion: z.string(),
+  /** The face comparisons at approval, and the reviewer's reason when they approved a mismatch (absent in older receipts). */
+  likeness: z.object({ comparisons: z.array(likenessSchema), override: z.string().nullable() }).optional(),
 });
 export type ConsentReceipt = z.infer<typeof consentReceiptSchema>;

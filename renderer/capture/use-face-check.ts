@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type FaceFrame, type FaceVerdict, faceVerdict } from '../../shared/faces';
-import { runFaceLoop } from './face-check';
+import { faceWorker, runFaceLoop } from './face-check';
 
 export type FaceFrameListener = (frame: FaceFrame, video: { width: number; height: number }) => void;
 
@@ -35,6 +35,9 @@ export function useFaceCheck(options: { video: () => HTMLVideoElement | null; ac
   useEffect(() => {
     latest.current = options;
   });
+
+  // The model starts loading with the screen, before the camera is on: it takes seconds.
+  useEffect(() => void faceWorker(), []);
 
   useEffect(() => {
     if (!active) return;

@@ -9,6 +9,7 @@ import { draftSchema } from '../drafts';
 import { draftIdSchema } from '../ids';
 import { jobIdSchema } from '../media';
 import { defineCall } from './define';
+import { likenessSchema } from '../consent';
 
 const blockerSchema = z.object({ id: z.string(), area: z.enum(['material', 'consent', 'prepared']), message: z.string() });
 const warningSchema = z.object({ key: z.string(), source: z.string(), label: z.string(), reason: z.string() });
@@ -33,6 +34,8 @@ export const reviewStateSchema = z.object({
   warnings: z.array(warningSchema),
   approval: z.enum(['none', 'approved', 'stale']),
   canApprove: z.boolean(),
+  /** "Same person" between the consent take and the material (shared/approval.ts likenessOf); a mismatch needs an override with a reason. */
+  likeness: z.array(likenessSchema),
 });
 export type ReviewState = z.infer<typeof reviewStateSchema>;
 
@@ -50,6 +53,8 @@ export const reviewCalls = {
       draftId: draftIdSchema,
       approvedBy: z.string().trim().min(1, 'Enter your name').max(100),
       acknowledgedWarnings: z.array(z.string().max(200)).max(200),
+      /** Why the reviewer approves although the faces look like different people; required when they do. */
+      likenessOverride: z.string().trim().min(1).max(500).optional(),
     }),
     z.object({ state: reviewStateSchema, receipt: consentReceiptSchema }),
   ),

@@ -8,7 +8,8 @@ export function reviewHandlers(review: ReviewService): Pick<StudioHandlers, keyo
   return {
     'review/state': ({ draftId }) => review.state(draftId),
     'review/prepare': ({ draftId, jobId }) => review.prepare(draftId, jobId),
-    'review/approve': ({ draftId, approvedBy, acknowledgedWarnings }) => review.approve(draftId, approvedBy, acknowledgedWarnings),
+    'review/approve': ({ draftId, approvedBy, acknowledgedWarnings, likenessOverride }) =>
+      review.approve(draftId, approvedBy, acknowledgedWarnings, likenessOverride),
     'review/withdraw': ({ draftId }) => review.withdraw(draftId),
     'review/receipt': ({ draftId }) => review.receipt(draftId),
     'review/attest': ({ draftId, operatorName, date }) => review.attest(draftId, operatorName, date),

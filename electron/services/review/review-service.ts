@@ -7,7 +7,17 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { approvalBlockers, approvalState, approvalWarnings, currentPrepared, materialKey, sourceOf, submissionRolesOf } from '../../../shared/approval';
+import {
+  approvalBlockers,
+  approvalState,
+  approvalWarnings,
+  currentPrepared,
+  likenessMismatches,
+  likenessOf,
+  materialKey,
+  sourceOf,
+  submissionRolesOf,
+} from '../../../shared/approval';
 import {
   type ApprovedFile,
   type ConsentReceipt,
@@ -114,6 +124,7 @@ export class ReviewService {
       warnings: approvalWarnings(draft),
       approval,
       canApprove: blockers.length === 0 && approval !== 'approved',
+      likeness: likenessOf(draft),
     };
   }
 
@@ -164,7 +175,17 @@ export class ReviewService {
     return this.describe(updated);
   }
 
-  async approve(draftId: string, approvedBy: string, acknowledged: string[]): Promise<{ state: ReviewState; receipt: ConsentReceipt }> {
+  /**
+   * Approves the draft and writes the consent receipt. `likenessOverride`: the reviewer's reason for
+   * approving although the consent take and the material look like different people; without it such
+   * a draft is refused (CONFLICT). The receipt records the comparisons and the reason.
+   */
+  async approve(
+    draftId: string,
+    approvedBy: string,
+    acknowledged: string[],
+    likenessOverride?: string,
+  ): Promise<{ state: ReviewState; receipt: ConsentReceipt }> {
     const draft = await this.drafts.get(draftId);
     const state = await this.describe(draft);
     if (state.blockers.length > 0) {
@@ -180,6 +201,13 @@ export class ReviewService {
         'CONFLICT',
         `Acknowledge every warning before approving: ${unacknowledged.map((warning) => `${warning.source}, ${warning.label}`).join('; ')}.`,
       );
+    }
+
+    const mismatches = likenessMismatches(draft);
+    const overrideReason = likenessOverride?.trim() || null;
+    if (mismatches.length > 0 && !overrideReason) {
+      const detail = mismatches.map((item) => `${item.label}: ${item.headline.toLowerCase()} (similarity ${item.similarity.toFixed(2)})`).join('; ');
+      throw new StudioError('CONFLICT', `${detail}. Record the consent again with the same person, or give a reason to approve anyway.`);
     }
 
     const files: ApprovedFile[] = [];
@@ -209,6 +237,7 @@ export class ReviewService {
       consentTake: { fileName: take.fileName, mimeType: take.mimeType, bytes: takeHash.bytes, durationMs: take.durationMs, sha256: takeHash.sha256 },
       files,
       studioVersion: this.options.studioVersion,
+      likeness: { comparisons: state.likeness, override: mismatches.length > 0 ? overrideReason : null },
     });
     const text = `${JSON.stringify(receipt, null, 2)}\n`;
     // The receipt is on disk before the approval names it, so an approval never points at nothing.

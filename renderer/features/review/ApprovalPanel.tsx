@@ -1,6 +1,7 @@
 /**
  * The approval: possible only when every hard rule passes (the main process checks again), each
- * warning acknowledged by name, and a reviewer's name given. Approval writes the consent receipt,
+ * warning acknowledged by name, a reviewer's name given, and the faces of the consent take and the
+ * material the same person (or a reason to approve anyway). Approval writes the consent receipt,
  * which can be saved from here; it can be withdrawn, and any later change withdraws it.
  */
 import { type FormEvent, useState } from 'react';
@@ -17,6 +18,8 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
   const [reviewer, setReviewer] = useState(rememberedReviewer);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [override, setOverride] = useState('');
+  const mismatch = state.likeness.some((item) => !item.same);
   const warningKeys = state.warnings.map((warning) => warning.key).join('|');
 
   // Warnings that went away are no longer acknowledged; new ones start unacknowledged.
@@ -33,7 +36,12 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
     setError(null);
     setBusy(true);
     try {
-      await studio.call('review/approve', { draftId: state.draft.id, approvedBy: reviewer, acknowledgedWarnings: [...acknowledged] });
+      await studio.call('review/approve', {
+        draftId: state.draft.id,
+        approvedBy: reviewer,
+        acknowledgedWarnings: [...acknowledged],
+        likenessOverride: mismatch ? override.trim() || undefined : undefined,
+      });
       rememberReviewer(reviewer);
     } catch (caught) {
       setError(asStudioError(caught).message);
@@ -102,6 +110,29 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
           {state.canApprove ? 'Every hard rule passes' : `${state.blockers.length} to resolve`}
         </span>
       </div>
+      {state.likeness.length > 0 && (
+        <div className="likeness" data-testid="likeness">
+          {state.likeness.map((item) => (
+            <p key={item.id} className="likeness-row" data-same={item.same ? 'true' : 'false'}>
+              <span className={item.same ? 'badge badge-pass' : 'badge badge-fail'}>{item.headline}</span> {item.label}: face similarity{' '}
+              {item.similarity.toFixed(2)}
+            </p>
+          ))}
+          {mismatch && (
+            <div className="field">
+              <label htmlFor="likeness-override">The faces look like different people. Approve anyway only if you know it is the same person: say why</label>
+              <input
+                id="likeness-override"
+                className="input"
+                value={override}
+                onChange={(event) => setOverride(event.target.value)}
+                maxLength={500}
+                placeholder="e.g. checked in person: new haircut and glasses"
+              />
+            </div>
+          )}
+        </div>
+      )}
       {state.warnings.length > 0 && (
         <fieldset className="field warnings-ack">
           <legend>Warnings to acknowledge</legend>
@@ -135,12 +166,19 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
           <label htmlFor="approver">Your name (reviewer)</label>
           <input id="approver" className="input" value={reviewer} onChange={(event) => setReviewer(event.target.value)} maxLength={100} required />
         </div>
-        <button type="submit" className="button button-primary" disabled={!state.canApprove || !allAcknowledged || !reviewer.trim() || busy}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!state.canApprove || !allAcknowledged || !reviewer.trim() || (mismatch && !override.trim()) || busy}
+        >
           {busy ? 'Approving…' : 'Approve for submission'}
         </button>
       </div>
       {!state.canApprove && <p className="hint">Approval opens once everything listed at the top of this page is resolved.</p>}
       {state.canApprove && !allAcknowledged && <p className="hint">Acknowledge every warning to approve.</p>}
+      {state.canApprove && mismatch && !override.trim() && (
+        <p className="hint">The consent take does not look like the same person: record it again, or give a reason.</p>
+      )}
       {error && <Notice tone="error">{error}</Notice>}
     </form>
   );
