@@ -238,17 +238,18 @@ export class FaceRecorder {
     }
   }
 
-  /** The record so far; seconds in which no frame was analysed repeat the second before (the machine was busy, not the face gone). */
+  /**
+   * The record so far. A second in which no frame was analysed (the machine was busy, not the face
+   * gone) repeats the nearest analysed second before it, or, at the start, the first one after it.
+   */
   record(): FaceRecord | null {
-    if (this.seconds.length === 0) return null;
+    const first = this.seconds.find((second) => second.counts.length > 0);
+    if (!first) return null;
     const seconds: FaceSecond[] = [];
+    let before: FaceSecond = { faces: mode(first.counts), size: median(first.sizes), cut: false };
     for (const second of this.seconds) {
-      if (second.counts.length === 0) {
-        const before = seconds.at(-1);
-        seconds.push(before ? { ...before, cut: false } : { faces: 0, size: null, cut: false });
-        continue;
-      }
-      seconds.push({ faces: mode(second.counts), size: median(second.sizes), cut: second.cut });
+      if (second.counts.length > 0) before = { faces: mode(second.counts), size: median(second.sizes), cut: second.cut };
+      seconds.push(second.counts.length > 0 ? before : { ...before, cut: false });
     }
     const descriptor = this.descriptorSum && this.descriptorCount > 0 ? this.descriptorSum.map((value) => value / this.descriptorCount) : null;
     return { seconds, descriptor };
