@@ -6,6 +6,7 @@
  */
 import type { CheckResult, Draft } from './drafts';
 import type { Rect } from './exposure';
+import { orientationOf } from './media';
 import { photoRules, videoRules } from './requirements';
 
 /** The largest 16:9 rectangle centred in a frame, in whole even pixels: the v1 photo's crop and guide. */
@@ -143,10 +144,16 @@ export function videoDurationCheck(durationMs: number): CheckResult {
   return check('duration', 'Length', 'pass', `${length}, within ${clock(videoRules.minSeconds * 1000)}–${clock(videoRules.maxSeconds * 1000)}.`, durationMs);
 }
 
-/** A video take's picture: there must be one, and a small one makes a soft avatar. */
-export function videoPictureCheck(video: { codec: string; width: number; height: number; fps: number | null } | null): CheckResult {
+/**
+ * A video take's picture, as it is SHOWN (after its rotation and pixel aspect: a phone's portrait clip
+ * stored 640×360 and turned 90° is 360×640 portrait): there must be one, and a small one makes a soft
+ * avatar. A portrait picture is said to be one, since the avatar is framed from it as it is.
+ */
+export function videoPictureCheck(video: { codec: string; width: number; height: number; fps: number | null; rotation?: number } | null): CheckResult {
   if (!video) return check('picture', 'Picture', 'fail', 'The take has no picture: the camera delivered nothing.');
-  const described = `${size(video.width, video.height)}${video.fps ? ` at ${Math.round(video.fps)} fps` : ''}, ${video.codec === 'h264' ? 'H.264' : video.codec.toUpperCase()}`;
+  const shape = orientationOf(video) === 'portrait' ? ' portrait' : '';
+  const turned = video.rotation ? ` (stored turned, shown upright)` : '';
+  const described = `${size(video.width, video.height)}${shape}${video.fps ? ` at ${Math.round(video.fps)} fps` : ''}, ${video.codec === 'h264' ? 'H.264' : video.codec.toUpperCase()}${turned}`;
   if (Math.min(video.width, video.height) < videoRules.minHeight) {
     return check(
       'picture',

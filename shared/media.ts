@@ -15,13 +15,32 @@ export const mediaInfoSchema = z.object({
   video: z
     .object({
       codec: z.string(),
+      /** The picture as it is shown: after its rotation and with square pixels. */
       width: z.number().int().nonnegative(),
       height: z.number().int().nonnegative(),
       fps: z.number().nonnegative().nullable(),
+      /** As stored in the stream, before rotation and pixel aspect; absent where equal to width × height. */
+      codedWidth: z.number().int().nonnegative().optional(),
+      codedHeight: z.number().int().nonnegative().optional(),
+      /** Degrees a player turns the stored picture to show it (display matrix, as ffprobe reports it): 0, 90, 180 or 270. */
+      rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+      /** Sample (pixel) aspect ratio, width / height of one stored pixel; 1 for square pixels. */
+      pixelAspect: z.number().positive().optional(),
+      /** ffmpeg's pixel format (`yuv420p`, `yuv420p10le`, `yuv444p`…), null when not said. */
+      pixelFormat: z.string().nullable().optional(),
+      /** The codec profile (`High`, `High 10`, `Main 10`…), null when not said. */
+      profile: z.string().nullable().optional(),
     })
     .nullable(),
 });
 export type MediaInfo = z.infer<typeof mediaInfoSchema>;
+export type VideoInfo = NonNullable<MediaInfo['video']>;
+
+/** "portrait", "landscape" or "square", from the displayed size. */
+export function orientationOf(video: { width: number; height: number }): 'portrait' | 'landscape' | 'square' {
+  if (video.width === video.height) return 'square';
+  return video.height > video.width ? 'portrait' : 'landscape';
+}
 
 export const voiceFormatSchema = z.enum(voiceRules.formats);
 

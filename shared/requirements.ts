@@ -21,6 +21,22 @@ export const videoRules = {
   warnBeforeMaxSeconds: 30,
   /** The studio's own floor: a picture under this height makes a soft avatar (a warning, not a failure). */
   minHeight: 720,
+  /**
+   * The studio's own ceiling for a picture copied as it is (its short side): the camera records up
+   * to 1080p. A larger one (a phone's 4K) is re-encoded at defaultHeight: 9× fewer pixels to encode
+   * and upload, and no detail the avatar would use.
+   */
+  maxCopyHeight: 1080,
+  /**
+   * Re-encoded pictures keep their frame rate up to this (frames per second): a phone's 60 fps would
+   * double the encoding time for motion a talking head does not have. Variable rates become constant.
+   */
+  maxEncodeFps: 30,
+  /**
+   * What the picture of the upload may be copied as: H.264 in 8-bit 4:2:0 (profiles up to High), the
+   * format every browser, phone and decoding library plays. High 10, 4:2:2 and 4:4:4 are re-encoded.
+   */
+  copyablePixelFormats: ['yuv420p', 'yuvj420p'],
 } as const;
 
 /**

@@ -19,6 +19,11 @@ export const takeStreaming = {
   maxChunkBytes: 4 * 1024 * 1024,
   /** No take or import file may grow beyond this (a 5-minute 96 kHz stereo WAV is ~110 MB). */
   maxTakeBytes: 256 * 1024 * 1024,
+  /**
+   * An imported video may be larger: a phone films 5 minutes of 4K at 50–100 Mbit/s (2–4 GB at 60
+   * fps HEVC is rare; H.264 4K30 is ~1.8 GB). It is streamed to disk, never held in memory.
+   */
+  maxVideoImportBytes: 4 * 1024 * 1024 * 1024,
   /** A paused recorder says it is still there this often; a take silent for staleAfterMs is orphaned. */
   keepAliveMs: 3000,
   staleAfterMs: 15_000,

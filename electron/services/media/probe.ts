@@ -21,7 +21,12 @@ type ProbeStream = {
   avg_frame_rate?: string;
   r_frame_rate?: string;
   duration?: string;
+  pix_fmt?: string;
+  profile?: string;
+  sample_aspect_ratio?: string;
   disposition?: { attached_pic?: number };
+  tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number | string }[];
 };
 type ProbeOutput = {
   streams?: ProbeStream[];
@@ -65,6 +70,33 @@ function frameRate(text: string | undefined): number | null {
   return Math.round((Number(match[1]) / Number(match[2])) * 1000) / 1000;
 }
 
+/**
+ * Degrees a player turns the stored picture to show it: from the display matrix, or the `rotate` tag
+ * of files written by older tools (ffprobe 5.1 reports both in the same sense: a file tagged
+ * `rotate=90` has a matrix it reports as 90, `rotate=270` as -90). Only whether it is a quarter turn
+ * decides the shown size; ffmpeg itself applies the turn when decoding.
+ */
+export function rotationOf(stream: Pick<ProbeStream, 'side_data_list' | 'tags'>): 0 | 90 | 180 | 270 {
+  const matrix = stream.side_data_list?.find((item) => item.side_data_type === 'Display Matrix' && item.rotation !== undefined);
+  const clockwise = matrix ? Number(matrix.rotation) : Number(stream.tags?.rotate ?? 0);
+  if (!Number.isFinite(clockwise)) return 0;
+  const quarter = (((Math.round(clockwise / 90) % 4) + 4) % 4) as 0 | 1 | 2 | 3;
+  return ([0, 90, 180, 270] as const)[quarter];
+}
+
+/** Width / height of one stored pixel: `81:256` → 0.316; unknown (`0:1`, absent) counts as square. */
+export function pixelAspectOf(text: string | undefined): number {
+  const match = /^(\d+):(\d+)$/.exec(text ?? '');
+  if (!match || Number(match[1]) === 0 || Number(match[2]) === 0) return 1;
+  return Number(match[1]) / Number(match[2]);
+}
+
+/** The picture as shown: stored size stretched by the pixel aspect, then turned by the rotation. */
+export function displayedSize(coded: { width: number; height: number }, pixelAspect: number, rotation: number): { width: number; height: number } {
+  const width = Math.round(coded.width * pixelAspect);
+  return rotation === 90 || rotation === 270 ? { width: coded.height, height: width } : { width, height: coded.height };
+}
+
 function seconds(text: string | undefined): number | null {
   const value = Number(text);
   return text !== undefined && Number.isFinite(value) && value >= 0 ? value : null;
@@ -88,7 +120,37 @@ async function measureDuration(runner: FFmpegRunner, file: string, control: RunC
   return last !== undefined && last > 0 ? last / 1000 : null;
 }
 
-export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}): Promise<MediaInfo> {
+/** A file whose streams are known but whose picture this engine cannot decode: its message says so plainly. */
+export class UndecodableMedia extends StudioError {
+  constructor(message: string) {
+    super('MEDIA', message);
+  }
+}
+
+/** `decodePicture`: also decode the first frame of a video, and refuse the file when the engine cannot. */
+export type ProbeOptions = { decodePicture?: boolean };
+
+const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)', av1: 'AV1', vp9: 'VP9', vp8: 'VP8', prores: 'ProRes' };
+
+/**
+ * What a file holds, by content. StudioError('MEDIA') with a plain reason when it is no media, a
+ * format the studio does not work with, or (with `decodePicture`) a picture the engine cannot decode.
+ */
+export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}, options: ProbeOptions = {}): Promise<MediaInfo> {
+  const info = await probeOnly(runner, file, control);
+  if (options.decodePicture && info.video && info.durationMs !== null) {
+    const failure = await pictureDecodeFailure(runner, file, control);
+    if (failure) {
+      const codec = codecNames[info.video.codec] ?? info.video.codec;
+      throw new UndecodableMedia(
+        `The studio’s media engine cannot decode this video’s picture (${codec}; ffmpeg: ${failure}). Export it from the phone or editor as H.264 MP4 and import that.`,
+      );
+    }
+  }
+  return info;
+}
+
+async function probeOnly(runner: FFmpegRunner, file: string, control: RunControl): Promise<MediaInfo> {
   let bytes: number;
   try {
     bytes = (await fs.stat(file)).size;
@@ -138,13 +200,41 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
           channels: audioStream.channels ?? 0,
         }
       : null,
-    video: videoStream
-      ? {
-          codec: videoStream.codec_name ?? 'unknown',
-          width: videoStream.width ?? 0,
-          height: videoStream.height ?? 0,
-          fps: still ? null : (frameRate(videoStream.avg_frame_rate) ?? frameRate(videoStream.r_frame_rate)),
-        }
-      : null,
+    video: videoStream ? videoInfo(videoStream, still) : null,
   };
+}
+
+function videoInfo(stream: ProbeStream, still: boolean): NonNullable<MediaInfo['video']> {
+  const coded = { width: stream.width ?? 0, height: stream.height ?? 0 };
+  const rotation = still ? 0 : rotationOf(stream);
+  const pixelAspect = pixelAspectOf(stream.sample_aspect_ratio);
+  const shown = displayedSize(coded, pixelAspect, rotation);
+  return {
+    codec: stream.codec_name ?? 'unknown',
+    ...shown,
+    fps: still ? null : (frameRate(stream.avg_frame_rate) ?? frameRate(stream.r_frame_rate)),
+    codedWidth: coded.width,
+    codedHeight: coded.height,
+    rotation,
+    pixelAspect,
+    pixelFormat: stream.pix_fmt ?? null,
+    profile: stream.profile ?? null,
+  };
+}
+
+/**
+ * Whether the engine can decode this file's picture: the first frame is decoded (a header can name a
+ * codec the build lacks, such as AV1 here). Returns ffmpeg's reason when it cannot, null when it can.
+ */
+export async function pictureDecodeFailure(runner: FFmpegRunner, file: string, control: RunControl = {}): Promise<string | null> {
+  const result = await runner.run(
+    {
+      program: 'ffmpeg',
+      args: ['-hide_banner', '-loglevel', 'error', '-nostats', '-i', `/in/${inputName}`, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'],
+      inputs: [{ name: inputName, path: file }],
+    },
+    control,
+  );
+  const decodedNothing = result.log.some((line) => /Output file is empty|nothing was encoded|Decoder \(codec .*\) not found|Could not find codec/i.test(line));
+  return result.exitCode !== 0 || decodedNothing ? explainFailure(result.log).replace(`/in/${inputName}: `, '') : null;
 }

@@ -13,12 +13,15 @@ import { type TakeKind, takeStreaming } from '../../../shared/contract/takes';
 import type { CheckResult, Take } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { type ExposureAnalysis, exposureCheckIds, exposureChecks } from '../../../shared/exposure';
-import type { MediaInfo, MediaTrim } from '../../../shared/media';
+import type { MediaContainer, MediaInfo, MediaTrim } from '../../../shared/media';
 import { voiceRules } from '../../../shared/requirements';
+import { importRefusal, maxImportBytes } from '../../../shared/take-import';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
+import { previewNames } from '../media/preview';
+import { UndecodableMedia } from '../media/probe';
 import { type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
@@ -92,11 +95,17 @@ export class TakeService {
     const draft = await this.drafts.get(input.draftId);
     if (!this.checkers[input.kind]) throw new StudioError('NOT_AVAILABLE', `This studio cannot take ${input.kind} recordings.`);
     if (input.source === 'imported' && !entry.importable) throw new StudioError('BAD_REQUEST', `${capitalise(entry.noun)} can only be recorded, not imported.`);
-    if (input.expectedBytes !== undefined && input.expectedBytes > takeStreaming.maxTakeBytes) {
+    const maxBytes = input.source === 'imported' && input.kind !== 'consent' ? maxImportBytes(input.kind) : takeStreaming.maxTakeBytes;
+    if (input.expectedBytes !== undefined && input.expectedBytes > maxBytes) {
       throw new StudioError(
         'MEDIA',
         `This file is ${formatBytes(input.expectedBytes)}: far larger than any ${voiceRules.maxSeconds}-second recording. Import a shorter or compressed recording.`,
       );
+    }
+    if (input.source === 'imported' && input.originalName && input.kind !== 'consent') {
+      // The page checks the name before sending; a caller that did not is told the same, before any byte.
+      const refusal = importRefusal(input.kind, input.originalName, input.expectedBytes ?? 1);
+      if (refusal) throw new StudioError('MEDIA', refusal);
     }
     if (input.kind === 'consent' && (!draft.person.firstName.trim() || !draft.person.lastName.trim() || !draft.consent.code)) {
       throw new StudioError(
@@ -124,7 +133,7 @@ export class TakeService {
       input.source === 'recorded' ? this.drafts.mediaFile(draft.id, take.fileName) : path.join(this.drafts.folder(draft.id), `${importPrefix}${takeId}.part`);
     const sink = await ChunkSink.open(file, {
       what: entry.noun,
-      maxBytes: takeStreaming.maxTakeBytes,
+      maxBytes,
       expectedBytes: input.source === 'imported' ? input.expectedBytes : undefined,
       now: this.now,
       syncEveryMs: this.syncEveryMs,
@@ -370,8 +379,10 @@ export class TakeService {
       if (!session.sink.complete) throw new StudioError('MEDIA', 'The file arrived incomplete. Nothing was imported; try again.');
       let info: MediaInfo;
       try {
-        info = await this.engine.probe(file);
+        // A video's picture must decode here too: a header may name a codec this engine lacks.
+        info = await this.engine.probe(file, { decodePicture: entry.media === 'video' });
       } catch (error) {
+        if (error instanceof UndecodableMedia) throw error;
         throw new StudioError(
           'MEDIA',
           `This file is not a recording the studio can read${error instanceof StudioError ? ` (${error.message.replace(/\.$/, '')})` : ''}. Import ${entry.importNames}.`,
@@ -382,13 +393,17 @@ export class TakeService {
         const what = session.kind === 'voice' && !info.audio ? 'no sound' : info.container;
         throw new StudioError('MEDIA', `This file holds ${what}, which the service does not accept. Import ${entry.importNames}.`);
       }
-      const durationMs = info.durationMs;
-      if (!durationMs) throw new StudioError('MEDIA', 'This file holds no complete recording: it may be damaged.');
+      if (!info.durationMs) throw new StudioError('MEDIA', 'This file holds no complete recording: it may be damaged.');
       const fileName = `${session.kind}-${takeId}.${format}`;
       const final = this.drafts.mediaFile(draftId, fileName);
-      // Recorder-made WebM carries no duration: give it one, as for our own recordings.
+      // Recorder-made WebM carries no duration: give it one, as for our own recordings. A QuickTime or
+      // Matroska video moves into MP4, the container the service takes.
       if (info.container === 'webm') await this.engine.remux(file, final);
-      else await fs.rename(file, final);
+      else if (format !== info.container && entry.media === 'video') {
+        await this.engine.remux(file, final, format as MediaContainer);
+        info = await this.engine.probe(final);
+      } else await fs.rename(file, final);
+      const durationMs = info.durationMs ?? 0;
       const checks = await this.check(session.kind, final, durationMs, null, []).catch(async (error: unknown) => {
         await fs.rm(final, { force: true });
         throw error;
@@ -479,7 +494,7 @@ export class TakeService {
   }
 
   private async removeFiles(draftId: string, take: Take): Promise<void> {
-    for (const name of new Set([take.fileName, take.fileName.replace(/\.rec\./, '.')])) {
+    for (const name of new Set([take.fileName, take.fileName.replace(/\.rec\./, '.'), ...previewNames(take.id)])) {
       await fs.rm(this.drafts.mediaFile(draftId, name), { force: true });
     }
     if (this.pcm?.file.includes(take.id)) this.pcm = null;
