@@ -7,13 +7,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatDuration, overallVerdict } from '../../shared/audio-analysis';
 import type { Take } from '../../shared/drafts';
-import { mediaPath } from '../../shared/transport';
 import { messageOf, useStudio } from '../api/studio-context';
 import { Notice } from '../ui/Notice';
 import { ChecksList, verdictSummary } from './ChecksList';
 import { DurationMeter, type DurationLimits } from './DurationMeter';
 import { TakeActions, TrimFields } from './TakeReviewParts';
 import { takeLabel } from './take-label';
+import { usePlayable } from './use-playable';
 import type { TakeChoice } from './use-take-choice';
 import type { FreshTake } from './use-take-recorder';
 import { type WaveRange, useWaveform } from './use-waveform';
@@ -86,7 +86,8 @@ export function TakeReview({
   const takeId = take?.id ?? fresh?.takeId ?? null;
   const saved = take !== null && take.state !== 'recording' && take.durationMs !== null;
   const durationMs = saved ? take.durationMs! : (fresh?.durationMs ?? 0);
-  const url = saved ? mediaPath(draftId, take.fileName) : '';
+  const playable = usePlayable(draftId, take, saved);
+  const url = playable.url;
   const freshPeaks = fresh && fresh.takeId === takeId && fresh.peaks.length > 0 ? fresh.peaks : null;
   const stored = useVideoPeaks(draftId, take, video && saved && !freshPeaks);
   const trim = take?.trim ?? null;
@@ -145,7 +146,13 @@ export function TakeReview({
   const checks = take?.checks ?? [];
   const verdict = overallVerdict(checks);
   const busy = !saved ? 'Saving the take: repairing the file, measuring it and running the checks…' : checking ? 'Checking the trimmed range…' : null;
-  const problem = error ?? wave.error ?? stored.error;
+  // The browser failing on a file is not the end: the studio makes a preview it can play (once).
+  const { canFallBack, fallBack } = playable;
+  const playFailed = wave.error !== null;
+  useEffect(() => {
+    if (playFailed && canFallBack) fallBack();
+  }, [playFailed, canFallBack, fallBack]);
+  const problem = error ?? playable.error ?? (canFallBack ? null : wave.error) ?? stored.error;
   // The voice and video reviews keep their own names on the page (tests and styles find them by these).
   const prefix = video ? 'video-' : '';
 
@@ -181,6 +188,29 @@ export function TakeReview({
       </header>
 
       {problem && <Notice tone="error">{problem}</Notice>}
+      {playable.making && (
+        <div className="preview-progress" role="status" data-testid={`${prefix}preview-progress`}>
+          <div
+            className="import-progress"
+            role="progressbar"
+            aria-label="Preview progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round((playable.making.ratio ?? 0) * 100)}
+          >
+            <div style={{ width: `${(playable.making.ratio ?? 0) * 100}%` }} />
+            <span className="small muted">Making a preview this browser can play… (checks and preparation use the original)</span>
+          </div>
+          <button type="button" className="button" onClick={playable.cancel}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {playable.note && (
+        <p className="muted small preview-note" data-testid={`${prefix}preview-note`}>
+          {playable.note} Checks and preparation use the original file.
+        </p>
+      )}
 
       {video && (
         <div className="video-review-stage">

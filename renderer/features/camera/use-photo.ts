@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Photo } from '../../../shared/drafts';
 import { cameraCapture } from '../../../shared/requirements';
-import { asStudioError, useStudio } from '../../api/studio-context';
+import { asStudioError, messageOf, useStudio } from '../../api/studio-context';
 import { captureFrame, cropImport } from './photo-capture';
 import { uploadPhoto } from './photo-upload';
 import type { CameraSession } from './use-camera';
@@ -59,7 +59,7 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
       const photo = await uploadPhoto(studio, draftId, pixels.blob, { source: 'camera' });
       onSavedRef.current(photo);
     } catch (failure) {
-      setError(`The photo could not be taken: ${failure instanceof Error ? failure.message : String(failure)}`);
+      setError(`The photo could not be taken: ${messageOf(failure)}`);
     } finally {
       sessionRef.current.setBusy(false);
       setPhase('idle');
