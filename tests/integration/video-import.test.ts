@@ -341,7 +341,7 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
     const voice = await takes.finish(draft.id, begun.id);
     const played = await handlers['media/preview']({ draftId: draft.id, takeId: voice.id });
     expect(played).toMatchObject({ fileName: `preview-${voice.id}.webm`, preview: true });
-    expect(played.reason).toMatch(/alac/);
+    expect(played.reason).toMatch(/Apple Lossless/);
     const preview = await engine.probe(path.join(drafts.folder(draft.id), played.fileName));
     expect(preview).toMatchObject({ container: 'webm', audio: { codec: 'opus' } });
     expect(Math.abs((preview.durationMs ?? 0) - (voice.durationMs ?? 0))).toBeLessThan(100);

@@ -25,6 +25,9 @@ const playableContainers = new Set(['webm', 'mp4', 'm4a', 'mp3', 'wav', 'ogg', '
 const playableVideo = new Set(['h264', 'vp8', 'vp9', 'av1']);
 const playableAudio = new Set(['opus', 'vorbis', 'aac', 'mp3', 'flac', 'pcm_u8', 'pcm_s16le', 'pcm_s24le', 'pcm_s32le', 'pcm_f32le']);
 
+const codecWords: Record<string, string> = { hevc: 'HEVC (H.265)', alac: 'Apple Lossless (ALAC)', prores: 'ProRes', av1: 'AV1', mpeg4: 'MPEG-4 Part 2' };
+const named = (codec: string) => codecWords[codec] ?? codec;
+
 /**
  * Why Chromium cannot play this file (for the review's note), or null when it can. A header is only
  * a hint here: the review also asks for a preview when the browser fails on a file said playable.
@@ -32,13 +35,13 @@ const playableAudio = new Set(['opus', 'vorbis', 'aac', 'mp3', 'flac', 'pcm_u8',
 export function unplayableReason(info: MediaInfo): string | null {
   if (!playableContainers.has(info.container)) return `the browser does not open ${info.container} files`;
   if (info.video) {
-    if (!playableVideo.has(info.video.codec)) return `the browser cannot decode ${info.video.codec} pictures`;
+    if (!playableVideo.has(info.video.codec)) return `the browser cannot decode ${named(info.video.codec)} pictures`;
     const format = info.video.pixelFormat;
     if (info.video.codec === 'h264' && format && !(videoRules.copyablePixelFormats as readonly string[]).includes(format)) {
       return `the browser cannot decode ${format} H.264`;
     }
   }
-  if (info.audio && !playableAudio.has(info.audio.codec)) return `the browser cannot decode ${info.audio.codec} sound`;
+  if (info.audio && !playableAudio.has(info.audio.codec)) return `the browser cannot decode ${named(info.audio.codec)} sound`;
   return null;
 }
 
