@@ -13,13 +13,14 @@ import { type TakeKind, takeStreaming } from '../../../shared/contract/takes';
 import type { CheckResult, Take } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { type ExposureAnalysis, exposureCheckIds, exposureChecks } from '../../../shared/exposure';
-import type { MediaInfo, MediaTrim } from '../../../shared/media';
+import type { MediaInfo, MediaTrim, VoiceMix } from '../../../shared/media';
 import { voiceRules } from '../../../shared/requirements';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
-import { type TakeChecker, voiceTakeChecker } from './take-checker';
+import { type SourceChoice, scratchPrefix } from '../media/voice-source';
+import { type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
 export type { TakeKind };
@@ -221,8 +222,26 @@ export class TakeService {
       range = trim.startMs === 0 && endMs === take.durationMs ? null : { startMs: trim.startMs, endMs };
     }
     const file = this.drafts.mediaFile(draftId, take.fileName);
-    const checks = await this.check(found.kind, file, take.durationMs, range, take.checks);
-    return this.updateTake(draftId, takeId, (current) => ({ ...current, trim: range, checks }));
+    const { checks, voiceSource } = await this.check(found.kind, file, take.durationMs, range, take.checks, take.voiceSource ?? null);
+    return this.updateTake(draftId, takeId, (current) => ({ ...current, trim: range, checks, ...(voiceSource ? { voiceSource } : {}) }));
+  }
+
+  /**
+   * The person's pick of the sound a voice take uses: another audio track of the file (and, for a
+   * two-channel track, a mix; by default the one measured to keep the voice). The take is checked
+   * again on it, and preparation uses it.
+   */
+  async chooseSound(draftId: string, takeId: string, choice: { track: number; mix?: VoiceMix | null }): Promise<Take> {
+    const draft = await this.drafts.get(draftId);
+    const found = findTake(draft, takeId);
+    if (!found) throw new StudioError('NOT_FOUND', 'This take no longer exists.');
+    const { take } = found;
+    if (found.kind !== 'voice') throw new StudioError('BAD_REQUEST', 'Only a voice take has a sound track to choose.');
+    if (take.state === 'recording' || !take.durationMs) throw new StudioError('CONFLICT', 'The sound can be chosen once the take has been saved and read.');
+    const source: SourceChoice = { track: choice.track, mix: choice.mix ?? null, chosenBy: 'person', tracks: take.voiceSource?.tracks ?? [] };
+    const file = this.drafts.mediaFile(draftId, take.fileName);
+    const { checks, voiceSource } = await this.check(found.kind, file, take.durationMs, take.trim, take.checks, source);
+    return this.updateTake(draftId, takeId, (current) => ({ ...current, checks, voiceSource: voiceSource ?? current.voiceSource }));
   }
 
   /** A take recovered after a crash, accepted by the person: it becomes an ordinary complete take. */
@@ -265,6 +284,8 @@ export class TakeService {
     for (const summary of drafts) {
       const live = new Set([...this.sessions.values()].map((session) => session.sink.file));
       await sweepStaleChunks(this.drafts.folder(summary.id), importPrefix, live);
+      // Sound decoded for an analysis that a crash interrupted.
+      await sweepStaleChunks(this.drafts.folder(summary.id), scratchPrefix);
       count += (await this.recover(summary.id).catch(() => [])).length;
     }
     if (count > 0) this.log.info('recovered interrupted takes', { count });
@@ -332,15 +353,16 @@ export class TakeService {
         checks: [unreadableCheck(`The recording could not be repaired: ${message}`)],
       }));
     }
-    const checks = await this.check(take.kind, final, info.durationMs ?? 0, take.trim, take.checks);
+    const checked = await this.check(take.kind, final, info.durationMs ?? 0, take.trim, take.checks, take.voiceSource ?? null);
     const updated = await this.updateTake(draftId, take.id, (current) => ({
       ...current,
       fileName: finalName,
       mimeType: takeMimeType(current.kind, info, current.mimeType),
       state,
-      durationMs: info.durationMs,
+      durationMs: checked.durationMs ?? info.durationMs,
       bytes: info.bytes,
-      checks,
+      checks: checked.checks,
+      ...(checked.voiceSource ? { voiceSource: checked.voiceSource } : {}),
     }));
     if (final !== raw) await fs.rm(raw, { force: true });
     if (state === 'complete') await this.accepted(draftId, updated);
@@ -389,7 +411,7 @@ export class TakeService {
       // Recorder-made WebM carries no duration: give it one, as for our own recordings.
       if (info.container === 'webm') await this.engine.remux(file, final);
       else await fs.rename(file, final);
-      const checks = await this.check(session.kind, final, durationMs, null, []).catch(async (error: unknown) => {
+      const { checks, durationMs: measuredMs, voiceSource } = await this.check(session.kind, final, durationMs, null, [], null).catch(async (error: unknown) => {
         await fs.rm(final, { force: true });
         throw error;
       });
@@ -401,11 +423,12 @@ export class TakeService {
         mimeType: takeMimeType(session.kind, info, 'application/octet-stream'),
         createdAt: new Date().toISOString(),
         state: 'complete',
-        durationMs,
+        durationMs: measuredMs ?? durationMs,
         bytes: (await fs.stat(final)).size,
         trim: null,
         checks,
         originalName: session.originalName,
+        ...(voiceSource ? { voiceSource } : {}),
       };
       await this.drafts.update(draftId, (draft) => entry.shelf.put(draft, [...entry.shelf.list(draft), take]));
       this.log.info('take imported', { draftId, takeId, container: info.container, durationMs: info.durationMs });
@@ -416,10 +439,26 @@ export class TakeService {
   }
 
   /** The checks of a take's file, or of its trimmed range, by its kind's checker. */
-  private async check(kind: TakeKind, file: string, durationMs: number, trim: MediaTrim | null, previous: readonly CheckResult[]): Promise<CheckResult[]> {
+  private async check(
+    kind: TakeKind,
+    file: string,
+    durationMs: number,
+    trim: MediaTrim | null,
+    previous: readonly CheckResult[],
+    voiceSource: SourceChoice | null,
+  ): Promise<TakeCheckOutcome> {
     const checker = this.checkers[kind];
     if (!checker) throw new StudioError('NOT_AVAILABLE', `This studio cannot check ${kind} takes.`);
-    return checker({ file, durationMs, trim, previous, decode: () => this.decode(file) });
+    const outcome = await checker({
+      file,
+      durationMs,
+      trim,
+      previous,
+      voiceSource,
+      decode: () => this.decode(file),
+      analyseVoice: (options) => this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options }),
+    });
+    return Array.isArray(outcome) ? { checks: outcome } : outcome;
   }
 
   private async decode(file: string): Promise<{ samples: Float32Array; sampleRate: number }> {
