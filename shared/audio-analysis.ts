@@ -132,9 +132,9 @@ export type AudioAnalysis = {
   trailingSilenceMs: number;
   /** The sample rate analysed, Hz. */
   sampleRate?: number;
-  /** Energy of the speech frames above voiceSource.narrowband.highBandHz against all of it, dB; null when the rate cannot hold that band. */
+  /** Energy above voiceSource.narrowband.highBandHz against all of it (long-term spectrum), dB; null when the rate cannot hold that band. */
   highBandShareDb?: number | null;
-  /** Share (0–1) of the speech frames' energy inside voiceSource.speechBandHz. */
+  /** Share (0–1) of the energy inside voiceSource.speechBandHz (long-term spectrum). */
   speechBandShare?: number;
   /** How far the loud frames stand above the median frame, dB: syllables and pauses spread widely, music little. */
   levelSpreadDb?: number;
@@ -197,6 +197,89 @@ export class Biquad {
   }
 }
 
+/**
+ * The long-term power spectrum of a stream: Hann-windowed blocks of `size` samples through a
+ * radix-2 FFT, their power summed per bin. Its side lobes fall far faster than any IIR band split,
+ * so a phone band cut at 3.4 kHz reads as empty above 4 kHz instead of leaking into it.
+ */
+export class PowerSpectrum {
+  readonly power: Float64Array;
+  private readonly window: Float64Array;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+  private readonly real: Float64Array;
+  private readonly imag: Float64Array;
+  private readonly block: Float64Array;
+  private fill = 0;
+
+  constructor(
+    readonly sampleRate: number,
+    readonly size = 1024,
+  ) {
+    this.power = new Float64Array(size / 2 + 1);
+    this.window = Float64Array.from({ length: size }, (_unused, index) => 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / size));
+    this.cos = Float64Array.from({ length: size / 2 }, (_unused, index) => Math.cos((-2 * Math.PI * index) / size));
+    this.sin = Float64Array.from({ length: size / 2 }, (_unused, index) => Math.sin((-2 * Math.PI * index) / size));
+    this.real = new Float64Array(size);
+    this.imag = new Float64Array(size);
+    this.block = new Float64Array(size);
+  }
+
+  push(value: number): void {
+    this.block[this.fill++] = value;
+    if (this.fill === this.size) {
+      this.transform();
+      this.fill = 0;
+    }
+  }
+
+  /** Share of the power between `lowHz` and `highHz` (inclusive bins), 0–1; 0 when there is none. */
+  share(lowHz: number, highHz: number): number {
+    let total = 0;
+    let inside = 0;
+    for (let bin = 1; bin < this.power.length; bin++) {
+      const hz = (bin * this.sampleRate) / this.size;
+      total += this.power[bin]!;
+      if (hz >= lowHz && hz <= highHz) inside += this.power[bin]!;
+    }
+    return total > 0 ? inside / total : 0;
+  }
+
+  private transform(): void {
+    const { size, real, imag } = this;
+    for (let index = 0, reversed = 0; index < size; index++) {
+      real[reversed] = this.block[index]! * this.window[index]!;
+      imag[reversed] = 0;
+      // Increment a bit-reversed counter.
+      let bit = size >> 1;
+      while (bit > 0 && reversed & bit) {
+        reversed ^= bit;
+        bit >>= 1;
+      }
+      reversed |= bit;
+    }
+    for (let length = 2; length <= size; length <<= 1) {
+      const half = length >> 1;
+      const step = size / length;
+      for (let start = 0; start < size; start += length) {
+        for (let offset = 0; offset < half; offset++) {
+          const wr = this.cos[offset * step]!;
+          const wi = this.sin[offset * step]!;
+          const a = start + offset;
+          const b = a + half;
+          const tr = real[b]! * wr - imag[b]! * wi;
+          const ti = real[b]! * wi + imag[b]! * wr;
+          real[b] = real[a]! - tr;
+          imag[b] = imag[a]! - ti;
+          real[a] = real[a]! + tr;
+          imag[a] = imag[a]! + ti;
+        }
+      }
+    }
+    for (let bin = 0; bin < this.power.length; bin++) this.power[bin] = this.power[bin]! + real[bin]! * real[bin]! + imag[bin]! * imag[bin]!;
+  }
+}
+
 /** A growable array of float64, so a stream of any length keeps one number per frame. */
 class FrameList {
   values = new Float64Array(1024);
@@ -220,20 +303,18 @@ export type AnalyserOptions = {
 /**
  * The whole-take analysis fed in pieces: memory grows by one number per frame (20 a second), never
  * with the samples, so a take of any length is analysed from a stream. `analyseAudio` is this on one
- * array. Expects the sound with its DC already removed (the caller's high-pass).
+ * array. DC is removed first (each voiceSource.dcBlockSeconds block less its own mean), except for
+ * clipping, which is a property of the samples as recorded.
  */
 export class VoiceAnalyser {
   private readonly frameLength: number;
   private readonly frameSums = new FrameList();
-  private readonly frameHigh = new FrameList();
-  private readonly frameBand = new FrameList();
   private frameSum = 0;
-  private frameHighSum = 0;
-  private frameBandSum = 0;
   private frameFill = 0;
   private count = 0;
   private sumSquares = 0;
   private peak = 0;
+  private rawPeak = 0;
   private truePeakValue = 0;
   /** The last samples of the previous piece, for the true-peak kernel across the seam. */
   private tail = new Float32Array(0);
@@ -242,63 +323,79 @@ export class VoiceAnalyser {
   /** Flattened samples by their magnitude: which of them sit at the peak is known only at the end. */
   private readonly flat = new Map<number, number>();
   private nearFullScale = 0;
-  private readonly high: Biquad[] | null;
-  private readonly band: Biquad[];
+  private readonly spectrum: PowerSpectrum;
+  private readonly pending: Float32Array;
+  private pendingFill = 0;
+  private filtered = new Float32Array(0);
 
   constructor(
     readonly sampleRate: number,
     private readonly options: AnalyserOptions = {},
   ) {
     this.frameLength = Math.max(1, Math.round((sampleRate * audioQuality.frameMs) / 1000));
-    const { highBandHz } = voiceSource.narrowband;
-    // The upper band needs room under Nyquist to be measured at all.
-    this.high = sampleRate / 2 > highBandHz * 1.25 ? [Biquad.highpass(sampleRate, highBandHz), Biquad.highpass(sampleRate, highBandHz)] : null;
-    const { low, high } = voiceSource.speechBandHz;
-    this.band = [Biquad.highpass(sampleRate, low), ...(sampleRate / 2 > high * 1.1 ? [Biquad.lowpass(sampleRate, high)] : [])];
+    this.pending = new Float32Array(Math.max(1, Math.round(sampleRate * voiceSource.dcBlockSeconds)));
+    this.spectrum = new PowerSpectrum(sampleRate);
   }
 
   push(samples: Float32Array): void {
+    let offset = 0;
+    while (offset < samples.length) {
+      const take = Math.min(samples.length - offset, this.pending.length - this.pendingFill);
+      this.pending.set(samples.subarray(offset, offset + take), this.pendingFill);
+      this.pendingFill += take;
+      offset += take;
+      if (this.pendingFill === this.pending.length) {
+        this.processBlock(this.pending);
+        this.pendingFill = 0;
+      }
+    }
+  }
+
+  /**
+   * One DC block: its own mean is the offset removed. A constant or slowly drifting offset goes
+   * entirely, and unlike an IIR high-pass nothing rings on into the pause after a word.
+   */
+  private processBlock(samples: Float32Array): void {
+    let mean = 0;
+    for (let index = 0; index < samples.length; index++) mean += samples[index]!;
+    mean = samples.length > 0 ? mean / samples.length : 0;
     const frameLength = this.frameLength;
-    const high = this.high;
-    const [bandLow, bandHigh] = this.band;
+    const spectrum = this.spectrum;
     const minRun = audioQuality.clipFlatRunSamples;
     const clipLevel = audioQuality.clipLevel;
+    if (this.filtered.length < samples.length) this.filtered = new Float32Array(samples.length);
+    const filtered = this.filtered.subarray(0, samples.length);
     for (let index = 0; index < samples.length; index++) {
-      const value = samples[index]!;
+      // Flattening is seen in the samples as they are; everything else is measured without DC.
+      const raw = samples[index]!;
+      const rawMagnitude = raw < 0 ? -raw : raw;
+      const value = raw - mean;
+      filtered[index] = value;
       const magnitude = value < 0 ? -value : value;
       if (magnitude > this.peak) this.peak = magnitude;
+      if (rawMagnitude > this.rawPeak) this.rawPeak = rawMagnitude;
       const square = value * value;
       this.sumSquares += square;
       this.frameSum += square;
-      if (high) {
-        const upper = high[1]!.process(high[0]!.process(value));
-        this.frameHighSum += upper * upper;
-      }
-      let inBand = bandLow!.process(value);
-      if (bandHigh) inBand = bandHigh.process(inBand);
-      this.frameBandSum += inBand * inBand;
-      if (magnitude >= clipLevel) this.nearFullScale++;
-      if (value === this.runValue && magnitude > 0) {
+      spectrum.push(value);
+      if (rawMagnitude >= clipLevel) this.nearFullScale++;
+      if (raw === this.runValue && rawMagnitude > 0) {
         this.runLength++;
-        if (this.runLength === minRun) this.flat.set(magnitude, (this.flat.get(magnitude) ?? 0) + minRun);
-        else if (this.runLength > minRun) this.flat.set(magnitude, (this.flat.get(magnitude) ?? 0) + 1);
+        if (this.runLength === minRun) this.flat.set(rawMagnitude, (this.flat.get(rawMagnitude) ?? 0) + minRun);
+        else if (this.runLength > minRun) this.flat.set(rawMagnitude, (this.flat.get(rawMagnitude) ?? 0) + 1);
       } else {
-        this.runValue = value;
+        this.runValue = raw;
         this.runLength = 1;
       }
       if (++this.frameFill === frameLength) this.closeFrame();
     }
     this.count += samples.length;
-    this.scanTruePeak(samples);
+    this.scanTruePeak(filtered);
   }
 
   private closeFrame(): void {
     this.frameSums.push(this.frameSum / this.frameFill);
-    this.frameHigh.push(this.frameHighSum / this.frameFill);
-    this.frameBand.push(this.frameBandSum / this.frameFill);
     this.frameSum = 0;
-    this.frameHighSum = 0;
-    this.frameBandSum = 0;
     this.frameFill = 0;
   }
 
@@ -327,6 +424,8 @@ export class VoiceAnalyser {
   }
 
   finish(): AudioAnalysis {
+    if (this.pendingFill > 0) this.processBlock(this.pending.subarray(0, this.pendingFill));
+    this.pendingFill = 0;
     // The last partial frame counts if at least half full.
     if (this.frameFill >= this.frameLength / 2) this.closeFrame();
     const frameCount = this.frameSums.length;
@@ -337,8 +436,6 @@ export class VoiceAnalyser {
     const frameMs = audioQuality.frameMs;
 
     let speechPower = 0;
-    let speechHigh = 0;
-    let speechBand = 0;
     let speechFrames = 0;
     let pauses = 0;
     let run = 0;
@@ -353,8 +450,6 @@ export class VoiceAnalyser {
         if (leading < 0) leading = run;
         run = 0;
         speechPower += this.frameSums.values[frame]!;
-        speechHigh += this.frameHigh.values[frame]!;
-        speechBand += this.frameBand.values[frame]!;
         speechFrames++;
       }
     }
@@ -364,11 +459,15 @@ export class VoiceAnalyser {
     for (let index = 0; index < Math.min(quietestCount, sorted.length); index++) quietPower += 10 ** (sorted[index]! / 10);
 
     let flattened = 0;
-    for (const [magnitude, samples] of this.flat) if (magnitude >= this.peak * audioQuality.clipLevel) flattened += samples;
+    for (const [magnitude, samples] of this.flat) if (magnitude >= this.rawPeak * audioQuality.clipLevel) flattened += samples;
     const clipped = Math.max(flattened, this.options.lossy ? this.nearFullScale : 0);
     const durationMs = (this.count / this.sampleRate) * 1000;
     const truePeakValue = this.peak === 0 ? 0 : Math.max(this.peak, this.truePeakValue);
     const loudLevel = percentile(sorted, audioQuality.speechPercentile);
+    const { highBandHz } = voiceSource.narrowband;
+    // Pauses add next to nothing to a power spectrum: it is the spectrum of the speech.
+    const upper = this.sampleRate / 2 > highBandHz * 1.25 ? this.spectrum.share(highBandHz, this.sampleRate / 2) : null;
+    const highBand = upper === null ? null : Math.max(minDbfs, 10 * Math.log10(Math.max(1e-12, upper)));
     return {
       durationMs,
       clippedShare: this.count > 0 ? clipped / this.count : 0,
@@ -382,8 +481,8 @@ export class VoiceAnalyser {
       leadingSilenceMs: Math.min(durationMs, (allSilent ? levels.length : leading) * frameMs),
       trailingSilenceMs: Math.min(durationMs, (allSilent ? levels.length : run) * frameMs),
       sampleRate: this.sampleRate,
-      highBandShareDb: this.high && speechPower > 0 ? Math.max(minDbfs, 10 * Math.log10(Math.max(1e-12, speechHigh / speechPower))) : null,
-      speechBandShare: speechPower > 0 ? Math.min(1, speechBand / speechPower) : 0,
+      highBandShareDb: highBand,
+      speechBandShare: this.spectrum.share(voiceSource.speechBandHz.low, voiceSource.speechBandHz.high),
       levelSpreadDb: Math.max(0, loudLevel - percentile(sorted, 0.5)),
     };
   }
@@ -644,7 +743,8 @@ export function edgesCheck(analysis: AudioAnalysis): CheckResult {
 export function bandwidthCheck(analysis: AudioAnalysis, sourceSampleRate: number): CheckResult | null {
   const label = 'Bandwidth';
   const { minSampleRate, highBandHz, highBandShareDb } = voiceSource.narrowband;
-  const advice = 'The cloned voice will sound like a phone call: record with the computer’s or a USB microphone instead of a phone line or a Bluetooth headset.';
+  const advice =
+    'The cloned voice will sound like a phone call: record with the computer’s or a USB microphone instead of a phone line or a Bluetooth headset.';
   if (sourceSampleRate > 0 && sourceSampleRate < minSampleRate) {
     return check(
       'bandwidth',

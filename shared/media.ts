@@ -102,7 +102,9 @@ export const voiceSourceSchema = z.object({
   chosenBy: z.enum(['auto', 'person']),
   /** Every track considered, with how speech-like it measured (0–1), for the review's picker. */
   tracks: z
-    .array(z.object({ track: z.number().int().nonnegative(), label: z.string(), channels: z.number().int().nonnegative(), speechScore: z.number().min(0).max(1) }))
+    .array(
+      z.object({ track: z.number().int().nonnegative(), label: z.string(), channels: z.number().int().nonnegative(), speechScore: z.number().min(0).max(1) }),
+    )
     .default([]),
 });
 export type VoiceSource = z.infer<typeof voiceSourceSchema>;

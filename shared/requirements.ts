@@ -116,11 +116,16 @@ export const voiceSource = {
   /** The studio analyses at most this many audio tracks of a file, in the file's order. */
   maxTracks: 4,
   /**
-   * DC offset is removed with a 2-pole Butterworth high-pass at this frequency before analysis and
-   * in preparation: below the lowest voice fundamental (~70 Hz for low male voices), so the voice is
+   * Preparation removes DC offset with a 2-pole Butterworth high-pass at this frequency: below the lowest voice fundamental (~70 Hz for low male voices), so the voice is
    * untouched, while a constant offset decays within a few tens of milliseconds.
    */
   dcHighpassHz: 20,
+  /**
+   * The analysis removes DC by subtracting each block's own mean (blocks this long): as complete
+   * for an offset as the high-pass, and it leaves no ringing in the pause after a word, where the
+   * noise floor and the pauses are measured.
+   */
+  dcBlockSeconds: 1,
   /**
    * Two channels cancel when summed if their sum is this much quieter than the louder channel
    * alone (one channel inverted): a mono voice recorded out of phase loses 40 dB or more; genuine
@@ -134,10 +139,11 @@ export const voiceSource = {
    * headset audio (ITU-T G.722 / Bluetooth HFP mSBC, 16 kHz sampling, up to 7 kHz) lack the upper
    * band that makes a cloned voice sound present. Any sample rate under `minSampleRate` is narrowband
    * by construction; at any rate, speech with less than `highBandShareDb` of its energy above
-   * `highBandHz` has been band-limited on the way (a phone call resampled to 48 kHz). Natural
-   * speech recorded full band carries roughly −15 to −30 dB above 4 kHz (fricatives, breath).
+   * `highBandHz` has been band-limited on the way (a phone call resampled to 48 kHz). Measured
+   * here on the long-term spectrum: full-band speech −19 dB above 4 kHz (fricatives, breath), the
+   * same speech through an 8 kHz channel −42 dB; the line sits between, nearer the phone.
    */
-  narrowband: { minSampleRate: 22050, highBandHz: 4000, highBandShareDb: -45 },
+  narrowband: { minSampleRate: 22050, highBandHz: 4000, highBandShareDb: -35 },
   /**
    * The speech band used to tell a voice track from music or system sound: the telephone band
    * (ITU-T G.711) holds most of a voice's energy, and speech alternates syllables and pauses, so

@@ -8,7 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type AudioAnalysis, Biquad, type ChannelPowers, VoiceAnalyser, chooseMix, formatDuration, mixSample, speechScore } from '../../../shared/audio-analysis';
+import {
+  type AudioAnalysis,
+  Biquad,
+  type ChannelPowers,
+  VoiceAnalyser,
+  chooseMix,
+  formatDuration,
+  mixSample,
+  speechScore,
+} from '../../../shared/audio-analysis';
 import { StudioError } from '../../../shared/errors';
 import type { AudioTrack, MediaInfo, VoiceMix, VoiceSource } from '../../../shared/media';
 import { voiceSource as sourceRules } from '../../../shared/requirements';

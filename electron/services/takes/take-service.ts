@@ -411,7 +411,11 @@ export class TakeService {
       // Recorder-made WebM carries no duration: give it one, as for our own recordings.
       if (info.container === 'webm') await this.engine.remux(file, final);
       else await fs.rename(file, final);
-      const { checks, durationMs: measuredMs, voiceSource } = await this.check(session.kind, final, durationMs, null, [], null).catch(async (error: unknown) => {
+      const {
+        checks,
+        durationMs: measuredMs,
+        voiceSource,
+      } = await this.check(session.kind, final, durationMs, null, [], null).catch(async (error: unknown) => {
         await fs.rm(final, { force: true });
         throw error;
       });
