@@ -110,25 +110,28 @@ function trackTitle(tags: Record<string, string> | undefined): string | null {
 }
 
 /**
- * Probes of files not changed since (same path, size, modification and change time): measuring a
+ * Probes of files not changed since (same inode, size and modification time): measuring a
  * sound's length decodes it, and one take is probed by several steps in a row.
  */
 const probed = new Map<string, { stamp: string; info: MediaInfo }>();
 const probedKept = 16;
 
 export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}): Promise<MediaInfo> {
+  let key: string;
   let stamp: string;
   try {
     const stat = await fs.stat(file);
-    stamp = `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+    // By inode, so an import renamed into the draft is not decoded again.
+    key = `${stat.dev}:${stat.ino}`;
+    stamp = `${stat.size}:${stat.mtimeMs}`;
   } catch {
     throw new StudioError('NOT_FOUND', 'The media file is missing from the draft folder.');
   }
-  const known = probed.get(file);
+  const known = probed.get(key);
   if (known && known.stamp === stamp) return structuredClone(known.info);
   const info = await probeUncached(runner, file, control);
-  probed.delete(file);
-  probed.set(file, { stamp, info: structuredClone(info) });
+  probed.delete(key);
+  probed.set(key, { stamp, info: structuredClone(info) });
   if (probed.size > probedKept) probed.delete(probed.keys().next().value as string);
   return info;
 }

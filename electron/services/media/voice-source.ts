@@ -20,7 +20,7 @@ import {
 } from '../../../shared/audio-analysis';
 import { StudioError } from '../../../shared/errors';
 import type { AudioTrack, MediaInfo, VoiceMix, VoiceSource } from '../../../shared/media';
-import { voiceSource as sourceRules } from '../../../shared/requirements';
+import { voiceRules, voiceSource as sourceRules } from '../../../shared/requirements';
 import { type JobContext, runChecked, secondsArg } from './job';
 import { inputName, measureDecodedAudio, probeFile } from './probe';
 
@@ -45,7 +45,12 @@ export type VoiceFileAnalysis = {
   headerDurationMs: number | null;
   /** Why this track and this mix, in plain words, for the take's checks. */
   reasons: { track: string | null; mix: string | null };
+  /** The chosen sound over the range as peaks for the review's waveform (0–255, `peaksPerSecond` a second). */
+  peaks: Uint8Array<ArrayBuffer>;
 };
+
+/** Review waveforms: a hundred peaks a second, as the live one. */
+export const peaksPerSecond = 100;
 
 /** A track to keep, with its mix when settled (a VoiceSource is one); `tracks` carries the list already measured. */
 export type SourceChoice = { track: number; mix?: VoiceMix | null; chosenBy?: VoiceSource['chosenBy']; tracks?: VoiceSource['tracks'] };
@@ -109,7 +114,41 @@ async function readFrames(file: string, channels: number, each: (samples: Float3
   }
 }
 
-type TrackResult = { track: AudioTrack; analysis: AudioAnalysis; mix: VoiceMix; mixReason: string | null; rate: number };
+type TrackResult = { track: AudioTrack; analysis: AudioAnalysis; mix: VoiceMix; mixReason: string | null; rate: number; peaks: Uint8Array<ArrayBuffer> };
+
+/** Peaks of a stream, one per slice of samples, grown as it comes. */
+class PeakList {
+  private values = new Uint8Array(4096);
+  private length = 0;
+  private peak = 0;
+  private fill = 0;
+
+  constructor(private readonly slice: number) {}
+
+  push(samples: Float32Array): void {
+    for (let index = 0; index < samples.length; index++) {
+      const value = Math.abs(samples[index]!);
+      if (value > this.peak) this.peak = value;
+      if (++this.fill === this.slice) this.close();
+    }
+  }
+
+  finish(): Uint8Array<ArrayBuffer> {
+    if (this.fill > 0) this.close();
+    return this.values.slice(0, this.length);
+  }
+
+  private close(): void {
+    if (this.length === this.values.length) {
+      const grown = new Uint8Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = Math.min(255, Math.round(this.peak * 255));
+    this.peak = 0;
+    this.fill = 0;
+  }
+}
 
 async function analyseTrack(
   job: JobContext,
@@ -181,20 +220,31 @@ async function analyseTrack(
       mixReason = chosen.reason;
     }
     const analyser = new VoiceAnalyser(rate, { lossy: !losslessCodec.test(track.codec) });
+    const peaks = new PeakList(Math.max(1, Math.round(rate / peaksPerSecond)));
     const mono = new Float32Array(readBytes / 4);
     await readFrames(scratch, channels, (samples) => {
-      if (channels === 1) {
-        analyser.push(samples);
-        return;
+      let sound = samples;
+      if (channels === 2) {
+        const count = samples.length / 2;
+        for (let frame = 0; frame < count; frame++) mono[frame] = mixSample(mix, samples[frame * 2]!, samples[frame * 2 + 1]!);
+        sound = mono.subarray(0, count);
       }
-      const count = samples.length / 2;
-      for (let frame = 0; frame < count; frame++) mono[frame] = mixSample(mix, samples[frame * 2]!, samples[frame * 2 + 1]!);
-      analyser.push(mono.subarray(0, count));
+      analyser.push(sound);
+      peaks.push(sound);
     });
-    return { track, analysis: analyser.finish(), mix, mixReason, rate };
+    return { track, analysis: analyser.finish(), mix, mixReason, rate, peaks: peaks.finish() };
   } finally {
     await fs.rm(scratch, { force: true });
   }
+}
+
+/** The refusal of a sound too long to take as a voice (voiceSource.maxImportSeconds), or null. */
+export function tooLongForVoice(measuredMs: number): StudioError | null {
+  if (measuredMs <= sourceRules.maxImportSeconds * 1000) return null;
+  return new StudioError(
+    'MEDIA',
+    `This recording is ${formatDuration(measuredMs)} long (measured); the studio takes recordings up to ${formatDuration(sourceRules.maxImportSeconds * 1000)}, and the service uses at most ${formatDuration(voiceRules.maxSeconds * 1000)} of it. Cut out the part to use in an editor and import that.`,
+  );
 }
 
 /**
@@ -210,12 +260,8 @@ export async function analyseVoiceFile(job: JobContext, file: string, options: V
   // With a picture, probe trusted the header; the sound's own length is measured here all the same.
   const measuredMs = info.video ? await measureDecodedAudio(job.runner, file, { signal: job.signal }) : info.durationMs;
   if (!measuredMs) throw new StudioError('MEDIA', 'This file holds no sound that can be decoded: it may be damaged.');
-  if (measuredMs > sourceRules.maxImportSeconds * 1000) {
-    throw new StudioError(
-      'MEDIA',
-      `This recording is ${formatDuration(measuredMs)} long (measured); the studio takes recordings up to ${formatDuration(sourceRules.maxImportSeconds * 1000)}, and the service uses at most 5 minutes of it. Cut out the part to use in an editor and import that.`,
-    );
-  }
+  const tooLong = tooLongForVoice(measuredMs);
+  if (tooLong) throw tooLong;
   const startMs = Math.max(0, Math.min(options.startMs ?? 0, measuredMs));
   const endMs = options.endMs === undefined ? null : Math.min(options.endMs, measuredMs);
   if (endMs !== null && endMs <= startMs) throw new StudioError('BAD_REQUEST', 'The range to analyse lies outside the take.');
@@ -253,5 +299,6 @@ export async function analyseVoiceFile(job: JobContext, file: string, options: V
     durationMs: measuredMs,
     headerDurationMs: info.headerDurationMs ?? null,
     reasons: { track: trackReason, mix: mixReason },
+    peaks: chosen.peaks,
   };
 }

@@ -19,7 +19,7 @@ import { type DraftStore, newId } from '../drafts/draft-store';
 import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
-import { type SourceChoice, scratchPrefix } from '../media/voice-source';
+import { type SourceChoice, peaksPerSecond, scratchPrefix, tooLongForVoice } from '../media/voice-source';
 import { type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
@@ -74,6 +74,8 @@ export class TakeService {
   private readonly checkers: Partial<Record<TakeKind, TakeChecker>>;
   private readonly sessions = new Map<string, Session>();
   private pcm: PcmCache | null = null;
+  /** Peaks of the voice take drawn last, by file version and sound. */
+  private peaks: { key: string; peaks: Uint8Array<ArrayBuffer> } | null = null;
   /** Repairs under way, so start-up recovery and a window's own recover call never repair one take twice. */
   private readonly repairs = new Map<string, Promise<Take>>();
 
@@ -244,6 +246,27 @@ export class TakeService {
     return this.updateTake(draftId, takeId, (current) => ({ ...current, checks, voiceSource: voiceSource ?? current.voiceSource }));
   }
 
+  /**
+   * A voice take's whole sound as peaks, from the track and mix it uses (a file's first track, which
+   * the page could decode itself, may be the wrong one). Kept from its last whole analysis.
+   */
+  async voicePeaks(draftId: string, takeId: string): Promise<{ perSecond: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }> {
+    const draft = await this.drafts.get(draftId);
+    const found = findTake(draft, takeId);
+    if (!found || found.kind !== 'voice') throw new StudioError('NOT_FOUND', 'This voice take no longer exists.');
+    const { take } = found;
+    if (take.state === 'recording' || !take.durationMs) throw new StudioError('CONFLICT', 'The take can be drawn once it has been saved and read.');
+    const file = this.drafts.mediaFile(draftId, take.fileName);
+    const stat = await fs.stat(file);
+    const source = take.voiceSource ?? null;
+    const key = `${file}:${stat.mtimeMs}:${source?.track ?? 0}:${source?.mix ?? ''}`;
+    if (this.peaks?.key !== key) {
+      const measured = await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), source });
+      this.peaks = { key, peaks: measured.peaks };
+    }
+    return { perSecond: peaksPerSecond, peaks: this.peaks.peaks, durationMs: take.durationMs };
+  }
+
   /** A take recovered after a crash, accepted by the person: it becomes an ordinary complete take. */
   async keep(draftId: string, takeId: string): Promise<Take> {
     const kept = await this.updateTake(draftId, takeId, (take) => {
@@ -406,6 +429,9 @@ export class TakeService {
       }
       const durationMs = info.durationMs;
       if (!durationMs) throw new StudioError('MEDIA', 'This file holds no complete recording: it may be damaged.');
+      // A sound's length was measured by decoding it to nothing: a file too long is refused before anything holds it.
+      const tooLong = entry.media === 'audio' && !info.video ? tooLongForVoice(durationMs) : null;
+      if (tooLong) throw tooLong;
       const fileName = `${session.kind}-${takeId}.${format}`;
       const final = this.drafts.mediaFile(draftId, fileName);
       // Recorder-made WebM carries no duration: give it one, as for our own recordings.
@@ -460,7 +486,14 @@ export class TakeService {
       previous,
       voiceSource,
       decode: () => this.decode(file),
-      analyseVoice: (options) => this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options }),
+      analyseVoice: async (options) => {
+        const measured = await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options });
+        if (options.startMs === undefined && options.endMs === undefined) {
+          const stat = await fs.stat(file);
+          this.peaks = { key: `${file}:${stat.mtimeMs}:${measured.source.track}:${measured.source.mix}`, peaks: measured.peaks };
+        }
+        return measured;
+      },
     });
     return Array.isArray(outcome) ? { checks: outcome } : outcome;
   }
