@@ -84,7 +84,10 @@ describe.skipIf(missing !== null)('voice sources', () => {
       const trimmed = await takes.trim(draftId, take.id, { startMs: 30_000, endMs: 99_500 });
       expect(trimmed.trim).toEqual({ startMs: 30_000, endMs: 99_500 });
       expect(checkOf(trimmed, 'duration')?.value).toBeGreaterThan(69_000);
-    }, 120_000);
+      // Preparation reads the same measured length: the whole 100 s, less its silent ends.
+      const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), at('joined-prepared.mp3'), { source: take.voiceSource });
+      expect(prepared.info.durationMs).toBeGreaterThan(95_000);
+    }, 180_000);
 
     it('measures a VBR MP3 without a length header', async () => {
       ffmpeg('-i', speech(70), '-c:a', 'libmp3lame', '-q:a', '7', '-write_xing', '0', at('noheader.mp3'));
