@@ -15,7 +15,7 @@ import { decodePcmFile, remuxFile } from './remux';
 import { type FFmpegRunner, WasmRunner } from './runner';
 import { prepareVideoFile } from './video-preparation';
 import { prepareVoiceFile } from './voice-preparation';
-import { type VoiceAnalysisOptions, type VoiceFileAnalysis, analyseVoiceFile } from './voice-source';
+import { type VoiceAnalysisOptions, type VoiceFileAnalysis, analyseVoiceFile, dropKeptSound } from './voice-source';
 
 export type { MediaInfo, PreparedFile } from '../../../shared/media';
 
@@ -251,6 +251,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
       await Promise.all([runners.quick.close?.(), runners.prepare.close?.()]);
       // Each cancelled job removes its partial output as it unwinds; wait for that before returning.
       await Promise.all([...running].map((job) => job.settled));
+      await dropKeptSound();
     },
   };
 }

@@ -21,7 +21,7 @@ import {
 import { StudioError } from '../../../shared/errors';
 import type { AudioTrack, MediaInfo, VoiceMix, VoiceSource } from '../../../shared/media';
 import { voiceRules, voiceSource as sourceRules } from '../../../shared/requirements';
-import { type JobContext, runChecked, secondsArg } from './job';
+import { type JobContext, runChecked } from './job';
 import { inputName, measureDecodedAudio, probeFile } from './probe';
 
 /** Analysis runs at the file's own rate up to this: enough for clipping and the upper band. */
@@ -90,31 +90,65 @@ function trackLabel(track: AudioTrack, count: number): string {
   return `${name} (${channels}, ${Math.round(track.sampleRate / 100) / 10} kHz)`;
 }
 
+/** Sample frames `first` up to `end` (null: to the end of the file). */
+type FrameRange = { first: number; end: number | null };
+
+/**
+ * The whole decoded track analysed last, kept on disk (never in memory) so moving the trim reads
+ * its range again without decoding: one at a time, replaced by the next track analysed.
+ */
+let kept: { key: string; path: string } | null = null;
+
+async function keep(key: string, scratch: string): Promise<void> {
+  const previous = kept;
+  kept = { key, path: scratch };
+  if (previous && previous.path !== scratch) await fs.rm(previous.path, { force: true });
+}
+
+/** Removes the kept decoded track (the engine closing, or a file it belonged to going away). */
+export async function dropKeptSound(): Promise<void> {
+  const previous = kept;
+  kept = null;
+  if (previous) await fs.rm(previous.path, { force: true });
+}
+
 /** Reads a scratch file of interleaved float32 frames in pieces, handing whole frames to `each`. */
-async function readFrames(file: string, channels: number, each: (samples: Float32Array) => void): Promise<void> {
+async function readFrames(file: string, channels: number, range: FrameRange, each: (samples: Float32Array) => void): Promise<void> {
   const handle = await fs.open(file, 'r');
   try {
     const frameBytes = 4 * channels;
     const chunk = new Uint8Array(readBytes - (readBytes % frameBytes));
-    let position = 0;
+    let position = range.first * frameBytes;
+    const end = range.end === null ? Infinity : range.end * frameBytes;
     for (;;) {
       let filled = 0;
-      while (filled < chunk.length) {
-        const { bytesRead } = await handle.read(chunk, filled, chunk.length - filled, position + filled);
+      const wanted = Math.min(chunk.length, end - position);
+      while (filled < wanted) {
+        const { bytesRead } = await handle.read(chunk, filled, wanted - filled, position + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
       const whole = filled - (filled % frameBytes);
       if (whole > 0) each(new Float32Array(chunk.buffer, 0, whole / 4));
       position += filled;
-      if (filled < chunk.length) return;
+      if (filled < wanted || position >= end) return;
     }
   } finally {
     await handle.close();
   }
 }
 
-type TrackResult = { track: AudioTrack; analysis: AudioAnalysis; mix: VoiceMix; mixReason: string | null; rate: number; peaks: Uint8Array<ArrayBuffer> };
+type TrackResult = {
+  track: AudioTrack;
+  analysis: AudioAnalysis;
+  mix: VoiceMix;
+  mixReason: string | null;
+  rate: number;
+  peaks: Uint8Array<ArrayBuffer>;
+  /** Keeps this track's decoded sound for the next analysis of it; the others are removed. */
+  keep: () => Promise<void>;
+  scratch: string;
+};
 
 /** Peaks of a stream, one per slice of samples, grown as it comes. */
 class PeakList {
@@ -160,50 +194,60 @@ async function analyseTrack(
 ): Promise<TrackResult> {
   const channels = Math.min(2, Math.max(1, track.channels));
   const rate = Math.min(maxAnalysisRate, track.sampleRate || maxAnalysisRate);
-  const scratch = path.join(scratchDir, `${scratchPrefix}${randomBytes(6).toString('hex')}.f32`);
+  const stat = await fs.stat(file);
+  const key = `${file}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${track.index}:${channels}:${rate}`;
+  const reuse =
+    kept?.key === key &&
+    (await fs.stat(kept.path).then(
+      () => true,
+      () => false,
+    ));
+  const scratch = reuse && kept ? kept.path : path.join(scratchDir, `${scratchPrefix}${randomBytes(6).toString('hex')}.f32`);
+  const frames: FrameRange = { first: Math.round((range.startMs / 1000) * rate), end: range.endMs === null ? null : Math.round((range.endMs / 1000) * rate) };
+  let keepIt = false;
   try {
-    await runChecked(
-      job,
-      {
-        program: 'ffmpeg',
-        args: [
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-err_detect',
-          'ignore_err',
-          ...(range.startMs > 0 ? ['-ss', secondsArg(range.startMs)] : []),
-          ...(range.endMs !== null ? ['-t', secondsArg(range.endMs - range.startMs)] : []),
-          '-i',
-          `/in/${inputName}`,
-          '-vn',
-          '-map',
-          `0:a:${track.index}`,
-          '-ac',
-          String(channels),
-          '-ar',
-          String(rate),
-          '-f',
-          'f32le',
-          '-c:a',
-          'pcm_f32le',
-          '/out/pcm',
-        ],
-        inputs: [{ name: inputName, path: file }],
-        // Written to disk as it is decoded: an hour of sound never sits in memory.
-        outputs: [{ name: 'pcm', path: scratch }],
-      },
-      { signal: job.signal },
-      'decode the sound',
-    );
+    // The whole track is decoded, whatever the range: the next trim then reads its range from disk.
+    if (!reuse)
+      await runChecked(
+        job,
+        {
+          program: 'ffmpeg',
+          args: [
+            '-hide_banner',
+            '-loglevel',
+            'error',
+            '-err_detect',
+            'ignore_err',
+            '-i',
+            `/in/${inputName}`,
+            '-vn',
+            '-map',
+            `0:a:${track.index}`,
+            '-ac',
+            String(channels),
+            '-ar',
+            String(rate),
+            '-f',
+            'f32le',
+            '-c:a',
+            'pcm_f32le',
+            '/out/pcm',
+          ],
+          inputs: [{ name: inputName, path: file }],
+          // Written to disk as it is decoded: an hour of sound never sits in memory.
+          outputs: [{ name: 'pcm', path: scratch }],
+        },
+        { signal: job.signal },
+        'decode the sound',
+      );
     let mix: VoiceMix = channels === 1 ? 'mono' : (mixChoice ?? 'average');
     let mixReason: string | null = null;
     if (channels === 2 && mixChoice === null) {
       // First pass: the DC-free power of each channel, their sum and their difference.
       const filters = [Biquad.highpass(rate, sourceRules.dcHighpassHz), Biquad.highpass(rate, sourceRules.dcHighpassHz)];
       const powers: ChannelPowers = { left: 0, right: 0, sum: 0, difference: 0 };
-      let frames = 0;
-      await readFrames(scratch, 2, (samples) => {
+      let counted = 0;
+      await readFrames(scratch, 2, frames, (samples) => {
         for (let index = 0; index < samples.length; index += 2) {
           const left = filters[0]!.process(samples[index]!);
           const right = filters[1]!.process(samples[index + 1]!);
@@ -212,9 +256,9 @@ async function analyseTrack(
           powers.sum += 0.25 * (left + right) ** 2;
           powers.difference += 0.25 * (left - right) ** 2;
         }
-        frames += samples.length / 2;
+        counted += samples.length / 2;
       });
-      if (frames > 0) for (const key of Object.keys(powers) as (keyof ChannelPowers)[]) powers[key] /= frames;
+      if (counted > 0) for (const name of Object.keys(powers) as (keyof ChannelPowers)[]) powers[name] /= counted;
       const chosen = chooseMix(powers);
       mix = chosen.mix;
       mixReason = chosen.reason;
@@ -222,7 +266,7 @@ async function analyseTrack(
     const analyser = new VoiceAnalyser(rate, { lossy: !losslessCodec.test(track.codec) });
     const peaks = new PeakList(Math.max(1, Math.round(rate / peaksPerSecond)));
     const mono = new Float32Array(readBytes / 4);
-    await readFrames(scratch, channels, (samples) => {
+    await readFrames(scratch, channels, frames, (samples) => {
       let sound = samples;
       if (channels === 2) {
         const count = samples.length / 2;
@@ -232,9 +276,12 @@ async function analyseTrack(
       analyser.push(sound);
       peaks.push(sound);
     });
-    return { track, analysis: analyser.finish(), mix, mixReason, rate, peaks: peaks.finish() };
+    const result = { track, analysis: analyser.finish(), mix, mixReason, rate, peaks: peaks.finish(), keep: async () => keep(key, scratch), scratch };
+    keepIt = true;
+    return result;
   } finally {
-    await fs.rm(scratch, { force: true });
+    // Kept only if the caller keeps it (the chosen track); otherwise removed once analysed.
+    if (!keepIt && !reuse) await fs.rm(scratch, { force: true });
   }
 }
 
@@ -276,6 +323,8 @@ export async function analyseVoiceFile(job: JobContext, file: string, options: V
   const scored = results.map((result) => ({ result, score: speechScore(result.analysis) }));
   const best = scored.reduce((winner, item) => (item.score > winner.score ? item : winner), scored[0]!);
   const chosen = best.result;
+  await chosen.keep();
+  for (const result of results) if (result !== chosen && result.scratch !== kept?.path) await fs.rm(result.scratch, { force: true });
   const trackList =
     fixed?.tracks && fixed.tracks.length > 0
       ? fixed.tracks
