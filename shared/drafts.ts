@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { draftIdSchema, mediaFileNameSchema, takeIdSchema } from './ids';
 import { approvalDetailFields, attestationSchema, consentCodeSchema, preparedRecordSchema } from './consent';
+import { voiceSourceSchema } from './media';
 
 export const genders = ['male', 'female', 'nonBinary'] as const;
 export const avatarVersions = ['v1', 'v2'] as const;
@@ -76,6 +77,8 @@ export const takeSchema = z.object({
   checks: z.array(checkResultSchema).default([]),
   /** An imported file's own name, shown beside the take. */
   originalName: z.string().max(255).nullable().default(null),
+  /** Voice takes: the track and channel mix checked, drawn and prepared (null: the file's only sound, as it is). */
+  voiceSource: voiceSourceSchema.nullish(),
 });
 export type Take = z.infer<typeof takeSchema>;
 

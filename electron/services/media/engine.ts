@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StudioError } from '../../../shared/errors';
-import type { Crop, MediaContainer, MediaInfo, MediaTrim, PreparedFile } from '../../../shared/media';
+import type { Crop, MediaContainer, MediaInfo, MediaTrim, PreparedFile, VoiceSource } from '../../../shared/media';
 import type { VoiceFormat } from '../../../shared/requirements';
 import type { Logger } from '../log';
 import { type JobContext } from './job';
@@ -16,6 +16,7 @@ import { decodePcmFile, remuxFile } from './remux';
 import { type FFmpegRunner, WasmRunner } from './runner';
 import { prepareVideoFile } from './video-preparation';
 import { prepareVoiceFile } from './voice-preparation';
+import { type VoiceAnalysisOptions, type VoiceFileAnalysis, analyseVoiceFile, dropKeptSound } from './voice-source';
 
 export type { MediaInfo, PreparedFile } from '../../../shared/media';
 
@@ -31,7 +32,9 @@ export type EngineProgress = {
 
 /** Lets a caller name the job (to cancel it, to match its progress events) and label it for people. */
 export type JobOptions = { jobId?: string; label?: string };
-export type VoicePrepareOptions = JobOptions & { trim?: MediaTrim | null; format?: VoiceFormat };
+/** `source`: the track and channel mix to prepare (the take's voiceSource); null keeps the file's default sound. */
+export type VoicePrepareOptions = JobOptions & { trim?: MediaTrim | null; format?: VoiceFormat; source?: Pick<VoiceSource, 'track' | 'mix'> | null };
+export type { VoiceAnalysisOptions, VoiceFileAnalysis } from './voice-source';
 export type VideoPrepareOptions = JobOptions & { trim?: MediaTrim | null; height?: number | null };
 /** `atMs` takes the still from a video take at that moment. */
 export type PhotoPrepareOptions = JobOptions & { crop?: Crop | null; width?: number | null; atMs?: number | null };
@@ -39,6 +42,12 @@ export type PhotoPrepareOptions = JobOptions & { crop?: Crop | null; width?: num
 export interface MediaEngine {
   /** Container (by content), duration, size, codecs; StudioError('MEDIA') for corrupt or unsupported files. */
   probe(file: string, options?: ProbeOptions): Promise<MediaInfo>;
+  /**
+   * A voice file measured: decoded length, the track and channel mix that carry the voice (or the
+   * ones given), and the analysis of that sound over an optional range; streamed through a scratch
+   * file, so memory stays flat. StudioError('MEDIA') for no sound or a file too long to take.
+   */
+  analyseVoice(file: string, options?: VoiceAnalysisOptions): Promise<VoiceFileAnalysis>;
   /** Mono float32 PCM, for quality checks. */
   decodePcm(file: string, options?: { sampleRate?: number; startMs?: number; endMs?: number }): Promise<{ samples: Float32Array; sampleRate: number }>;
   /**
@@ -226,6 +235,8 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
 
   return {
     probe: (file, probeOptions) => quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal }, probeOptions)),
+    analyseVoice: (file, voiceOptions = {}) =>
+      quickCall('Measuring the sound', (job) => analyseVoiceFile(job, file, { scratchDir: options.workDir, ...voiceOptions })),
     decodePcm: (file, decodeOptions = {}) => quickCall('Decoding the sound', (job) => decodePcmFile(job, file, decodeOptions)),
     remux: (input, output, to) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output, to)),
     prepareVoice: (input, output, voiceOptions, signal) =>
@@ -261,6 +272,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
       await Promise.all([runners.quick.close?.(), runners.prepare.close?.()]);
       // Each cancelled job removes its partial output as it unwinds; wait for that before returning.
       await Promise.all([...running].map((job) => job.settled));
+      await dropKeptSound();
     },
   };
 }

@@ -62,6 +62,8 @@ export function mediaHandlers(engine: MediaEngine, drafts: DraftStore): Pick<Stu
       const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), drafts.mediaFile(draftId, fileName), {
         trim: take.trim,
         format: chosen,
+        // The track and channel mix the take was checked on (and drawn from) is the one prepared.
+        source: take.voiceSource ?? null,
         jobId,
       });
       // Only one prepared voice file per draft: a previous one in another format is removed.

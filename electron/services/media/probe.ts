@@ -107,10 +107,24 @@ function seconds(text: string | undefined): number | null {
  * demux it once (stream copy, no decoding) and read how far the timestamps went.
  */
 async function measureDuration(runner: FFmpegRunner, file: string, control: RunControl): Promise<number | null> {
+  return lastOutTime(runner, file, ['-map', '0', '-c', 'copy'], control);
+}
+
+/**
+ * How long the sound really is: every audio track decoded to its end (and thrown away, so memory
+ * stays flat at any length), and the furthest output time read. Headers lie: a VBR MP3 joined to
+ * another keeps the first one's length header, a streaming recorder leaves a WAV's sizes as
+ * placeholders, an editor leaves a stale MP4 movie duration. A damaged frame is skipped, not fatal.
+ */
+export async function measureDecodedAudio(runner: FFmpegRunner, file: string, control: RunControl, track: number | null = null): Promise<number | null> {
+  return lastOutTime(runner, file, ['-vn', '-sn', '-dn', '-map', track === null ? '0:a' : `0:a:${track}`], control);
+}
+
+async function lastOutTime(runner: FFmpegRunner, file: string, mapping: string[], control: RunControl): Promise<number | null> {
   const result = await runner.run(
     {
       program: 'ffmpeg',
-      args: ['-loglevel', 'error', '-nostats', '-progress', 'pipe:1', '-i', `/in/${inputName}`, '-map', '0', '-c', 'copy', '-f', 'null', '-'],
+      args: ['-loglevel', 'error', '-nostats', '-progress', 'pipe:1', '-err_detect', 'ignore_err', '-i', `/in/${inputName}`, ...mapping, '-f', 'null', '-'],
       inputs: [{ name: inputName, path: file }],
     },
     control,
@@ -118,6 +132,12 @@ async function measureDuration(runner: FFmpegRunner, file: string, control: RunC
   const times = [...result.stdout.matchAll(/^out_time_us=(\d+)$/gm)].map((match) => Number(match[1]));
   const last = times.at(-1);
   return last !== undefined && last > 0 ? last / 1000 : null;
+}
+
+/** A track's own name: its title, or a handler name an editor set (not MP4's generic "SoundHandler"). */
+function trackTitle(tags: Record<string, string> | undefined): string | null {
+  const title = tags?.title?.trim() || tags?.handler_name?.trim() || '';
+  return title && !/^(Sound|Video|Core Media Audio)\s*Handler$/i.test(title) ? title : null;
 }
 
 /** A file whose streams are known but whose picture this engine cannot decode: its message says so plainly. */
@@ -137,7 +157,7 @@ const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)'
  * format the studio does not work with, or (with `decodePicture`) a picture the engine cannot decode.
  */
 export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}, options: ProbeOptions = {}): Promise<MediaInfo> {
-  const info = await probeOnly(runner, file, control);
+  const info = await probeCached(runner, file, control);
   if (options.decodePicture && info.video && info.durationMs !== null) {
     const failure = await pictureDecodeFailure(runner, file, control);
     if (failure) {
@@ -150,7 +170,34 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
   return info;
 }
 
-async function probeOnly(runner: FFmpegRunner, file: string, control: RunControl): Promise<MediaInfo> {
+/**
+ * Probes of files not changed since (same inode, size and modification time): measuring a
+ * sound's length decodes it, and one take is probed by several steps in a row.
+ */
+const probed = new Map<string, { stamp: string; info: MediaInfo }>();
+const probedKept = 16;
+
+async function probeCached(runner: FFmpegRunner, file: string, control: RunControl): Promise<MediaInfo> {
+  let key: string;
+  let stamp: string;
+  try {
+    const stat = await fs.stat(file);
+    // By inode, so an import renamed into the draft is not decoded again.
+    key = `${stat.dev}:${stat.ino}`;
+    stamp = `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    throw new StudioError('NOT_FOUND', 'The media file is missing from the draft folder.');
+  }
+  const known = probed.get(key);
+  if (known && known.stamp === stamp) return structuredClone(known.info);
+  const info = await probeUncached(runner, file, control);
+  probed.delete(key);
+  probed.set(key, { stamp, info: structuredClone(info) });
+  if (probed.size > probedKept) probed.delete(probed.keys().next().value as string);
+  return info;
+}
+
+async function probeUncached(runner: FFmpegRunner, file: string, control: RunControl): Promise<MediaInfo> {
   let bytes: number;
   try {
     bytes = (await fs.stat(file)).size;
@@ -180,10 +227,17 @@ async function probeOnly(runner: FFmpegRunner, file: string, control: RunControl
   if (!container) {
     throw new StudioError('MEDIA', `This file's format (${probe.format.format_name ?? 'unknown'}) is not one the studio works with.`);
   }
-  const audioStream = probe.streams.find((stream) => stream.codec_type === 'audio');
+  const audioStreams = probe.streams.filter((stream) => stream.codec_type === 'audio');
+  const audioStream = audioStreams[0];
   const videoStream = probe.streams.find((stream) => stream.codec_type === 'video' && !stream.disposition?.attached_pic);
   const still = container === 'jpeg' || container === 'png';
-  let durationS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
+  const headerS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
+  let durationS = headerS;
+  if (!still && audioStream && !videoStream) {
+    // A file of sound alone: its length is what decodes, whatever the header says (cheap next to a picture).
+    const decodedMs = await measureDecodedAudio(runner, file, control);
+    if (decodedMs !== null) durationS = decodedMs / 1000;
+  }
   if (!still && durationS === null) {
     const measuredMs = await measureDuration(runner, file, control);
     durationS = measuredMs === null ? null : measuredMs / 1000;
@@ -192,6 +246,14 @@ async function probeOnly(runner: FFmpegRunner, file: string, control: RunControl
   return {
     container,
     durationMs: durationS === null ? null : Math.round(durationS * 1000),
+    headerDurationMs: headerS === null ? null : Math.round(headerS * 1000),
+    audioTracks: audioStreams.map((stream, index) => ({
+      index,
+      codec: stream.codec_name ?? 'unknown',
+      sampleRate: Number(stream.sample_rate ?? 0),
+      channels: stream.channels ?? 0,
+      title: trackTitle(stream.tags),
+    })),
     bytes,
     audio: audioStream
       ? {
