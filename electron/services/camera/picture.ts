@@ -154,7 +154,13 @@ export async function decodePicture(
     let image = pipeline(input);
     if (options.region) image = image.extract({ left: options.region.x, top: options.region.y, width: options.region.width, height: options.region.height });
     if (options.maxWidth || options.maxHeight) {
-      image = image.resize({ width: options.maxWidth, height: options.maxHeight, fit: 'inside', withoutEnlargement: true, kernel: options.kernel ?? 'lanczos3' });
+      image = image.resize({
+        width: options.maxWidth,
+        height: options.maxHeight,
+        fit: 'inside',
+        withoutEnlargement: true,
+        kernel: options.kernel ?? 'lanczos3',
+      });
     }
     const { data, info: out } = await image.toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const pixels = out.width * out.height;

@@ -24,7 +24,15 @@ export function PhotoView({ photo, src, alt }: { photo: Photo; src: string; alt:
         <svg className="photo-crop-mark" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" data-testid="photo-crop-mark" role="img">
           <title>{`The avatar is made from the marked 16:9 part, ${crop.width}×${crop.height}`}</title>
           <path d={shade} className="crop-shade" fillRule="evenodd" />
-          <rect x={crop.x} y={crop.y} width={crop.width} height={crop.height} className="crop-box" strokeWidth={stroke} strokeDasharray={`${stroke * 6} ${stroke * 3}`} />
+          <rect
+            x={crop.x}
+            y={crop.y}
+            width={crop.width}
+            height={crop.height}
+            className="crop-box"
+            strokeWidth={stroke}
+            strokeDasharray={`${stroke * 6} ${stroke * 3}`}
+          />
           <text x={crop.x + stroke * 4} y={crop.y + text + stroke * 3} className="crop-label" fontSize={text}>
             16:9 used for the avatar
           </text>
