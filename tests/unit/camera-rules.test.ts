@@ -67,7 +67,7 @@ describe('photo checks', () => {
   it('warns, naming the crop, when an import is not 16:9; a camera shot of that shape fails', () => {
     const portrait = photoShapeCheck(3024, 4032, { croppedWhenPrepared: true });
     expect(portrait.verdict).toBe('warn');
-    expect(portrait.reason).toMatch(/3024×4032 is portrait.*3024×1700 \(32 %/);
+    expect(portrait.reason).toMatch(/3024×4032 is portrait.*3024×1700 \(42 %/);
     expect(photoShapeCheck(1600, 1200, { croppedWhenPrepared: true }).reason).toMatch(/not 16:9.*1600×900/);
     expect(photoShapeCheck(1920, 1080, { croppedWhenPrepared: true }).verdict).toBe('pass');
     expect(photoShapeCheck(3024, 4032).verdict).toBe('fail');
