@@ -149,7 +149,7 @@ describe.skipIf(missing !== null)('photos from cameras and phones', () => {
 
     const draft = await drafts.create({ avatarVersion: 'v1' });
     const photo = await store(draft.id, bytes, 'DSC_0001.JPG');
-    expect(photo).toMatchObject({ width, height, fileName: `photo-${photo.id}.jpg` });
+    expect(photo).toMatchObject({ width, height: 4374, original: { width, height, orientation: 1, format: 'jpeg' }, fileName: `photo-${photo.id}.jpg` });
     // Kept as sent: the original bytes, not a re-encoding.
     expect(readFileSync(drafts.mediaFile(draft.id, photo.fileName)).equals(bytes)).toBe(true);
     expect(verdicts(photo)).toMatchObject({ resolution: 'pass', shape: 'warn', brightness: 'pass' });
@@ -174,8 +174,8 @@ describe.skipIf(missing !== null)('photos from cameras and phones', () => {
         .toBuffer();
       const draft = await drafts.create({ avatarVersion: 'v1' });
       const photo = await store(draft.id, bytes, `IMG_${orientation}.jpg`);
-      // Judged as the person sees it: portrait.
-      expect(photo).toMatchObject({ width, height });
+      // Judged as the person sees it: portrait, of which the avatar gets the 16:9 middle.
+      expect(photo).toMatchObject({ width: 1440, height: 810, original: { width, height, orientation } });
       const shape = photo.checks.find((check) => check.id === 'shape')!;
       expect(shape).toMatchObject({ verdict: 'warn', reason: expect.stringMatching(/1440×2560 is portrait.*1440×810/) });
       expect(verdicts(photo)).toMatchObject({ resolution: 'pass' });
@@ -246,7 +246,7 @@ describe.skipIf(missing !== null)('photos from cameras and phones', () => {
       const bytes = await encode(sharp(sceneRgb(width, height), { raw: { width, height, channels: 3 } })).toBuffer();
       const draft = await drafts.create({ avatarVersion: 'v1' });
       const photo = await store(draft.id, bytes, file);
-      expect(photo).toMatchObject({ width, height, fileName: `photo-${photo.id}.${extension}` });
+      expect(photo).toMatchObject({ width: 1600, height: 900, original: { width, height }, fileName: `photo-${photo.id}.${extension}` });
       expect(verdicts(photo)).toMatchObject({ resolution: 'pass', shape: 'warn', brightness: 'pass' });
       const result = await prepare(draft.id, photo);
       expect([result.width, result.height]).toEqual([1600, 900]);

@@ -128,16 +128,18 @@ export class CameraService {
         await fs.rm(upload.sink.file, { force: true });
         picture = await measurePicture(stored);
       }
+      const imported = upload.source === 'imported';
+      const crop = photoCrop(picture.width, picture.height);
       const photo: Photo = {
         id: photoId,
         source: upload.source,
         fileName: `photo-${photoId}.${extension ?? 'png'}`,
         createdAt: new Date().toISOString(),
-        width: picture.width,
-        height: picture.height,
+        ...(imported ? { width: crop.width, height: crop.height } : { width: picture.width, height: picture.height }),
         // A camera shot under the minimum is kept (it is what the camera gives) and fails here, visibly.
-        checks: photoChecks(picture, upload.source === 'imported'),
+        checks: photoChecks(picture, imported),
         originalName: upload.originalName,
+        original: imported ? { width: picture.width, height: picture.height, orientation: picture.orientation, format: picture.format } : null,
       };
       const final = this.drafts.mediaFile(draftId, photo.fileName);
       try {
