@@ -18,7 +18,7 @@ export function PhotoView({ photo, src, alt }: { photo: Photo; src: string; alt:
   const text = Math.max(16, width / 40);
   const shade = `M0 0H${width}V${height}H0Z M${crop.x} ${crop.y}V${crop.y + crop.height}H${crop.x + crop.width}V${crop.y}Z`;
   return (
-    <div className="photo-frame" style={{ aspectRatio: `${width} / ${height}`, width: `min(100%, ${Math.round((maxHeightPx * width) / height)}px)` }}>
+    <div className="photo-frame" style={{ width: `min(100%, ${Math.round((maxHeightPx * width) / height)}px)` }}>
       <img className="photo-large" src={src} alt={alt} />
       {cropped && (
         <svg className="photo-crop-mark" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" data-testid="photo-crop-mark" role="img">
