@@ -100,17 +100,53 @@ export function photoResolutionCheck(width: number, height: number): CheckResult
   return check('resolution', 'Resolution', 'pass', `${size(width, height)}, at least ${minimum}.`, width);
 }
 
-export function photoShapeCheck(width: number, height: number): CheckResult {
-  if (!isSixteenByNine(width, height)) {
+/**
+ * Whether a picture is 16:9. A camera shot or a still is stored already cropped, so another shape
+ * fails. An imported picture is kept whole and cropped to its centred 16:9 box (photoCrop) when it
+ * is prepared (`croppedWhenPrepared`): another shape then warns, naming the crop the person sees
+ * marked on the photo, since a centred band of a portrait photo may cut off the head.
+ */
+export function photoShapeCheck(width: number, height: number, options: { croppedWhenPrepared?: boolean } = {}): CheckResult {
+  if (isSixteenByNine(width, height)) return check('shape', 'Shape', 'pass', `${size(width, height)} is 16:9, landscape.`, width / height);
+  if (!options.croppedWhenPrepared) {
     return check('shape', 'Shape', 'fail', `${size(width, height)} is not 16:9. Take the photo again, or import a 16:9 picture.`, width / height);
   }
-  return check('shape', 'Shape', 'pass', `${size(width, height)} is 16:9, landscape.`, width / height);
+  const crop = photoCrop(width, height);
+  const kept = Math.round(((crop.width * crop.height) / (width * height)) * 100);
+  const shape = height > width ? 'portrait' : width === height ? 'square' : 'not 16:9';
+  return check(
+    'shape',
+    'Shape',
+    'warn',
+    `${size(width, height)} is ${shape}: the avatar is made from its 16:9 middle only, ${size(crop.width, crop.height)} (${kept} % of it, marked on the photo). Check that the head and shoulders are inside the mark, or import a 16:9 picture.`,
+    width / height,
+  );
 }
 
-/** Why an imported picture is refused outright, or null: too small is not worth keeping. */
+/** Transparent parts of a picture are filled with neutral grey when it is prepared: said, so it is no surprise. */
+export function photoTransparencyCheck(transparentShare: number): CheckResult | null {
+  if (transparentShare <= 0) return null;
+  const percent = Math.max(1, Math.round(transparentShare * 100));
+  return check(
+    'transparency',
+    'Transparency',
+    'warn',
+    `${percent} % of the picture is transparent: it becomes a plain grey background in the avatar's photo, and is left out of the light checks.`,
+    transparentShare,
+  );
+}
+
+/**
+ * Why an imported picture is refused outright, or null: too small is not worth keeping. Judged on
+ * its centred 16:9 part, which is what preparation keeps.
+ */
 export function importedPhotoProblem(width: number, height: number): string | null {
-  if (width < photoRules.minWidth || height < photoRules.minHeight) {
-    return `It is ${size(width, height)}: the reference photo needs at least ${size(photoRules.minWidth, photoRules.minHeight)}, in 16:9. Import a larger picture.`;
+  const crop = photoCrop(width, height);
+  if (crop.width < photoRules.minWidth || crop.height < photoRules.minHeight) {
+    const minimum = size(photoRules.minWidth, photoRules.minHeight);
+    return isSixteenByNine(width, height)
+      ? `It is ${size(width, height)}: the reference photo needs at least ${minimum}, in 16:9. Import a larger picture.`
+      : `It is ${size(width, height)}, and its 16:9 middle is only ${size(crop.width, crop.height)}: the reference photo needs at least ${minimum}. Import a larger picture.`;
   }
   return null;
 }

@@ -72,8 +72,21 @@ export const photoRules = {
   minHeight: 720,
   /** The studio keeps pictures up to this size (a phone's full-size JPEG); the prepared JPEG is far smaller. */
   maxFileBytes: 50 * 1024 * 1024,
-  /** Decoding a larger picture would take hundreds of megabytes; nothing needs more than 8K. */
-  maxPixels: 7680 * 4320,
+  /**
+   * sharp's own default limit (16383² would be its exact one): a 200 MP phone photo (16320×12240) is
+   * read; libvips streams and shrinks on load, so even that stays within tens of megabytes.
+   */
+  maxPixels: 16384 * 16384,
+  /**
+   * The prepared photo is scaled down to this width (16:9, so 2160 high) when its crop is wider. The
+   * service publishes no pixel limit; the avatar is rendered at video sizes, so UHD keeps every
+   * detail it can use while a 40 MP original prepares to a few megabytes.
+   */
+  preparedMaxWidth: 3840,
+  /** JPEG quality of the prepared photo (libvips/mozjpeg scale): no visible artefacts at a fraction of PNG's size. */
+  preparedJpegQuality: 90,
+  /** A prepared photo over twinRequestRules.pictureMaxBytes is encoded again at these lower qualities, then smaller. */
+  fallbackJpegQualities: [80, 70],
 } as const;
 
 /**
