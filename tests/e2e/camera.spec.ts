@@ -209,6 +209,8 @@ test.describe('v1 photo', () => {
     const boxBox = (await mark.locator('rect.crop-box').boundingBox())!;
     expect(imageBox.height).toBeGreaterThan(imageBox.width * 1.5);
     expect(Math.abs(boxBox.width - imageBox.width)).toBeLessThan(6);
+    // The marked box is the 16:9 band, not the whole picture: 810 of 2560 rows.
+    expect(Math.abs(boxBox.height - (imageBox.width * 9) / 16)).toBeLessThan(6);
     expect(Math.abs(boxBox.y + boxBox.height / 2 - (imageBox.y + imageBox.height / 2))).toBeLessThan(6);
     await detail.scrollIntoViewIfNeeded();
     await detail.screenshot({ path: path.join(shots, 'camera-v1-07-portrait-crop.png') });

@@ -8,14 +8,20 @@ import type { Photo } from '../../../shared/drafts';
 
 /** Taller pictures are shown at most this high, so a portrait photo does not push its checks off screen. */
 const maxHeightPx = 520;
+/** About the widest the photo detail column shows a picture. */
+const maxWidthPx = 640;
 
 export function PhotoView({ photo, src, alt }: { photo: Photo; src: string; alt: string }) {
   // The shape check names the crop when there is one to make (shared/camera.ts photoShapeCheck).
   const cropped = photo.checks.some((check) => check.id === 'shape' && check.verdict === 'warn');
-  const { width, height } = photo;
+  // The picture on screen is the whole upright original; `photo.width`×`height` is only its 16:9 part.
+  const { width, height } = photo.original ?? photo;
   const crop = photoCrop(width, height);
-  const stroke = Math.max(2, width / 400);
-  const text = Math.max(16, width / 40);
+  // The mark is drawn in the picture's pixels but read on screen: size its line and label for the
+  // width it is shown at (at most maxHeightPx tall, and no wider than the detail column).
+  const pixelsPerScreenPx = width / Math.min(maxWidthPx, (maxHeightPx * width) / height);
+  const stroke = 2 * pixelsPerScreenPx;
+  const text = 12 * pixelsPerScreenPx;
   const shade = `M0 0H${width}V${height}H0Z M${crop.x} ${crop.y}V${crop.y + crop.height}H${crop.x + crop.width}V${crop.y}Z`;
   return (
     <div className="photo-frame" style={{ width: `min(100%, ${Math.round((maxHeightPx * width) / height)}px)` }}>
