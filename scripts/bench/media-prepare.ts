@@ -2,7 +2,8 @@
  * Preparation benchmarks: each preparation through the media engine on ffmpeg.wasm, measured as
  * the main process sees it, then the very same ffmpeg commands on native ffmpeg for comparison.
  */
-import { statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PreparedFile } from '../../shared/media';
 import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
@@ -10,6 +11,7 @@ import type { JobContext } from '../../electron/services/media/job';
 import { WasmRunner } from '../../electron/services/media/runner';
 import { prepareVideoFile } from '../../electron/services/media/video-preparation';
 import { prepareVoiceFile } from '../../electron/services/media/voice-preparation';
+import { speechWav } from '../../tests/support/media-fixtures';
 import { measure, ratio, round } from './measure';
 import { type MediaInputs, mediaInputs } from './media-inputs';
 import { NativeRunner, nativeAvailable } from './native-runner';
@@ -18,7 +20,8 @@ import type { BenchContext, Benchmark, Figures } from './types';
 type Preparation = {
   key: string;
   description: string;
-  input: (inputs: MediaInputs) => string;
+  /** The file to prepare: one of the shared inputs, or one this benchmark makes (kept in the cache). */
+  input: (inputs: MediaInputs, context: BenchContext) => string | Promise<string>;
   extension: string;
   viaEngine: (engine: MediaEngine, input: string, output: string) => Promise<PreparedFile>;
   viaRunner: (job: JobContext, input: string, output: string) => Promise<PreparedFile>;
@@ -34,7 +37,7 @@ function preparationBenchmark(spec: Preparation): Benchmark {
     key: spec.key,
     description: spec.description,
     async run(context: BenchContext): Promise<Figures> {
-      const input = spec.input(await mediaInputs(context));
+      const input = await spec.input(await mediaInputs(context), context);
       const output = (name: string) => path.join(context.workDir, `${spec.key}-${name}.${spec.extension}`);
       const runners = { quick: new WasmRunner(context.quiet), prepare: new WasmRunner(context.quiet) };
       const engine = createMediaEngine({ log: context.quiet, runners });
@@ -128,6 +131,38 @@ export const videoPrepare120sWebm = preparationBenchmark({
   key: 'videoPrepare120sWebm',
   description: 'video preparation of a 120 s 1280×720 VP8/Opus WebM take: picture re-encoded to H.264 (no time target)',
   input: (inputs) => inputs.camera120Webm,
+  extension: 'mp4',
+  viaEngine: (engine, input, output) => engine.prepareVideo(input, output, {}),
+  viaRunner: (job, input, output) => prepareVideoFile(job, input, output, {}),
+  repeat: false,
+  targets: ({ maxLoopDelayMs }) => ({ meetsTargets: maxLoopDelayMs < loopDelayTargetMs }),
+});
+
+/**
+ * A phone's portrait clip as phones write it: 60 s, shown 720×1280 but stored 1280×720 HEVC with a
+ * 90° display matrix, long GOP (a key frame every 8 s), AAC speech; made by native ffmpeg (libx265).
+ * 720p rather than a phone's 1080p or 4K so that the run fits a shared 2-core machine; the decode of
+ * larger HEVC scales with its pixels.
+ */
+function phoneClip(context: BenchContext): string {
+  const target = path.join(context.cacheDir, 'phone-portrait-60s-hevc-720p.mp4');
+  if (existsSync(target)) return target;
+  context.note('making phone-portrait-60s-hevc-720p.mp4 (native libx265)');
+  const stored = path.join(context.workDir, 'phone-stored.mp4');
+  execFileSync('ffmpeg', [
+    ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=720x1280:rate=30', '-i', speechWav(300), '-t', '60'],
+    ...['-map', '0:v', '-map', '1:a', '-vf', 'transpose=clock', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'keyint=240:log-level=error'],
+    ...['-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', stored],
+  ]);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', stored, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', `${target}.partial.mp4`]);
+  renameSync(`${target}.partial.mp4`, target);
+  return target;
+}
+
+export const videoImportPhone60s = preparationBenchmark({
+  key: 'videoImportPhone60s',
+  description: 'video preparation of a 60 s portrait HEVC phone clip with rotation: upright H.264 720×1280 (no time target)',
+  input: (_inputs, context) => phoneClip(context),
   extension: 'mp4',
   viaEngine: (engine, input, output) => engine.prepareVideo(input, output, {}),
   viaRunner: (job, input, output) => prepareVideoFile(job, input, output, {}),
