@@ -26,5 +26,14 @@ await build({
   outfile: 'dist/electron/media-worker.cjs',
   target: 'node22',
 });
+// The face model's worker thread: Human's Node build and TensorFlow.js bundled in; the models and
+// the .wasm stay files in node_modules (unpacked from asar), read at run time by their paths.
+await build({
+  ...common,
+  entryPoints: ['electron/services/faces/face-worker.ts'],
+  outfile: 'dist/electron/face-worker.cjs',
+  target: 'node22',
+  logOverride: { 'empty-import-meta': 'silent' },
+});
 // A sandboxed preload may require only `electron`: everything else is bundled in.
 await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', target: 'chrome130' });

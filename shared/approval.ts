@@ -197,18 +197,24 @@ export function consentDurationCheck(durationMs: number): CheckResult {
 }
 
 /**
- * "Same person": the consent take's face descriptor against the chosen video take's (both kept from
- * the faces seen while they were recorded). A pair is listed only when both takes have a descriptor.
- * (Photos carry no descriptor yet, so a photo is not compared.)
+ * "Same person": the consent take's face against the face of what is submitted (the chosen video
+ * take, kept from the faces seen while it was recorded or found in an imported file, or the chosen
+ * photo, found when it was taken or imported), and the video against the photo when the draft has
+ * chosen both. A pair is listed only when both sides have a face descriptor.
  */
 export type Likeness = { id: string; label: string; similarity: number; same: boolean; headline: string };
 
 export function likenessOf(draft: Draft): Likeness[] {
-  const consent = draft.consent.take?.faces?.descriptor;
-  const video = submissionRolesOf(draft).includes('video') ? chosenVideoTake(draft)?.faces?.descriptor : null;
-  if (!consent || !video) return [];
-  const verdict = samePerson(consent, video);
-  return [{ id: 'consent-video', label: 'Consent take and video take', ...verdict }];
+  const consent = draft.consent.take?.faces?.descriptor ?? null;
+  const video = chosenVideoTake(draft)?.faces?.descriptor ?? null;
+  const photo = chosenPhoto(draft)?.faces?.descriptor ?? null;
+  const roles = submissionRolesOf(draft);
+  const pairs: { id: string; label: string; a: number[] | null; b: number[] | null }[] = [
+    { id: 'consent-video', label: 'Consent take and video take', a: consent, b: roles.includes('video') ? video : null },
+    { id: 'consent-photo', label: 'Consent take and photo', a: consent, b: roles.includes('photo') ? photo : null },
+    { id: 'video-photo', label: 'Video take and photo', a: video, b: photo },
+  ];
+  return pairs.flatMap(({ id, label, a, b }) => (a && b ? [{ id, label, ...samePerson(a, b) }] : []));
 }
 
 /** The mismatches an approval must override with a reason (the main process refuses it otherwise). */

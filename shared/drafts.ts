@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { draftIdSchema, mediaFileNameSchema, takeIdSchema } from './ids';
 import { approvalDetailFields, attestationSchema, consentCodeSchema, preparedRecordSchema } from './consent';
-import { faceRecordSchema } from './faces';
+import { faceRecordSchema, photoFacesSchema } from './faces';
 import { voiceSourceSchema } from './media';
 
 export const genders = ['male', 'female', 'nonBinary'] as const;
@@ -94,6 +94,8 @@ export const photoSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   checks: z.array(checkResultSchema).default([]),
+  /** The faces found in its 16:9 part and the only one's descriptor (shared/faces.ts); absent when not measured (older photos, or the face model could not run). */
+  faces: photoFacesSchema.nullable().optional(),
   /** An imported picture's own name, shown in the gallery (optional: older drafts and tests leave it out). */
   originalName: z.string().max(255).nullable().optional(),
   /**

@@ -41,6 +41,81 @@ export type FaceFrame = {
   elapsedMs: number;
 };
 
+/** Human enlarges the detector's box by this (its default) before cropping the face for the mesh. */
+export const faceDetectorScale = 1.4;
+/** The face's share of Human's box (measured: the mesh's extent over the box, 0.50–0.55 on the test photographs). */
+const faceShareOfBox = 0.54;
+
+/**
+ * The Human settings both face workers use (the page's and the main process's), less where the
+ * model and wasm files are: detection afresh on every call (a face that left or a second person
+ * must show at once), the face mesh (turn, eyes) and the descriptor (same person); nothing else.
+ * Warm-up is off: it loads a data: URL (the page's CSP allows none); the first frame warms up instead.
+ */
+export const humanFaceConfig = {
+  backend: 'wasm',
+  warmup: 'none',
+  cacheSensitivity: 0,
+  debug: false,
+  filter: { enabled: false },
+  gesture: { enabled: false },
+  body: { enabled: false },
+  hand: { enabled: false },
+  object: { enabled: false },
+  segmentation: { enabled: false },
+  face: {
+    enabled: true,
+    detector: { rotation: false, maxDetected: 5, minConfidence: 0.5, skipFrames: 0, skipTime: 0, return: false, scale: faceDetectorScale },
+    mesh: { enabled: true },
+    iris: { enabled: false },
+    attention: { enabled: false },
+    emotion: { enabled: false },
+    antispoof: { enabled: false },
+    liveness: { enabled: false },
+    description: { enabled: true, skipFrames: 0, skipTime: 0 },
+  },
+} as const;
+
+/**
+ * The face's own box (0–1 of the picture), forehead to chin, from Human's `boxRaw` ([x, y, width,
+ * height], 0–1): Human's box is the detector's, enlarged by `faceDetectorScale` and more for the mesh
+ * crop; on the test photographs the mesh's own extent is `faceShareOfBox` of it in height and width,
+ * on frames with and without a mesh alike. One rule for every frame, so a face's size does not jump
+ * between mesh frames and the others.
+ */
+export function faceBoxOf(boxRaw: readonly [number, number, number, number] | readonly number[]): Rect {
+  const [x = 0, y = 0, width = 0, height = 0] = boxRaw;
+  const margin = (1 - faceShareOfBox) / 2;
+  return { x: x + width * margin, y: y + height * margin, width: width * faceShareOfBox, height: height * faceShareOfBox };
+}
+
+/** What the face workers read of one face in Human's result (its `FaceResult`, structurally). */
+export type HumanFace = {
+  boxRaw: readonly number[];
+  boxScore: number;
+  mesh: readonly (readonly (number | undefined)[])[];
+  rotation?: { angle?: { yaw?: number; pitch?: number } } | null;
+};
+
+const degrees = (radians: number | undefined) => (radians === undefined ? null : (radians * 180) / Math.PI);
+
+/**
+ * One face of Human's result as an observation: its box, and its turn and eyes when the mesh was
+ * computed (468 points); `sharpness` is measured by the caller on its own pixels.
+ */
+export function observeFace(face: HumanFace, sharpness: number | null): FaceObservation {
+  const angle = face.rotation?.angle;
+  const meshed = face.mesh.length >= 468;
+  return {
+    box: faceBoxOf(face.boxRaw),
+    score: face.boxScore,
+    yaw: meshed ? degrees(angle?.yaw) : null,
+    pitch: meshed ? degrees(angle?.pitch) : null,
+    eyeOpening: meshed ? eyeOpening(face.mesh) : null,
+    sharpness,
+  };
+}
+
 export type FaceVerdictCode = 'good' | 'no-face' | 'several-faces' | 'too-small' | 'too-large' | 'off-centre' | 'turned-away' | 'eyes-closed' | 'blurry';
 
 export type FaceVerdict = {
@@ -207,6 +282,57 @@ export function faceTakeChecks(record: FaceRecord): CheckResult[] {
     });
   }
   return checks;
+}
+
+// ---- what a photo carries ----------------------------------------------------------------------
+
+/**
+ * The faces found in a photo's 16:9 part (the part the avatar gets), by the main process when the
+ * photo was taken or imported: how many, and the descriptor of the only one (for "same person").
+ */
+export const photoFacesSchema = z.object({
+  count: z.number().int().min(0).max(50),
+  descriptor: faceDescriptorSchema.nullable(),
+});
+export type PhotoFaces = z.infer<typeof photoFacesSchema>;
+
+/** The ids of the checks the face gives a photo. */
+export const photoFaceCheckIds = ['face-one', 'face-framing'] as const;
+
+/**
+ * A photo's face checks, on the faces found in its 16:9 part of `width`×`height` pixels (boxes in
+ * shares of that part), against the v1 waist-up guide, which is exactly that part: exactly one face
+ * (none or several fail), then how it sits there (the live verdict's size, place, turn, eyes and
+ * sharpness; a problem warns).
+ */
+export function photoFaceChecks(faces: FaceObservation[], width: number, height: number): CheckResult[] {
+  const verdict = faceVerdict({ faces }, 'v1', width, height);
+  const one: CheckResult = {
+    id: 'face-one',
+    label: 'One face',
+    verdict: faces.length === 1 ? 'pass' : 'fail',
+    reason:
+      faces.length === 0
+        ? 'No face is found in the part of the photo the avatar gets. The photo must show the person, looking into the camera.'
+        : faces.length === 1
+          ? 'One face, as the avatar needs.'
+          : `${faces.length} faces are in the part of the photo the avatar gets. Only the person the twin is of may be in it.`,
+    value: faces.length,
+  };
+  if (faces.length !== 1) return [one];
+  const size = faceSizeOfGuide(faces[0]!.box, 'v1', width, height);
+  const { min, max } = faceQuality.sizeOfGuide;
+  const framing: CheckResult = {
+    id: 'face-framing',
+    label: 'Face in the frame',
+    verdict: verdict.verdict,
+    reason:
+      verdict.code === 'good'
+        ? `The face is ${percent(size)} of the waist-up guide's oval (${percent(min)}–${percent(max)}), in its place, facing the camera.`
+        : `${verdict.headline}: ${verdict.detail}`,
+    value: size,
+  };
+  return [one, framing];
 }
 
 /**

@@ -19,6 +19,8 @@ import { libraryHandlers } from '../services/library/library-handlers';
 import { LibraryService } from '../services/library/library-service';
 import type { SystemTrash } from '../services/library/trash';
 import { type Logger, createLogger } from '../services/log';
+import { FaceModel } from '../services/faces/face-model';
+import { FaceService } from '../services/faces/face-service';
 import { createMediaEngine } from '../services/media/engine';
 import { mediaHandlers } from '../services/media/media-handlers';
 import { createServiceLink } from '../services/napster';
@@ -145,7 +147,9 @@ export async function createStudio(launchOptions: StudioOptions): Promise<Studio
   });
   // Takes cut short by the last run ending are repaired in the background and offered as `recovered`.
   void takes.recoverAll().catch((error: unknown) => log.error('take recovery failed', error));
-  const camera = new CameraService({ drafts, engine: media, log: log.child('camera') });
+  // The face model's worker thread starts on the first photo or imported video it looks at.
+  const faces = new FaceService({ detector: new FaceModel(log.child('faces')), log: log.child('faces') });
+  const camera = new CameraService({ drafts, engine: media, faces, log: log.child('camera') });
   void camera.removeStaleUploads().catch((error: unknown) => log.error('photo upload clean-up failed', error));
 
   const mediaCallHandlers = mediaHandlers(media, drafts);
@@ -202,6 +206,7 @@ export async function createStudio(launchOptions: StudioOptions): Promise<Studio
       await library.close();
       await takes.close();
       await camera.close();
+      await faces.close();
       await media.close();
       await sandbox?.close();
     },

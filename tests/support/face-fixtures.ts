@@ -1,7 +1,8 @@
 /**
  * Camera pictures with real faces for Chromium's fake video device, made at test time from the
  * photographs `@vladmandic/face-api` ships in its npm package (`demo/sample1.jpg`: three people):
- * one person's head and shoulders (two different people), the same face shrunk to a third of the guide, and the whole group.
+ * one person's head and shoulders (two different people), the same face shrunk to a third of the guide, and the whole group;
+ * and still photographs of one person for the photo checks (`personPhoto`).
  * Each is 1280×720, one second at 30 fps with a slight drift (a live camera is never still), as y4m
  * with Chromium's plain `C420` tag. Cached in tests/.fixtures like the other media.
  */
@@ -98,4 +99,38 @@ export function smallPersonY4m(person: Person): string {
 /** The whole group photograph, cropped to 16:9: three people. */
 export function groupY4m(): string {
   return cachedY4m('face-group', (target) => encode(samplePhoto('sample1'), `crop=1920:1080:${drift(0, 100)},scale=1280:720`, target));
+}
+
+/**
+ * A still photograph of one person as a JPEG (cached like the y4m files): the person's cut-out on
+ * the grey wall, scaled so the face is `faceHeight` pixels high, its centre at `centre` of a
+ * `width`×`height` picture. At 1920×1080 with a 240-pixel face at (960, 360) the face fills the v1
+ * waist-up guide's oval.
+ */
+export function personPhoto(person: Person, options: { width?: number; height?: number; faceHeight?: number; centre?: { x: number; y: number } } = {}): string {
+  const { width = 1920, height = 1080, faceHeight = 240 } = options;
+  const centre = options.centre ?? { x: width / 2, y: height / 3 };
+  const { face } = people[person];
+  const cutHeight = Math.round(face.height / 0.4);
+  const cutWidth = Math.round(cutHeight * 0.9);
+  const scale = faceHeight / face.height;
+  const scaledHeight = Math.round((cutHeight * scale) / 2) * 2;
+  const scaledWidth = Math.round((cutWidth * scale) / 2) * 2;
+  const name = `face-${person}-photo-${width}x${height}-${faceHeight}-${Math.round(centre.x)}-${Math.round(centre.y)}.jpg`;
+  mkdirSync(fixturesDir, { recursive: true });
+  const target = path.join(fixturesDir, name);
+  if (existsSync(target)) return target;
+  const temp = `${target}.${process.pid}.tmp.jpg`;
+  const filter = [
+    `crop=${cutWidth}:${cutHeight}:${Math.round(face.cx - cutWidth / 2)}:${Math.round(face.cy - cutHeight * 0.36)}`,
+    `scale=${scaledWidth}:${scaledHeight}`,
+    `pad=${width}:${height}:${Math.round(centre.x - scaledWidth / 2)}:${Math.round(centre.y - scaledHeight * 0.36)}:color=0x808080`,
+  ].join(',');
+  try {
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', samplePhoto(people[person].photo), '-vf', filter, '-frames:v', '1', '-q:v', '2', temp]);
+    renameSync(temp, target);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return target;
 }

@@ -1,7 +1,7 @@
 /**
  * The camera step in the main process: photos arrive in pieces into a staging file (or are taken as
  * a still from a video take), are judged by their content (format, upright size, the 16:9 part
- * preparation keeps, light without transparent areas) and then
+ * preparation keeps, light without transparent areas, the face in that part) and then
  * join the draft; a take's sound is drawn as peaks; and the v2 choices (appearance from the video or
  * a photo, voice from the video). Video takes themselves are streamed, repaired, checked (with the
  * light measured live) and trimmed by the takes service.
@@ -12,12 +12,13 @@ import { formatBytes } from '../../../shared/audio-analysis';
 import { appearanceOf, importedPhotoProblem, photoCrop, photoResolutionCheck, photoShapeCheck, photoTransparencyCheck } from '../../../shared/camera';
 import type { CheckResult, Draft, Photo, V2Appearance } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
-import { analyseExposure, exposureChecks } from '../../../shared/exposure';
+import { type Rect, analyseExposure, exposureChecks } from '../../../shared/exposure';
 import { photoRules } from '../../../shared/requirements';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { fileSystemError } from '../files/atomic-write';
 import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
+import type { FaceService, PhotoFaceResult } from '../faces/face-service';
 import type { MediaEngine } from '../media/engine';
 import { type MeasuredPicture, type PictureFormat, measurePicture, pictureReadFailure, uprightPipeline } from './picture';
 import { peaksOf } from './video-checks';
@@ -26,6 +27,8 @@ export type CameraServiceOptions = {
   drafts: DraftStore;
   /** decodePcm for a take's peaks; preparePhoto for a still from a video take. */
   engine: Pick<MediaEngine, 'decodePcm' | 'preparePhoto'>;
+  /** Finds the face in a photo's 16:9 part (exactly one, its size and place, its descriptor); without it photos have no face checks. */
+  faces?: Pick<FaceService, 'photoFaces'>;
   log: Logger;
 };
 
@@ -67,6 +70,7 @@ const peaksSampleRate = 8000;
 export class CameraService {
   private readonly drafts: DraftStore;
   private readonly engine: Pick<MediaEngine, 'decodePcm' | 'preparePhoto'>;
+  private readonly faces: Pick<FaceService, 'photoFaces'> | null;
   private readonly log: Logger;
   private readonly uploads = new Map<string, Upload>();
   private readonly peaks = new Map<string, { mtimeMs: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }>();
@@ -74,6 +78,7 @@ export class CameraService {
   constructor(options: CameraServiceOptions) {
     this.drafts = options.drafts;
     this.engine = options.engine;
+    this.faces = options.faces ?? null;
     this.log = options.log;
   }
 
@@ -130,6 +135,7 @@ export class CameraService {
       }
       const imported = upload.source === 'imported';
       const crop = photoCrop(picture.width, picture.height);
+      const faces = await this.photoFaces(stored, imported ? crop : null);
       const photo: Photo = {
         id: photoId,
         source: upload.source,
@@ -137,7 +143,8 @@ export class CameraService {
         createdAt: new Date().toISOString(),
         ...(imported ? { width: crop.width, height: crop.height } : { width: picture.width, height: picture.height }),
         // A camera shot under the minimum is kept (it is what the camera gives) and fails here, visibly.
-        checks: photoChecks(picture, imported),
+        checks: [...photoChecks(picture, imported), ...faces.checks],
+        ...(faces.faces ? { faces: faces.faces } : {}),
         originalName: upload.originalName,
         original: imported ? { width: picture.width, height: picture.height, orientation: picture.orientation, format: picture.format } : null,
       };
@@ -199,6 +206,7 @@ export class CameraService {
     try {
       await this.engine.preparePhoto(this.drafts.mediaFile(draftId, take.fileName), staging, { atMs: at, label: 'Taking a still from the video' });
       const picture = await measurePicture(staging);
+      const faces = await this.photoFaces(staging, null);
       const photo: Photo = {
         id: photoId,
         source: 'camera',
@@ -206,7 +214,8 @@ export class CameraService {
         createdAt: new Date().toISOString(),
         width: picture.width,
         height: picture.height,
-        checks: photoChecks(picture, false),
+        checks: [...photoChecks(picture, false), ...faces.checks],
+        ...(faces.faces ? { faces: faces.faces } : {}),
         originalName: `Still at ${(at / 1000).toFixed(1)} s of the video take`,
       };
       const final = this.drafts.mediaFile(draftId, photo.fileName);
@@ -226,6 +235,11 @@ export class CameraService {
     } finally {
       await fs.rm(staging, { force: true });
     }
+  }
+
+  /** The face checks of a picture's part the avatar gets (`region`, or all of it), when the studio has a face model. */
+  private async photoFaces(file: string, region: Rect | null): Promise<PhotoFaceResult> {
+    return this.faces ? this.faces.photoFaces(file, region) : { checks: [], faces: null };
   }
 
   async choosePhoto(draftId: string, photoId: string): Promise<string> {
