@@ -13,7 +13,7 @@ import { type JobContext } from './job';
 import { preparePhotoFile } from './photo-preparation';
 import { makePreviewFile } from './preview';
 import { type ProbeOptions, probeFile } from './probe';
-import { decodePcmFile, remuxFile } from './remux';
+import { remuxFile } from './remux';
 import { type FFmpegRunner, WasmRunner } from './runner';
 import { prepareVideoFile } from './video-preparation';
 import { prepareVoiceFile } from './voice-preparation';
@@ -56,8 +56,6 @@ export interface MediaEngine {
    * probes of other files go between them; decoded frames are held a segment at a time.
    */
   sampleFrames(file: string, options?: FrameSampleOptions): AsyncGenerator<SampledFrame>;
-  /** Mono float32 PCM, for quality checks. */
-  decodePcm(file: string, options?: { sampleRate?: number; startMs?: number; endMs?: number }): Promise<{ samples: Float32Array; sampleRate: number }>;
   /**
    * Stream copy into the same container (repairs MediaRecorder WebM: duration, cues, e.g. after a
    * crash), or into `to` (a QuickTime or Matroska video into MP4; see remuxFile).
@@ -250,7 +248,6 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     analyseVoice: (file, voiceOptions = {}) =>
       quickCall('Measuring the sound', (job) => analyseVoiceFile(job, file, { scratchDir: options.workDir, ...voiceOptions })),
     sampleFrames: (file, sampleOptions = {}) => sampleFrames(quickCall, file, sampleOptions),
-    decodePcm: (file, decodeOptions = {}) => quickCall('Decoding the sound', (job) => decodePcmFile(job, file, decodeOptions)),
     remux: (input, output, to) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output, to)),
     prepareVoice: (input, output, voiceOptions, signal) =>
       preparation('prepareVoice', 'Preparing the voice file', voiceOptions, signal, (job) => prepareVoiceFile(job, input, output, voiceOptions)),

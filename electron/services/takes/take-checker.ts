@@ -1,8 +1,8 @@
 /**
  * What a kind of take is judged on, as a function the takes service calls after every save, repair
  * and trim: voice takes here, video takes in the camera service. The service supplies the file,
- * the range and the sound (decoded once and cached, or measured as a stream for voice), so a
- * checker never runs the media engine on its own.
+ * the range and the sound (measured as a stream, its decoded track kept on disk for the next trim),
+ * so a checker never decodes sound on its own.
  */
 import { bandwidthCheck, formatDuration, voiceChecks } from '../../../shared/audio-analysis';
 import type { CheckResult } from '../../../shared/drafts';
@@ -21,8 +21,6 @@ export type TakeCheckInput = {
   trim: MediaTrim | null;
   /** The take's checks before this run: a checker may carry some over (e.g. light measured live). */
   previous: readonly CheckResult[];
-  /** The whole take's sound, mono float PCM; decoded on first call and shared. */
-  decode: () => Promise<{ samples: Float32Array; sampleRate: number }>;
   /** The track and mix the take uses so far, or the person's pick (null: not yet measured; the checker decides). */
   voiceSource: SourceChoice | null;
   /** The voice of the file measured as a stream (track, mix, analysis): memory stays flat at any length. */
