@@ -256,6 +256,11 @@ export const faceQuality = {
   /** Frames are analysed at this width (their height by the frame's shape). */
   analysisWidth: 480,
   /**
+   * An imported video's frames are sampled this often for its faces (the main process looks at each
+   * at `analysisWidth`; the per-second record needs one, the second lets a cut show).
+   */
+  importFramesPerSecond: 2,
+  /**
    * Descriptor similarity (0–1, Human's normalised Euclidean distance) at or above this is "same
    * person". Measured here: the same face 0.91–1.00, different people 0.07–0.75.
    */

@@ -138,17 +138,17 @@ export async function createStudio(launchOptions: StudioOptions): Promise<Studio
     log: log.child('media'),
     onProgress: (progress) => options.emit('jobs/progress', progress),
   });
+  // The face model's worker thread starts on the first photo or imported video it looks at.
+  const faces = new FaceService({ detector: new FaceModel(log.child('faces')), log: log.child('faces') });
   // One take life cycle for every kind; each feature says how its kind is judged.
   const takes = new TakeService({
     drafts,
     engine: media,
     log: log.child('takes'),
-    checkers: { video: createVideoTakeChecker(media), consent: createConsentTakeChecker(media) },
+    checkers: { video: createVideoTakeChecker(media, faces), consent: createConsentTakeChecker(media) },
   });
   // Takes cut short by the last run ending are repaired in the background and offered as `recovered`.
   void takes.recoverAll().catch((error: unknown) => log.error('take recovery failed', error));
-  // The face model's worker thread starts on the first photo or imported video it looks at.
-  const faces = new FaceService({ detector: new FaceModel(log.child('faces')), log: log.child('faces') });
   const camera = new CameraService({ drafts, engine: media, faces, log: log.child('camera') });
   void camera.removeStaleUploads().catch((error: unknown) => log.error('photo upload clean-up failed', error));
 

@@ -24,11 +24,7 @@ import { type WaveRange, useWaveform } from './use-waveform';
  * MB), or a voice take's whose sound is not the file's default (another track, one channel, the
  * difference). A flat line when they cannot be had, so the take still plays and the trim can be set.
  */
-function useStoredPeaks(
-  draftId: string,
-  take: Take | null,
-  call: 'camera/videoPeaks' | 'takes/voicePeaks' | null,
-): { peaks: Float32Array | null; error: string | null } {
+function useStoredPeaks(draftId: string, take: Take | null, wanted: boolean): { peaks: Float32Array | null; error: string | null } {
   const studio = useStudio();
   const [loaded, setLoaded] = useState<{ key: string; peaks: Float32Array; error: string | null } | null>(null);
   const takeId = take?.id ?? null;
@@ -36,9 +32,9 @@ function useStoredPeaks(
   // A new sound picked for the same take is drawn afresh.
   const key = `${takeId}:${take?.voiceSource?.track ?? ''}:${take?.voiceSource?.mix ?? ''}`;
   useEffect(() => {
-    if (!call || !takeId) return;
+    if (!wanted || !takeId) return;
     let live = true;
-    studio.call(call, { draftId, takeId }).then(
+    studio.call('takes/peaks', { draftId, takeId }).then(
       (result) => live && setLoaded({ key, peaks: Float32Array.from(result.peaks, (value) => value / 255), error: null }),
       (failure: unknown) =>
         live &&
@@ -51,7 +47,7 @@ function useStoredPeaks(
     return () => {
       live = false;
     };
-  }, [studio, draftId, takeId, durationMs, call, key]);
+  }, [studio, draftId, takeId, durationMs, wanted, key]);
   return loaded && loaded.key === key ? loaded : { peaks: null, error: null };
 }
 
@@ -104,7 +100,7 @@ export function TakeReview({
   const url = playable.url;
   const freshPeaks = fresh && fresh.takeId === takeId && fresh.peaks.length > 0 ? fresh.peaks : null;
   const customSound = !video && saved && soundOtherThanDefault(take);
-  const stored = useStoredPeaks(draftId, take, freshPeaks || !saved ? null : video ? 'camera/videoPeaks' : customSound ? 'takes/voicePeaks' : null);
+  const stored = useStoredPeaks(draftId, take, !freshPeaks && saved && (video || customSound));
   const trim = take?.trim ?? null;
   const shown: WaveRange = dragged ?? trim ?? { startMs: 0, endMs: durationMs };
 

@@ -7,9 +7,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { voiceRules } from '../../shared/requirements';
-import type { JobContext } from '../../electron/services/media/job';
-import { decodePcmFile } from '../../electron/services/media/remux';
-import { WasmRunner } from '../../electron/services/media/runner';
+import { type FFmpegRunner, WasmRunner } from '../../electron/services/media/runner';
 import { planEncoding, voiceFormatProfiles } from '../../electron/services/media/voice-formats';
 import { round } from './measure';
 import { mediaInputs } from './media-inputs';
@@ -20,13 +18,25 @@ const seconds = 60;
 /** espeak-ng speaks at 22.05 kHz: nothing above 11 kHz to compare. */
 const compareUpToHz = 11_000;
 
+/** The whole file as mono 48 kHz float samples: fine for the benchmark's 60 s, never for a take. */
+async function decodeMono(runner: FFmpegRunner, file: string): Promise<Float32Array> {
+  const result = await runner.run({
+    program: 'ffmpeg',
+    args: ['-loglevel', 'error', '-i', '/in/source', '-vn', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-c:a', 'pcm_f32le', '/out/pcm'],
+    inputs: [{ name: 'source', path: file }],
+    outputs: [{ name: 'pcm', path: null }],
+  });
+  const bytes = result.data.pcm;
+  if (result.exitCode !== 0 || !bytes) throw new Error(`decoding ${path.basename(file)}: ${result.log.slice(-2).join(' / ')}`);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
+}
+
 export const voiceFormats: Benchmark = {
   key: 'voiceFormats',
   description: 'voice formats compared: size, ffmpeg.wasm encode time and fidelity (log-spectral distance) at the 300 s budget',
   async run(context) {
     const source = (await mediaInputs(context)).voice300Webm;
     const runner = new WasmRunner(context.quiet);
-    const job: JobContext = { runner, log: context.quiet };
     try {
       await runner.warm();
       const referencePath = path.join(context.workDir, 'reference.wav');
@@ -36,7 +46,7 @@ export const voiceFormats: Benchmark = {
         inputs: [{ name: 'source', path: source }],
         outputs: [{ name: 'ref', path: referencePath }],
       });
-      const reference = (await decodePcmFile(job, referencePath, {})).samples;
+      const reference = await decodeMono(runner, referencePath);
       const figures: Figures = {};
       const variants = [
         ...voiceRules.formats.map((format) => ({ label: format, format, args: planEncoding(format, voiceRules.maxSeconds * 1000) })),
@@ -62,7 +72,7 @@ export const voiceFormats: Benchmark = {
         });
         if (result.exitCode !== 0) throw new Error(`${variant.label}: ${result.log.slice(-2).join(' / ')}`);
         const encodeMs = Math.round(performance.now() - started);
-        const decoded = (await decodePcmFile(job, target, { sampleRate: 48000 })).samples;
+        const decoded = await decodeMono(runner, target);
         const bytes = statSync(target).size;
         figures[`${variant.label}Kbps`] = round((bytes * 8) / seconds / 1000);
         figures[`${variant.label}SampleRate`] = variant.args.sampleRate;

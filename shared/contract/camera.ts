@@ -42,11 +42,6 @@ export const cameraCalls = {
   'camera/photoChoose': defineCall(z.strictObject(photoRef), z.object({ chosenPhotoId: takeIdSchema })),
   /** Removes a stored photo, or drops an upload that did not finish. */
   'camera/photoDiscard': defineCall(z.strictObject(photoRef), z.object({ discarded: z.literal(true) })),
-  /** A video take's sound as peaks (0–255, `perSecond` a second), drawn under its playback. */
-  'camera/videoPeaks': defineCall(
-    z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema }),
-    z.object({ perSecond: z.number().int().positive(), peaks: z.instanceof(Uint8Array), durationMs: z.number().nonnegative() }),
-  ),
   /**
    * A still from a video take (the chosen one unless named) at `atMs` into the take (default: the
    * middle of its trimmed range), cropped to the largest centred 16:9 box like a camera shot, stored

@@ -90,8 +90,11 @@ export const takeCalls = {
     z.strictObject({ ...takeRef, track: z.number().int().nonnegative().max(64), mix: z.enum(voiceMixes).nullable().optional() }),
     takeSchema,
   ),
-  /** A voice take's sound as peaks (0–255, `perSecond` a second) from the track and mix it uses, for its waveform. */
-  'takes/voicePeaks': defineCall(
+  /**
+   * A take's sound as peaks (0–255, `perSecond` a second) from the track and mix it uses, drawn under
+   * its playback: any kind with sound (voice, video, consent).
+   */
+  'takes/peaks': defineCall(
     z.strictObject(takeRef),
     z.object({ perSecond: z.number().int().positive(), peaks: z.instanceof(Uint8Array), durationMs: z.number().nonnegative() }),
   ),

@@ -8,6 +8,7 @@ import { StudioError } from '../../shared/errors';
 import { audioQuality, voicePreparation, voiceRules } from '../../shared/requirements';
 import { type EngineProgress, type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
 import { createLogger } from '../../electron/services/log';
+import { firstTrack } from '../../electron/services/media/voice-source';
 import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 
@@ -167,15 +168,13 @@ describe.skipIf(skip !== null)('media engine (ffmpeg.wasm)', () => {
     expect(prepared.code).toBe('MEDIA');
   });
 
-  it('decodes mono PCM for checks', async () => {
-    const { samples, sampleRate } = await engine.decodePcm(file('camera.mp4'), { sampleRate: 16000, startMs: 1000, endMs: 3000 });
-    expect(sampleRate).toBe(16000);
-    expect(samples.length).toBeGreaterThan(31_000);
-    expect(samples.length).toBeLessThan(33_000);
-    const rms = Math.sqrt(samples.reduce((sum, value) => sum + value * value, 0) / samples.length);
-    // ffmpeg's sine source plays at 1/8 of full scale: RMS 0.125/√2.
-    expect(rms).toBeGreaterThan(0.07);
-    expect(rms).toBeLessThan(0.11);
+  it('measures the sound of a video over a range, streamed, for its checks and peaks', async () => {
+    const { analysis, peaks, durationMs } = await engine.analyseVoice(file('camera.mp4'), { startMs: 1000, endMs: 3000, source: firstTrack });
+    expect(Math.abs(analysis.durationMs - 2000)).toBeLessThan(30);
+    // ffmpeg's sine source plays at 1/8 of full scale: RMS 0.125/√2, −21.1 dBFS.
+    expect(Math.abs(analysis.overallRmsDbfs - -21.1)).toBeLessThan(1);
+    expect(Math.abs(peaks.length - 200)).toBeLessThanOrEqual(1);
+    expect(durationMs).toBeGreaterThan(3000);
   });
 
   it('repairs a recording cut off mid-stream so it has a duration again', async () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Take } from '../../shared/drafts';
 import { StudioError } from '../../shared/errors';
+import { exposureCheckIds } from '../../shared/exposure';
 import { importRefusal } from '../../shared/take-import';
 import { createVideoTakeChecker } from '../../electron/services/camera/video-checks';
 import { DraftStore } from '../../electron/services/drafts/draft-store';
@@ -19,6 +20,7 @@ import { mediaHandlers } from '../../electron/services/media/media-handlers';
 import { TakeService } from '../../electron/services/takes/take-service';
 import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
+import { halvesInputs, litClip, portraitClip, speechInput } from '../support/video-fixtures';
 
 const missing = missingPrerequisite(['ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The video import tests');
 const quiet = createLogger('video-import-test', () => undefined);
@@ -32,26 +34,6 @@ const file = (name: string) => path.join(scratch, name);
 
 function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
-}
-
-/** Sound for every clip: speech, so the video checks have something to judge. */
-const speech = () => ['-i', speechWav(300)];
-
-/**
- * A picture whose upper half is red and lower half blue as it should be SHOWN, `width`×`height`.
- * `-vf` is applied before encoding, so a rotated clip is stored turned and told to turn back.
- */
-function halves(width: number, height: number): string[] {
-  return [
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=red:s=${width}x${Math.floor(height / 2)}:r=30`,
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=blue:s=${width}x${height - Math.floor(height / 2)}:r=30`,
-  ];
 }
 
 type NativeStream = { codec_name: string; width?: number; height?: number; pix_fmt?: string; sample_aspect_ratio?: string; side_data_list?: unknown[] };
@@ -95,8 +77,8 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'video-import-data-'));
     // An iPhone-like QuickTime file: H.264 with 16-bit PCM sound (as many cameras write), 'qt' brand.
     ffmpeg([
-      ...halves(640, 360),
-      ...speech(),
+      ...halvesInputs(640, 360),
+      ...speechInput(),
       '-filter_complex',
       '[0][1]vstack',
       '-map',
@@ -116,38 +98,17 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
       file('iphone.mov'),
     ]);
     // A phone's portrait clip: shown 360×640 (red on top), stored 640×360 turned, with rotation metadata.
-    ffmpeg([
-      ...halves(360, 640),
-      ...speech(),
-      '-filter_complex',
-      '[0][1]vstack,transpose=clock',
-      '-map',
-      '2:a',
-      '-t',
-      '4',
-      '-c:v',
-      'libx265',
-      '-preset',
-      'ultrafast',
-      '-x265-params',
-      'log-level=error',
-      '-tag:v',
-      'hvc1',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      file('portrait-stored.mp4'),
-    ]);
-    // The stored picture was turned clockwise; the display matrix turns it back (a copy keeps the matrix).
-    ffmpeg(['-i', file('portrait-stored.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', file('portrait-hevc.mp4')]);
+    portraitClip(file('portrait-hevc.mp4'), { codec: 'hevc' });
+    // Light for the checks: a dim room and an ordinary one.
+    litClip(file('dark.mp4'), { level: 0.15, seconds: 3 });
+    litClip(file('lit.mp4'), { level: 1, seconds: 3 });
     // High 10 H.264 from an editor.
     ffmpeg([
       '-f',
       'lavfi',
       '-i',
       'testsrc2=size=1280x720:rate=30',
-      ...speech(),
+      ...speechInput(),
       '-map',
       '0:v',
       '-map',
@@ -170,7 +131,7 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
       'lavfi',
       '-i',
       'testsrc=size=853x479:rate=30',
-      ...speech(),
+      ...speechInput(),
       '-map',
       '0:v',
       '-map',
@@ -209,7 +170,7 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
       'lavfi',
       '-i',
       'testsrc2=size=3840x2160:rate=60',
-      ...speech(),
+      ...speechInput(),
       '-map',
       '0:v',
       '-map',
@@ -289,6 +250,23 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
     expect(bottom[2]).toBeGreaterThan(200);
     expect(bottom[0]).toBeLessThan(60);
   }, 180_000);
+
+  it('judges the light of an imported video from its frames, as a recording is judged live', async () => {
+    const draft = await drafts.create();
+    const dark = await importVideo(draft.id, file('dark.mp4'), 'dim-room.mp4');
+    const lit = await importVideo(draft.id, file('lit.mp4'), 'office.mp4');
+    const verdicts = (take: Take) =>
+      Object.fromEntries(take.checks.filter((check) => exposureCheckIds.includes(check.id as never)).map((check) => [check.id, check.verdict]));
+    expect(verdicts(dark)).toMatchObject({ brightness: 'fail', shadows: 'fail' });
+    expect(dark.checks.find((check) => check.id === 'brightness')?.reason).toMatch(/Average brightness \d+ %/);
+    expect(verdicts(lit)).toMatchObject({ brightness: 'pass', highlights: 'pass', shadows: 'pass' });
+    // Measured once: a trim keeps the light and checks the rest again.
+    const trimmed = await takes.trim(draft.id, dark.id, { startMs: 500, endMs: 2500 });
+    expect(trimmed.checks.find((check) => check.id === 'brightness')).toEqual(dark.checks.find((check) => check.id === 'brightness'));
+    // A portrait clip stored turned is measured upright like any other.
+    const portrait = await importVideo(draft.id, file('portrait-hevc.mp4'), 'portrait.mp4');
+    expect(Object.keys(verdicts(portrait))).toEqual(['brightness', 'highlights', 'shadows', 'evenness']);
+  }, 120_000);
 
   it('re-encodes High 10 H.264 to 8-bit 4:2:0', async () => {
     const prepared = await engine.prepareVideo(file('high10.mp4'), file('high10-prepared.mp4'), {});

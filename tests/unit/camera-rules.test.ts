@@ -13,7 +13,6 @@ import {
 } from '../../shared/camera';
 import { takeStreaming } from '../../shared/contract/takes';
 import { cameraCapture, photoRules, videoRules } from '../../shared/requirements';
-import { peaksOf } from '../../electron/services/camera/video-checks';
 
 describe('photoCrop', () => {
   it('keeps a 16:9 frame whole, so a 1280×720 camera gives a 1280×720 photo', () => {
@@ -99,16 +98,5 @@ describe('video take checks', () => {
       // MediaRecorder overshoots its target bit rate a little; keep a fifth in hand.
       expect(bytes * 1.2).toBeLessThan(takeStreaming.maxTakeBytes);
     }
-  });
-
-  it('draws peaks of the sound, loudest sample per slice', () => {
-    const samples = new Float32Array(8000);
-    samples[10] = 0.5;
-    samples[4000] = -1;
-    const peaks = peaksOf(samples, 8000, 100);
-    expect(peaks.length).toBe(100);
-    expect(peaks[0]).toBe(128);
-    expect(peaks[50]).toBe(255);
-    expect(peaks[99]).toBe(0);
   });
 });

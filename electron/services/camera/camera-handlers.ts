@@ -13,7 +13,6 @@ export function cameraHandlers(camera: CameraService): Pick<StudioHandlers, keyo
       await camera.discardPhoto(draftId, photoId);
       return { discarded: true as const };
     },
-    'camera/videoPeaks': ({ draftId, takeId }) => camera.videoPeaks(draftId, takeId),
     'camera/photoFromVideo': ({ draftId, takeId, atMs }) => camera.photoFromVideo(draftId, takeId, atMs),
     'camera/v2AppearanceFrom': async ({ draftId, from }) => ({ v2AppearanceFrom: await camera.setV2AppearanceFrom(draftId, from) }),
     'camera/useVideoAudioAsVoice': async ({ draftId, enabled }) => ({ useVideoAudioAsVoice: await camera.setVideoAudioAsVoice(draftId, enabled) }),

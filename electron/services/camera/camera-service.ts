@@ -2,9 +2,9 @@
  * The camera step in the main process: photos arrive in pieces into a staging file (or are taken as
  * a still from a video take), are judged by their content (format, upright size, the 16:9 part
  * preparation keeps, light without transparent areas, the face in that part) and then
- * join the draft; a take's sound is drawn as peaks; and the v2 choices (appearance from the video or
- * a photo, voice from the video). Video takes themselves are streamed, repaired, checked (with the
- * light measured live) and trimmed by the takes service.
+ * join the draft; and the v2 choices (appearance from the video or a photo, voice from the video).
+ * Video takes themselves are streamed, repaired, checked (with the light measured live, or from the
+ * frames of an imported file), trimmed and drawn as peaks by the takes service.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -21,12 +21,11 @@ import type { Logger } from '../log';
 import type { FaceService, PhotoFaceResult } from '../faces/face-service';
 import type { MediaEngine } from '../media/engine';
 import { type MeasuredPicture, type PictureFormat, measurePicture, pictureReadFailure, uprightPipeline } from './picture';
-import { peaksOf } from './video-checks';
 
 export type CameraServiceOptions = {
   drafts: DraftStore;
-  /** decodePcm for a take's peaks; preparePhoto for a still from a video take. */
-  engine: Pick<MediaEngine, 'decodePcm' | 'preparePhoto'>;
+  /** preparePhoto for a still from a video take. */
+  engine: Pick<MediaEngine, 'preparePhoto'>;
   /** Finds the face in a photo's 16:9 part (exactly one, its size and place, its descriptor); without it photos have no face checks. */
   faces?: Pick<FaceService, 'photoFaces'>;
   log: Logger;
@@ -62,18 +61,13 @@ function photoChecks(picture: MeasuredPicture, imported: boolean): CheckResult[]
     ...(transparency ? [transparency] : []),
   ];
 }
-/** Review waveforms: a hundred peaks a second, as the live one. */
-const peaksPerSecond = 100;
-/** Decoding at this rate is enough for peaks at 100/s and four times cheaper than 48 kHz. */
-const peaksSampleRate = 8000;
 
 export class CameraService {
   private readonly drafts: DraftStore;
-  private readonly engine: Pick<MediaEngine, 'decodePcm' | 'preparePhoto'>;
+  private readonly engine: Pick<MediaEngine, 'preparePhoto'>;
   private readonly faces: Pick<FaceService, 'photoFaces'> | null;
   private readonly log: Logger;
   private readonly uploads = new Map<string, Upload>();
-  private readonly peaks = new Map<string, { mtimeMs: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }>();
 
   constructor(options: CameraServiceOptions) {
     this.drafts = options.drafts;
@@ -279,28 +273,6 @@ export class CameraService {
 
   // ---- video takes -----------------------------------------------------------------------------
 
-  /** Keeps the light measured while the take was recorded as its exposure checks (replacing earlier ones). */
-  /** The take's sound as peaks for its review; decoded once per file version. */
-  async videoPeaks(draftId: string, takeId: string): Promise<{ perSecond: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }> {
-    const draft = await this.drafts.get(draftId);
-    const take = draft.camera.videoTakes.find((item) => item.id === takeId);
-    if (!take) throw new StudioError('NOT_FOUND', 'This video take no longer exists.');
-    if (take.state === 'recording') throw new StudioError('CONFLICT', 'This take is still being recorded.');
-    const file = this.drafts.mediaFile(draftId, take.fileName);
-    const stat = await fs.stat(file).catch((error: unknown) => {
-      throw fileSystemError(error, 'read the take');
-    });
-    const cached = this.peaks.get(file);
-    if (cached && cached.mtimeMs === stat.mtimeMs) return { perSecond: peaksPerSecond, peaks: cached.peaks, durationMs: cached.durationMs };
-    const { samples, sampleRate } = await this.engine.decodePcm(file, { sampleRate: peaksSampleRate });
-    const peaks = peaksOf(samples, sampleRate, peaksPerSecond);
-    const durationMs = take.durationMs ?? (samples.length / sampleRate) * 1000;
-    // A few takes' peaks at most: they are small, and the review shows one take at a time.
-    if (this.peaks.size >= 8) this.peaks.delete(this.peaks.keys().next().value!);
-    this.peaks.set(file, { mtimeMs: stat.mtimeMs, peaks, durationMs });
-    return { perSecond: peaksPerSecond, peaks, durationMs };
-  }
-
   /** v2 only: the avatar's appearance from the chosen video take or the chosen photo. Errors: BAD_REQUEST for a v1 draft. */
   async setV2AppearanceFrom(draftId: string, from: V2Appearance): Promise<V2Appearance> {
     const updated = await this.drafts.update(draftId, (draft: Draft) => {
@@ -341,7 +313,6 @@ export class CameraService {
     const uploads = [...this.uploads.values()];
     this.uploads.clear();
     for (const upload of uploads) await upload.sink.discard();
-    this.peaks.clear();
   }
 
   private upload(draftId: string, photoId: string): Upload {

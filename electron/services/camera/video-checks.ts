@@ -1,26 +1,63 @@
 /**
  * What a video take is judged on: its length (1–5 minutes), its picture, its sound (the speech
- * checks of the voice, less the voice file's size and edges) and the light and faces it was recorded
- * with, which were measured live on its frames and is carried over from the take's previous checks.
+ * checks of the voice, less the voice file's size and edges), its light and its faces. A recorded
+ * take's light and faces were measured live on its frames and are carried over from the take's
+ * previous checks; an imported take's are measured once from its frames, sampled by the media
+ * engine, with the same functions (the faces by the main process's face model).
  */
-import { clippingCheck, levelCheck, noiseCheck, silenceCheck, analyseAudio } from '../../../shared/audio-analysis';
+import { clippingCheck, levelCheck, noiseCheck, silenceCheck } from '../../../shared/audio-analysis';
 import { videoDurationCheck, videoPictureCheck } from '../../../shared/camera';
 import type { CheckResult } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
-import { exposureCheckIds } from '../../../shared/exposure';
-import { faceCheckIds } from '../../../shared/faces';
+import { type ExposureAnalysis, analyseExposure, exposureCheckIds, exposureChecks, lumaFromPixels, summariseExposure } from '../../../shared/exposure';
+import { type FaceRecord, faceCheckIds, faceTakeChecks } from '../../../shared/faces';
+import { exposureQuality, faceQuality } from '../../../shared/requirements';
+import type { FaceService } from '../faces/face-service';
 import type { MediaEngine } from '../media/engine';
+import { firstTrack } from '../media/voice-source';
 import type { TakeChecker } from '../takes/take-checker';
 
-// Measured live while recording, so carried over when the file is checked again.
-const liveIds: readonly string[] = [...exposureCheckIds, ...faceCheckIds];
+// Measured live while recording (or once, from an import's frames), so carried over when the file is checked again.
+const exposureIds: readonly string[] = exposureCheckIds;
+const faceIds: readonly string[] = faceCheckIds;
 
 function soundFailure(reason: string): CheckResult {
   return { id: 'sound', label: 'Sound', verdict: 'fail', reason, value: null };
 }
 
-export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe'>): TakeChecker {
-  return async ({ file, durationMs, trim, previous, decode }) => {
+const plain = (error: unknown) => (error instanceof StudioError ? error.message : 'an unexpected error');
+
+/**
+ * The light of a video file: its frames sampled as the live check samples the camera (at
+ * exposureQuality.sampleWidth pixels across, every exposureQuality.liveIntervalMs), each measured
+ * and the take summarised by their median. Null when no frame could be measured.
+ */
+export async function measureVideoLight(engine: Pick<MediaEngine, 'sampleFrames'>, file: string, signal?: AbortSignal): Promise<ExposureAnalysis | null> {
+  const analyses: ExposureAnalysis[] = [];
+  const frames = engine.sampleFrames(file, { width: exposureQuality.sampleWidth, framesPerSecond: 1000 / exposureQuality.liveIntervalMs, signal });
+  for await (const frame of frames) analyses.push(analyseExposure(lumaFromPixels(frame.data, frame.width, frame.height, frame.channels)));
+  return summariseExposure(analyses);
+}
+
+/**
+ * The faces of a video file, second by second, from its frames sampled upright at the live check's
+ * analysis width, `faceQuality.importFramesPerSecond` a second: the record a recording carries.
+ */
+export function measureVideoFaces(
+  engine: Pick<MediaEngine, 'sampleFrames'>,
+  faces: Pick<FaceService, 'videoFaces'>,
+  file: string,
+  signal?: AbortSignal,
+): Promise<FaceRecord | null> {
+  return faces.videoFaces(engine.sampleFrames(file, { width: faceQuality.analysisWidth, framesPerSecond: faceQuality.importFramesPerSecond, signal }));
+}
+
+/**
+ * `faces`: the main process's face check; a video whose faces were not seen while it was recorded
+ * (an import) has them found in its frames, and the take keeps them as a recording would.
+ */
+export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe' | 'sampleFrames'>, faces?: Pick<FaceService, 'videoFaces'>): TakeChecker {
+  return async ({ file, durationMs, trim, previous, analyseVoice }) => {
     const info = await engine.probe(file);
     const startMs = trim?.startMs ?? 0;
     const endMs = trim ? Math.min(trim.endMs, durationMs) : durationMs;
@@ -29,32 +66,36 @@ export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe'>): Take
       checks.push(soundFailure('The take has no sound: the microphone delivered nothing. The v2 avatar needs the person speaking.'));
     } else {
       try {
-        const { samples, sampleRate } = await decode();
-        const from = Math.min(samples.length, Math.round((startMs / 1000) * sampleRate));
-        const to = Math.min(samples.length, Math.round((endMs / 1000) * sampleRate));
-        const analysis = analyseAudio(samples.subarray(from, to), sampleRate);
+        // Streamed like a voice take's sound: memory stays flat at any length. The first track is the one preparation keeps.
+        const { analysis } = await analyseVoice(trim ? { startMs, endMs, source: firstTrack } : { source: firstTrack });
         checks.push(levelCheck(analysis), clippingCheck(analysis), noiseCheck(analysis), silenceCheck(analysis));
       } catch (error) {
-        checks.push(soundFailure(`The sound could not be read: ${error instanceof StudioError ? error.message : String(error)}`));
+        checks.push(soundFailure(`The sound could not be read: ${plain(error)}`));
       }
     }
-    checks.push(...previous.filter((item) => liveIds.includes(item.id)));
-    return checks;
-  };
-}
-
-/** Peaks of a take's sound for its review waveform: the loudest sample of each slice, 0–255. */
-export function peaksOf(samples: Float32Array, sampleRate: number, perSecond: number): Uint8Array<ArrayBuffer> {
-  const slice = Math.max(1, Math.round(sampleRate / perSecond));
-  const peaks = new Uint8Array(Math.ceil(samples.length / slice));
-  for (let index = 0; index < peaks.length; index++) {
-    let peak = 0;
-    const end = Math.min(samples.length, (index + 1) * slice);
-    for (let sample = index * slice; sample < end; sample++) {
-      const value = Math.abs(samples[sample]!);
-      if (value > peak) peak = value;
+    const carried = previous.filter((item) => exposureIds.includes(item.id));
+    if (carried.length > 0) checks.push(...carried);
+    else if (info.video) {
+      try {
+        const light = await measureVideoLight(engine, file);
+        if (light) checks.push(...exposureChecks(light));
+      } catch (error) {
+        // Kept as the light check, so the next trim does not try again.
+        checks.push({ id: 'brightness', label: 'Brightness', verdict: 'warn', reason: `The light could not be measured: ${plain(error)}`, value: null });
+      }
     }
-    peaks[index] = Math.min(255, Math.round(peak * 255));
-  }
-  return peaks;
+    const carriedFaces = previous.filter((item) => faceIds.includes(item.id));
+    let found: FaceRecord | null = null;
+    if (carriedFaces.length > 0) checks.push(...carriedFaces);
+    else if (info.video && faces) {
+      try {
+        found = await measureVideoFaces(engine, faces, file);
+        if (found) checks.push(...faceTakeChecks(found));
+      } catch (error) {
+        // Kept as the face check, so the next trim does not try again.
+        checks.push({ id: 'face-one', label: 'One face', verdict: 'warn', reason: `The faces could not be checked: ${plain(error)}`, value: null });
+      }
+    }
+    return found ? { checks, faces: found } : checks;
+  };
 }

@@ -8,11 +8,12 @@ import { StudioError } from '../../../shared/errors';
 import type { Crop, MediaContainer, MediaInfo, MediaTrim, PreparedFile, VoiceSource } from '../../../shared/media';
 import type { VoiceFormat } from '../../../shared/requirements';
 import type { Logger } from '../log';
+import { type FrameSampleOptions, type SampledFrame, sampleFrames } from './frame-sampler';
 import { type JobContext } from './job';
 import { preparePhotoFile } from './photo-preparation';
 import { makePreviewFile } from './preview';
 import { type ProbeOptions, probeFile } from './probe';
-import { decodePcmFile, remuxFile } from './remux';
+import { remuxFile } from './remux';
 import { type FFmpegRunner, WasmRunner } from './runner';
 import { prepareVideoFile } from './video-preparation';
 import { prepareVoiceFile } from './voice-preparation';
@@ -35,6 +36,7 @@ export type JobOptions = { jobId?: string; label?: string };
 /** `source`: the track and channel mix to prepare (the take's voiceSource); null keeps the file's default sound. */
 export type VoicePrepareOptions = JobOptions & { trim?: MediaTrim | null; format?: VoiceFormat; source?: Pick<VoiceSource, 'track' | 'mix'> | null };
 export type { VoiceAnalysisOptions, VoiceFileAnalysis } from './voice-source';
+export type { FrameSampleOptions, SampledFrame } from './frame-sampler';
 export type VideoPrepareOptions = JobOptions & { trim?: MediaTrim | null; height?: number | null };
 /** `atMs` takes the still from a video take at that moment. */
 export type PhotoPrepareOptions = JobOptions & { crop?: Crop | null; width?: number | null; atMs?: number | null };
@@ -48,8 +50,12 @@ export interface MediaEngine {
    * file, so memory stays flat. StudioError('MEDIA') for no sound or a file too long to take.
    */
   analyseVoice(file: string, options?: VoiceAnalysisOptions): Promise<VoiceFileAnalysis>;
-  /** Mono float32 PCM, for quality checks. */
-  decodePcm(file: string, options?: { sampleRate?: number; startMs?: number; endMs?: number }): Promise<{ samples: Float32Array; sampleRate: number }>;
+  /**
+   * A video's frames, upright and small, a few a second, for checks that look at the picture (see
+   * frame-sampler.ts for the frame's shape and the errors). Each segment is its own quick job, so
+   * probes of other files go between them; decoded frames are held a segment at a time.
+   */
+  sampleFrames(file: string, options?: FrameSampleOptions): AsyncGenerator<SampledFrame>;
   /**
    * Stream copy into the same container (repairs MediaRecorder WebM: duration, cues, e.g. after a
    * crash), or into `to` (a QuickTime or Matroska video into MP4; see remuxFile).
@@ -172,14 +178,18 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
   }
 
   /** Quick calls: no progress events, but the same time limit. */
-  async function quickCall<T>(what: string, work: (job: JobContext) => Promise<T>): Promise<T> {
+  async function quickCall<T>(what: string, work: (job: JobContext) => Promise<T>, external?: AbortSignal): Promise<T> {
     if (closed) throw new StudioError('NOT_AVAILABLE', 'The media engine is closed.');
-    const { controller, dispose } = jobSignal(what);
+    const { controller, dispose } = jobSignal(what, external);
     try {
       return await tracked(
         controller,
         quick.enqueue(controller.signal, () => work({ runner: runners.quick, log, signal: controller.signal })),
       );
+    } catch (error) {
+      // As for a preparation: an abort surfaces as whatever the runner rejected with.
+      if (controller.signal.aborted && controller.signal.reason instanceof StudioError) throw controller.signal.reason;
+      throw error;
     } finally {
       dispose();
     }
@@ -237,7 +247,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     probe: (file, probeOptions) => quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal }, probeOptions)),
     analyseVoice: (file, voiceOptions = {}) =>
       quickCall('Measuring the sound', (job) => analyseVoiceFile(job, file, { scratchDir: options.workDir, ...voiceOptions })),
-    decodePcm: (file, decodeOptions = {}) => quickCall('Decoding the sound', (job) => decodePcmFile(job, file, decodeOptions)),
+    sampleFrames: (file, sampleOptions = {}) => sampleFrames(quickCall, file, sampleOptions),
     remux: (input, output, to) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output, to)),
     prepareVoice: (input, output, voiceOptions, signal) =>
       preparation('prepareVoice', 'Preparing the voice file', voiceOptions, signal, (job) => prepareVoiceFile(job, input, output, voiceOptions)),

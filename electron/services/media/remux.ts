@@ -1,7 +1,7 @@
-/** Stream-copy a recording into a fresh file of the same container, and decode audio to PCM for checks. */
+/** Stream-copy a recording into a fresh file of the same container, or move a video into MP4. */
 import { StudioError } from '../../../shared/errors';
 import type { MediaContainer } from '../../../shared/media';
-import { type JobContext, runChecked, secondsArg, withPartialOutput } from './job';
+import { type JobContext, runChecked, withPartialOutput } from './job';
 import { inputName, probeFile } from './probe';
 
 /** The muxer that writes each container, and what it needs to write a complete index. */
@@ -79,48 +79,4 @@ export async function remuxFile(job: JobContext, input: string, output: string, 
     const repaired = await probeFile(job.runner, partial, { signal: job.signal });
     if (!repaired.durationMs) throw new StudioError('MEDIA', 'The recording holds no complete frames.');
   });
-}
-
-export async function decodePcmFile(
-  job: JobContext,
-  input: string,
-  options: { sampleRate?: number; startMs?: number; endMs?: number },
-): Promise<{ samples: Float32Array; sampleRate: number }> {
-  const sampleRate = options.sampleRate ?? 48000;
-  const startMs = options.startMs ?? 0;
-  const range = [...(startMs > 0 ? ['-ss', secondsArg(startMs)] : []), ...(options.endMs !== undefined ? ['-t', secondsArg(options.endMs - startMs)] : [])];
-  if (options.endMs !== undefined && options.endMs <= startMs) throw new StudioError('BAD_REQUEST', 'The range to decode is empty.');
-  const result = await runChecked(
-    job,
-    {
-      program: 'ffmpeg',
-      args: [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        ...range,
-        '-i',
-        `/in/${inputName}`,
-        '-vn',
-        '-ac',
-        '1',
-        '-ar',
-        String(sampleRate),
-        '-f',
-        'f32le',
-        '-c:a',
-        'pcm_f32le',
-        '/out/pcm',
-      ],
-      inputs: [{ name: inputName, path: input }],
-      outputs: [{ name: 'pcm', path: null }],
-    },
-    { signal: job.signal },
-    'decode the sound',
-  );
-  const bytes = result.data.pcm;
-  if (!bytes) throw new StudioError('MEDIA', 'This file has no sound to decode.');
-  // The worker hands over a fresh buffer, so it is aligned for a Float32Array view.
-  const samples = new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
-  return { samples, sampleRate };
 }

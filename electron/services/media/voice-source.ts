@@ -55,6 +55,9 @@ export const peaksPerSecond = 100;
 /** A track to keep, with its mix when settled (a VoiceSource is one); `tracks` carries the list already measured. */
 export type SourceChoice = { track: number; mix?: VoiceMix | null; chosenBy?: VoiceSource['chosenBy']; tracks?: VoiceSource['tracks'] };
 
+/** The sound of a take that has no choice of its own (a video or consent take): its first track, channels averaged as players do. */
+export const firstTrack: SourceChoice = { track: 0, mix: 'average' };
+
 /** Scratch files of an analysis, named so a start-up sweep can remove any a crash left behind. */
 export const scratchPrefix = '.voice-pcm-';
 
@@ -110,6 +113,11 @@ export async function dropKeptSound(): Promise<void> {
   const previous = kept;
   kept = null;
   if (previous) await fs.rm(previous.path, { force: true });
+}
+
+/** Removes the kept decoded track if it is `file`'s (the take it belongs to going away). */
+export async function dropKeptSoundOf(file: string): Promise<void> {
+  if (kept?.key.startsWith(`${file}:`)) await dropKeptSound();
 }
 
 /** Reads a scratch file of interleaved float32 frames in pieces, handing whole frames to `each`. */

@@ -1,11 +1,12 @@
 /**
  * What a kind of take is judged on, as a function the takes service calls after every save, repair
  * and trim: voice takes here, video takes in the camera service. The service supplies the file,
- * the range and the sound (decoded once and cached, or measured as a stream for voice), so a
- * checker never runs the media engine on its own.
+ * the range and the sound (measured as a stream, its decoded track kept on disk for the next trim),
+ * so a checker never decodes sound on its own.
  */
 import { bandwidthCheck, formatDuration, voiceChecks } from '../../../shared/audio-analysis';
 import type { CheckResult } from '../../../shared/drafts';
+import type { FaceRecord } from '../../../shared/faces';
 import type { MediaTrim, VoiceSource } from '../../../shared/media';
 import { voicePreparation, voiceSource as sourceRules } from '../../../shared/requirements';
 import type { VoiceAnalysisOptions, VoiceFileAnalysis } from '../media/engine';
@@ -21,8 +22,6 @@ export type TakeCheckInput = {
   trim: MediaTrim | null;
   /** The take's checks before this run: a checker may carry some over (e.g. light measured live). */
   previous: readonly CheckResult[];
-  /** The whole take's sound, mono float PCM; decoded on first call and shared. */
-  decode: () => Promise<{ samples: Float32Array; sampleRate: number }>;
   /** The track and mix the take uses so far, or the person's pick (null: not yet measured; the checker decides). */
   voiceSource: SourceChoice | null;
   /** The voice of the file measured as a stream (track, mix, analysis): memory stays flat at any length. */
@@ -30,7 +29,13 @@ export type TakeCheckInput = {
 };
 
 /** What a checker found; a voice checker also settles the measured length and the sound used. */
-export type TakeCheckOutcome = { checks: CheckResult[]; durationMs?: number; voiceSource?: VoiceSource | null };
+export type TakeCheckOutcome = {
+  checks: CheckResult[];
+  durationMs?: number;
+  voiceSource?: VoiceSource | null;
+  /** The faces found in the file's frames, second by second, when the checker looked (a video that came without them: an import). */
+  faces?: FaceRecord;
+};
 
 export type TakeChecker = (input: TakeCheckInput) => Promise<CheckResult[] | TakeCheckOutcome>;
 

@@ -23,7 +23,7 @@ import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
 import { previewNames } from '../media/preview';
 import { UndecodableMedia } from '../media/probe';
-import { type SourceChoice, peaksPerSecond, scratchPrefix, tooLongForVoice } from '../media/voice-source';
+import { type SourceChoice, dropKeptSoundOf, firstTrack, peaksPerSecond, scratchPrefix, tooLongForVoice } from '../media/voice-source';
 import { type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
@@ -55,12 +55,6 @@ type Session = {
   sink: ChunkSink;
 };
 
-/** PCM of the take analysed last, so moving the trim does not decode the file again. */
-type PcmCache = { file: string; mtimeMs: number; samples: Float32Array; sampleRate: number };
-
-/** Analysis runs at the file's own rate up to this: enough for clipping, half the memory of 96 kHz. */
-const maxAnalysisRate = 48000;
-
 const importPrefix = '.import-';
 
 const exposureIds: readonly string[] = exposureCheckIds;
@@ -78,9 +72,8 @@ export class TakeService {
   private readonly syncEveryMs: number | undefined;
   private readonly checkers: Partial<Record<TakeKind, TakeChecker>>;
   private readonly sessions = new Map<string, Session>();
-  private pcm: PcmCache | null = null;
-  /** Peaks of the voice take drawn last, by file version and sound. */
-  private peaks: { key: string; peaks: Uint8Array<ArrayBuffer> } | null = null;
+  /** Peaks of the take drawn last, by file version and sound. */
+  private drawn: { key: string; peaks: Uint8Array<ArrayBuffer> } | null = null;
   /** Repairs under way, so start-up recovery and a window's own recover call never repair one take twice. */
   private readonly repairs = new Map<string, Promise<Take>>();
 
@@ -259,24 +252,26 @@ export class TakeService {
   }
 
   /**
-   * A voice take's whole sound as peaks, from the track and mix it uses (a file's first track, which
-   * the page could decode itself, may be the wrong one). Kept from its last whole analysis.
+   * A take's whole sound as peaks for its review, from the track and mix it uses (a voice file's
+   * first track, which the page could decode itself, may be the wrong one; a video or consent take
+   * uses its first track). Streamed like the checks; kept from the take's last whole analysis.
+   * Errors: NOT_FOUND, CONFLICT while it is recorded, MEDIA when it has no sound.
    */
-  async voicePeaks(draftId: string, takeId: string): Promise<{ perSecond: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }> {
+  async peaks(draftId: string, takeId: string): Promise<{ perSecond: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }> {
     const draft = await this.drafts.get(draftId);
     const found = findTake(draft, takeId);
-    if (!found || found.kind !== 'voice') throw new StudioError('NOT_FOUND', 'This voice take no longer exists.');
+    if (!found) throw new StudioError('NOT_FOUND', 'This take no longer exists.');
     const { take } = found;
     if (take.state === 'recording' || !take.durationMs) throw new StudioError('CONFLICT', 'The take can be drawn once it has been saved and read.');
     const file = this.drafts.mediaFile(draftId, take.fileName);
     const stat = await fs.stat(file);
-    const source = take.voiceSource ?? null;
+    const source = take.voiceSource ?? (found.kind === 'voice' ? null : firstTrack);
     const key = `${file}:${stat.mtimeMs}:${source?.track ?? 0}:${source?.mix ?? ''}`;
-    if (this.peaks?.key !== key) {
+    if (this.drawn?.key !== key) {
       const measured = await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), source });
-      this.peaks = { key, peaks: measured.peaks };
+      this.drawn = { key, peaks: measured.peaks };
     }
-    return { perSecond: peaksPerSecond, peaks: this.peaks.peaks, durationMs: take.durationMs };
+    return { perSecond: peaksPerSecond, peaks: this.drawn.peaks, durationMs: take.durationMs };
   }
 
   /** A take recovered after a crash, accepted by the person: it becomes an ordinary complete take. */
@@ -335,7 +330,6 @@ export class TakeService {
       if (session.source === 'imported') await session.sink.discard();
       else await session.sink.close().catch(() => undefined);
     }
-    this.pcm = null;
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -398,6 +392,7 @@ export class TakeService {
       bytes: info.bytes,
       checks: checked.checks,
       ...(checked.voiceSource ? { voiceSource: checked.voiceSource } : {}),
+      ...(checked.faces ? { faces: checked.faces } : {}),
     }));
     if (final !== raw) await fs.rm(raw, { force: true });
     if (state === 'complete') await this.accepted(draftId, updated);
@@ -459,6 +454,7 @@ export class TakeService {
         checks,
         durationMs: measuredMs,
         voiceSource,
+        faces,
       } = await this.check(session.kind, final, durationMs, null, [], null).catch(async (error: unknown) => {
         await fs.rm(final, { force: true });
         throw error;
@@ -477,6 +473,7 @@ export class TakeService {
         checks,
         originalName: session.originalName,
         ...(voiceSource ? { voiceSource } : {}),
+        ...(faces ? { faces } : {}),
       };
       await this.drafts.update(draftId, (draft) => entry.shelf.put(draft, [...entry.shelf.list(draft), take]));
       this.log.info('take imported', { draftId, takeId, container: info.container, durationMs: info.durationMs });
@@ -503,28 +500,18 @@ export class TakeService {
       trim,
       previous,
       voiceSource,
-      decode: () => this.decode(file),
       analyseVoice: async (options) => {
         const measured = await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options });
         if (options.startMs === undefined && options.endMs === undefined) {
           const stat = await fs.stat(file);
-          this.peaks = { key: `${file}:${stat.mtimeMs}:${measured.source.track}:${measured.source.mix}`, peaks: measured.peaks };
+          // Keyed as peaks() asks: by the sound asked for, or by the one measured when none was.
+          const sound = options.source ?? measured.source;
+          this.drawn = { key: `${file}:${stat.mtimeMs}:${sound.track}:${sound.mix ?? ''}`, peaks: measured.peaks };
         }
         return measured;
       },
     });
     return Array.isArray(outcome) ? { checks: outcome } : outcome;
-  }
-
-  private async decode(file: string): Promise<{ samples: Float32Array; sampleRate: number }> {
-    const stat = await fs.stat(file);
-    if (this.pcm && this.pcm.file === file && this.pcm.mtimeMs === stat.mtimeMs) return this.pcm;
-    const info = await this.engine.probe(file);
-    const sampleRate = Math.min(maxAnalysisRate, info.audio?.sampleRate || maxAnalysisRate);
-    const decoded = await this.engine.decodePcm(file, { sampleRate });
-    if (decoded.samples.length === 0) throw new StudioError('MEDIA', 'This recording holds no sound.');
-    this.pcm = { file, mtimeMs: stat.mtimeMs, samples: decoded.samples, sampleRate: decoded.sampleRate };
-    return this.pcm;
   }
 
   /**
@@ -575,8 +562,9 @@ export class TakeService {
   private async removeFiles(draftId: string, take: Take): Promise<void> {
     for (const name of new Set([take.fileName, take.fileName.replace(/\.rec\./, '.'), ...previewNames(take.id)])) {
       await fs.rm(this.drafts.mediaFile(draftId, name), { force: true });
+      // Its decoded sound, kept for the next trim, goes with it.
+      await dropKeptSoundOf(this.drafts.mediaFile(draftId, name));
     }
-    if (this.pcm?.file.includes(take.id)) this.pcm = null;
   }
 }
 
