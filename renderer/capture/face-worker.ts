@@ -5,8 +5,7 @@
  * copied there by the build); nothing is fetched from anywhere else.
  */
 import { Human } from '@vladmandic/human';
-import type { Rect } from '../../shared/exposure';
-import { type FaceFrame, type FaceObservation, eyeOpening, laplacianVariance, lumaChange } from '../../shared/faces';
+import { type FaceFrame, type FaceObservation, eyeOpening, faceBoxOf, humanFaceConfig, laplacianVariance, lumaChange } from '../../shared/faces';
 
 /** A frame to analyse: `mesh` adds the face mesh (turn, eyes), `descriptor` the face descriptor; each costs several times the detection. */
 export type FaceWorkerRequest = { type: 'init'; baseUrl: string } | { type: 'frame'; id: number; bitmap: ImageBitmap; mesh: boolean; descriptor: boolean };
@@ -19,10 +18,6 @@ const scope = self as unknown as {
   postMessage(message: FaceWorkerReply): void;
 };
 
-/** Human enlarges the detector's box by this (its default) before cropping the face for the mesh. */
-const detectorScale = 1.4;
-/** The face's share of Human's box (measured: the mesh's extent over the box, 0.50–0.55 on the test photographs). */
-const faceShareOfBox = 0.54;
 /** Turn and eyes measured on a mesh frame stand for the frames without one for this long. */
 const meshValidMs = 1500;
 const changeWidth = 32;
@@ -64,47 +59,9 @@ function sharpness(bitmap: ImageBitmap, box: [number, number, number, number]): 
 const degrees = (radians: number | undefined) => (radians === undefined ? null : (radians * 180) / Math.PI);
 
 async function init(baseUrl: string): Promise<void> {
-  human = new Human({
-    backend: 'wasm',
-    wasmPath: new URL('wasm/', baseUrl).href,
-    modelBasePath: new URL('models/', baseUrl).href,
-    // Warm-up loads a data: URL (the CSP allows none); the first frame warms up instead.
-    warmup: 'none',
-    // Every frame is detected afresh: a face that left or a second person must show at once.
-    cacheSensitivity: 0,
-    debug: false,
-    filter: { enabled: false },
-    gesture: { enabled: false },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    segmentation: { enabled: false },
-    face: {
-      enabled: true,
-      detector: { rotation: false, maxDetected: 5, minConfidence: 0.5, skipFrames: 0, skipTime: 0, return: false, scale: detectorScale },
-      mesh: { enabled: true },
-      iris: { enabled: false },
-      attention: { enabled: false },
-      emotion: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-      description: { enabled: true, skipFrames: 0, skipTime: 0 },
-    },
-  });
+  human = new Human({ ...humanFaceConfig, wasmPath: new URL('wasm/', baseUrl).href, modelBasePath: new URL('models/', baseUrl).href });
   await human.load();
   scope.postMessage({ type: 'ready', backend: human.tf.getBackend() as string });
-}
-
-/**
- * The face's own box (0–1 of the frame), forehead to chin: Human's box is the detector's, enlarged
- * by `detectorScale` and more for the mesh crop; on the test photographs the mesh's own extent is
- * `faceShareOfBox` of it in height and width, on frames with and without a mesh alike. One rule for
- * every frame, so a face's size does not jump between mesh frames and the others.
- */
-function faceBox(boxRaw: [number, number, number, number]): Rect {
-  const [x, y, width, height] = boxRaw;
-  const margin = (1 - faceShareOfBox) / 2;
-  return { x: x + width * margin, y: y + height * margin, width: width * faceShareOfBox, height: height * faceShareOfBox };
 }
 
 async function detect(id: number, bitmap: ImageBitmap, withMesh: boolean, withDescriptor: boolean): Promise<void> {
@@ -118,7 +75,7 @@ async function detect(id: number, bitmap: ImageBitmap, withMesh: boolean, withDe
   const now = performance.now();
   if (result.face.length !== 1) lastMesh = null;
   const faces: FaceObservation[] = result.face.map((face) => {
-    const box = faceBox(face.boxRaw);
+    const box = faceBoxOf(face.boxRaw);
     const angle = face.rotation?.angle;
     const meshed = face.mesh.length >= 468;
     if (meshed && result.face.length === 1) lastMesh = { at: now, yaw: degrees(angle?.yaw), pitch: degrees(angle?.pitch), eyeOpening: eyeOpening(face.mesh) };
