@@ -9,8 +9,11 @@ import {
   FaceRecorder,
   faceSimilarity,
   faceTakeChecks,
+  faceBoxOf,
   faceVerdict,
   laplacianVariance,
+  observeFace,
+  photoFaceChecks,
   samePerson,
 } from '../../shared/faces';
 import { faceQuality } from '../../shared/requirements';
@@ -152,5 +155,109 @@ describe('same person', () => {
     expect(likenessMismatches(draft(descriptor(1), descriptor(2)))).toEqual([
       expect.objectContaining({ same: false, headline: 'Looks like a different person' }),
     ]);
+  });
+
+  it('compares the consent take with a v1 photo, and the video with the photo when a draft has chosen both', () => {
+    const take = (id: string, kind: 'video' | 'consent', value: number[]) => ({
+      id,
+      kind,
+      source: 'recorded',
+      fileName: `${kind}-1.mp4`,
+      mimeType: 'video/mp4',
+      createdAt: '2025-01-01T10:00:00.000Z',
+      state: 'complete',
+      faces: { seconds: [{ faces: 1, size: 1, cut: false }], descriptor: value },
+    });
+    const photo = (value: number[]) => ({
+      id: 't_photo000001',
+      source: 'imported',
+      fileName: 'photo-1.jpg',
+      createdAt: '2025-01-01T10:00:00.000Z',
+      width: 1920,
+      height: 1080,
+      faces: { count: 1, descriptor: value },
+    });
+    const base = { id: 'd_0123456789', createdAt: '2025-01-01T09:00:00.000Z', updatedAt: '2025-01-01T09:00:00.000Z' };
+    const v1 = draftSchema.parse({
+      ...base,
+      person: { firstName: 'Ada', lastName: 'Lovelace', avatarVersion: 'v1' },
+      camera: { photos: [photo(descriptor(2))], chosenPhotoId: 't_photo000001' },
+      consent: { take: take('t_consent0001', 'consent', descriptor(1)) },
+    });
+    expect(likenessOf(v1)).toEqual([expect.objectContaining({ id: 'consent-photo', label: 'Consent take and photo', same: false })]);
+    const v2 = draftSchema.parse({
+      ...base,
+      person: { firstName: 'Ada', lastName: 'Lovelace', avatarVersion: 'v2' },
+      camera: {
+        videoTakes: [take('t_video000001', 'video', descriptor(1))],
+        chosenVideoTakeId: 't_video000001',
+        photos: [photo(descriptor(1))],
+        chosenPhotoId: 't_photo000001',
+      },
+      consent: { take: take('t_consent0001', 'consent', descriptor(1)) },
+    });
+    // The v2 avatar is made from the video: the consent take against it, and the video against the chosen photo.
+    expect(likenessOf(v2).map((item) => [item.id, item.same])).toEqual([
+      ['consent-video', true],
+      ['video-photo', true],
+    ]);
+    // A photo without a face descriptor (none found, or older) is not compared.
+    const faceless = draftSchema.parse({ ...v1, camera: { ...v1.camera, photos: [{ ...photo(descriptor(1)), faces: { count: 0, descriptor: null } }] } });
+    expect(likenessOf(faceless)).toEqual([]);
+  });
+});
+
+describe("a photo's face", () => {
+  const photoWidth = 1920;
+  const photoHeight = 1080;
+  /** A face filling `share` of the v1 waist-up guide's oval, its centre `dx` half-widths of the oval off. */
+  function faceInPhoto(share: number, dx = 0): FaceObservation {
+    const { head } = framingGuide('v1', photoWidth, photoHeight);
+    const faceHeight = (head.ry * 2 * share) / photoHeight;
+    const faceWidth = (faceHeight * photoHeight * 0.8) / photoWidth;
+    const cx = (head.cx + dx * head.rx) / photoWidth;
+    return {
+      box: { x: cx - faceWidth / 2, y: head.cy / photoHeight - faceHeight / 2, width: faceWidth, height: faceHeight },
+      score: 0.9,
+      yaw: 1,
+      pitch: 2,
+      eyeOpening: 0.3,
+      sharpness: 60,
+    };
+  }
+
+  it('passes one face that fills the waist-up guide, in its place', () => {
+    const checks = photoFaceChecks([faceInPhoto(1)], photoWidth, photoHeight);
+    expect(checks.map((check) => [check.id, check.verdict])).toEqual([
+      ['face-one', 'pass'],
+      ['face-framing', 'pass'],
+    ]);
+    expect(checks[1]!.value).toBeCloseTo(1, 5);
+  });
+
+  it('fails no face and several faces, and warns a face too small, too large or off centre', () => {
+    expect(photoFaceChecks([], photoWidth, photoHeight)).toEqual([expect.objectContaining({ id: 'face-one', verdict: 'fail', value: 0 })]);
+    const two = photoFaceChecks([faceInPhoto(1, -2), faceInPhoto(1, 2)], photoWidth, photoHeight);
+    expect(two).toEqual([expect.objectContaining({ id: 'face-one', verdict: 'fail', value: 2, reason: expect.stringMatching(/^2 faces/) })]);
+    const framing = (face: FaceObservation) => photoFaceChecks([face], photoWidth, photoHeight)[1]!;
+    expect(framing(faceInPhoto(faceQuality.sizeOfGuide.min * 0.8))).toMatchObject({ verdict: 'warn', reason: expect.stringMatching(/^Face too small/) });
+    expect(framing(faceInPhoto(faceQuality.sizeOfGuide.max * 1.2))).toMatchObject({ verdict: 'warn', reason: expect.stringMatching(/^Face too large/) });
+    expect(framing(faceInPhoto(1, 2))).toMatchObject({ verdict: 'warn', reason: expect.stringMatching(/^Off centre/) });
+  });
+
+  it("turns Human's result into an observation: the face's own box, turn and eyes only with a mesh", () => {
+    const box = faceBoxOf([0.1, 0.2, 0.5, 0.5]);
+    // The face is the middle 54 % of Human's box each way.
+    expect(box.x).toBeCloseTo(0.215, 9);
+    expect(box.y).toBeCloseTo(0.315, 9);
+    expect(box.width).toBeCloseTo(0.27, 9);
+    expect(box.height).toBeCloseTo(0.27, 9);
+    const withoutMesh = observeFace({ boxRaw: [0.1, 0.2, 0.5, 0.5], boxScore: 0.8, mesh: [], rotation: { angle: { yaw: 0.5, pitch: -0.2 } } }, 40);
+    expect(withoutMesh).toMatchObject({ score: 0.8, yaw: null, pitch: null, eyeOpening: null, sharpness: 40 });
+    const mesh = Array.from({ length: 468 }, (_, i) => [i % 7, i % 5, 0]);
+    const meshed = observeFace({ boxRaw: [0.1, 0.2, 0.5, 0.5], boxScore: 0.8, mesh, rotation: { angle: { yaw: Math.PI / 6, pitch: 0 } } }, null);
+    expect(meshed.yaw).toBeCloseTo(30, 5);
+    expect(meshed.pitch).toBe(0);
+    expect(meshed.eyeOpening).not.toBeNull();
   });
 });
