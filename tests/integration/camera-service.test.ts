@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../shared/errors';
 import { analyseExposure, lumaFromPixels } from '../../shared/exposure';
+import type { FaceRecord } from '../../shared/faces';
 import { CameraService } from '../../electron/services/camera/camera-service';
 import { createVideoTakeChecker } from '../../electron/services/camera/video-checks';
 import { scratchPrefix } from '../../electron/services/media/voice-source';
@@ -234,7 +235,7 @@ describe.skipIf(missing !== null)('video takes', () => {
     return readFileSync(out);
   }
 
-  it('streams, repairs and checks a video take; the light measured live is kept through a trim', async () => {
+  it('streams, repairs and checks a video take; the light and faces measured live are kept through a trim', async () => {
     const draft = await drafts.create({ avatarVersion: 'v2' });
     const bytes = recorderMp4(6);
     const begun = await takes.begin({ draftId: draft.id, kind: 'video', source: 'recorded', mimeType: 'video/mp4;codecs=avc1,opus' });
@@ -242,9 +243,13 @@ describe.skipIf(missing !== null)('video takes', () => {
     let seq = 0;
     for (let offset = 0; offset < bytes.length; offset += 200_000)
       await takes.append(draft.id, begun.id, seq++, new Uint8Array(bytes.subarray(offset, offset + 200_000)));
-    // The light measured live on the frames comes with the one finish call.
+    // The light and the faces measured live on the frames come with the one finish call.
     const light = analyseExposure(lumaFromPixels(pixels(160, 90), 160, 90));
-    const take = await takes.finish(draft.id, begun.id, 6000, { exposure: light });
+    const faces: FaceRecord = {
+      seconds: Array.from({ length: 6 }, (_, second) => ({ faces: second === 2 ? 0 : 1, size: 1, cut: false })),
+      descriptor: Array.from({ length: 1024 }, (_, i) => Math.sin(i) / 32),
+    };
+    const take = await takes.finish(draft.id, begun.id, 6000, { exposure: light, faces });
     expect(take).toMatchObject({ kind: 'video', state: 'complete', fileName: `video-${begun.id}.mp4` });
     expect(Math.abs(take.durationMs! - 6000)).toBeLessThan(150);
     const verdicts = Object.fromEntries(take.checks.map((check) => [check.id, check.verdict]));
@@ -253,12 +258,27 @@ describe.skipIf(missing !== null)('video takes', () => {
     expect(take.checks.find((check) => check.id === 'picture')?.reason).toMatch(/1280×720 at 30 fps, H\.264/);
     expect((await drafts.get(draft.id)).voice.takes).toEqual([]);
 
-    expect(take.checks.map((check) => check.id).slice(-4)).toEqual(['brightness', 'highlights', 'shadows', 'evenness']);
+    expect(take.checks.map((check) => check.id).slice(-8)).toEqual([
+      'brightness',
+      'highlights',
+      'shadows',
+      'evenness',
+      'face-one',
+      'face-gap',
+      'face-cuts',
+      'face-size',
+    ]);
+    // Five of six seconds with one face is under 95 %: a warning, kept on the take and in the draft with its record.
+    expect(take.checks.find((check) => check.id === 'face-one')).toMatchObject({ verdict: 'warn', value: 5 / 6 });
+    expect(take.faces).toEqual(faces);
+    expect((await drafts.get(draft.id)).camera.videoTakes[0]?.faces).toEqual(faces);
 
     const trimmed = await takes.trim(draft.id, take.id, { startMs: 1000, endMs: 5000 });
     expect(trimmed.trim).toEqual({ startMs: 1000, endMs: 5000 });
     expect(trimmed.checks.find((check) => check.id === 'duration')?.reason).toMatch(/0:04/);
     expect(trimmed.checks.find((check) => check.id === 'brightness')).toMatchObject({ verdict: 'pass' });
+    expect(trimmed.checks.find((check) => check.id === 'face-gap')).toMatchObject({ verdict: 'pass', value: 1 });
+    expect(trimmed.faces).toEqual(faces);
 
     const peaks = await takes.peaks(draft.id, take.id);
     expect(peaks.perSecond).toBe(100);

@@ -385,6 +385,8 @@ export class TakeService {
     const checked = await this.check(take.kind, final, info.durationMs ?? 0, take.trim, take.checks, take.voiceSource ?? null);
     const updated = await this.updateTake(draftId, take.id, (current) => ({
       ...current,
+      // The faces seen while it was recorded arrive with the finish call, not in the stored take.
+      ...(take.faces ? { faces: take.faces } : {}),
       fileName: finalName,
       mimeType: takeMimeType(current.kind, info, current.mimeType),
       state,
