@@ -5,20 +5,24 @@
  * against the v1 guide; a video's faces second by second from its frames; same person or not.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVideoTakeChecker } from '../../electron/services/camera/video-checks';
+import { DraftStore } from '../../electron/services/drafts/draft-store';
 import { createLogger } from '../../electron/services/log';
+import { createMediaEngine } from '../../electron/services/media/engine';
+import { TakeService } from '../../electron/services/takes/take-service';
 import { FaceModel } from '../../electron/services/faces/face-model';
 import { FaceService, type VideoFrame } from '../../electron/services/faces/face-service';
 import { faceTakeChecks, samePerson } from '../../shared/faces';
 import { personPhoto, personY4m, samplePhoto } from '../support/face-fixtures';
-import { cameraY4m } from '../support/media-fixtures';
+import { cameraY4m, speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { repoRoot } from '../support/studio-host';
 
-const skip = missingPrerequisite(['ffmpeg'], 'the face model tests');
+const skip = missingPrerequisite(['ffmpeg', 'espeak-ng', 'sox'], 'the face model tests');
 const log = createLogger('faces', () => undefined);
 
 /** Frames of a video file as the frame sampler gives them: upright RGBA at `width` across, `fps` a second. */
@@ -143,6 +147,47 @@ describe.skipIf(skip !== null)('face model in the main process', () => {
     // The person on grey changing to the colour pattern is a scene change.
     expect(record?.seconds[3]?.cut).toBe(true);
   }, 180_000);
+
+  it('finds the faces of an imported video in its frames and judges them as a recording; a trim keeps them', async () => {
+    // Four seconds of one person, then two of the test pattern, with speech: an H.264 MP4 as a phone exports it.
+    const video = path.join(dir, 'person-then-pattern.mp4');
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-stream_loop', '-1', '-i', personY4m('left'), '-stream_loop', '-1', '-i', cameraY4m(1280, 720), '-i', speechWav(6)],
+      ...['-filter_complex', '[0]trim=duration=4,setpts=PTS-STARTPTS[a];[1]trim=duration=2,setpts=PTS-STARTPTS[b];[a][b]concat=n=2:v=1:a=0[v]'],
+      ...['-map', '[v]', '-map', '2:a', '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', video],
+    ]);
+    const dataDir = mkdtempSync(path.join(dir, 'data-'));
+    const engine = createMediaEngine({ log });
+    const drafts = new DraftStore({ dataDir, log });
+    await drafts.init();
+    const takes = new TakeService({ drafts, engine, log, checkers: { video: createVideoTakeChecker(engine, faces) } });
+    try {
+      const draft = await drafts.create({ avatarVersion: 'v2' });
+      const bytes = readFileSync(video);
+      const begun = await takes.begin({
+        draftId: draft.id,
+        kind: 'video',
+        source: 'imported',
+        mimeType: '',
+        originalName: 'clip.mp4',
+        expectedBytes: bytes.length,
+      });
+      await takes.append(draft.id, begun.id, 0, new Uint8Array(bytes));
+      const take = await takes.finish(draft.id, begun.id);
+      expect(take.faces?.seconds.map((second) => second.faces)).toEqual([1, 1, 1, 1, 0, 0]);
+      expect(take.faces?.descriptor).toHaveLength(1024);
+      const verdicts = Object.fromEntries(take.checks.map((check) => [check.id, check.verdict]));
+      expect(verdicts).toMatchObject({ 'face-one': 'fail', 'face-cuts': 'warn' });
+      expect(take.checks.find((check) => check.id === 'face-gap')?.value).toBe(2);
+      // A trim judges the range's sound and length again, and keeps the faces found once.
+      const trimmed = await takes.trim(draft.id, take.id, { startMs: 0, endMs: 5000 });
+      expect(trimmed.checks.filter((check) => check.id.startsWith('face-'))).toEqual(take.checks.filter((check) => check.id.startsWith('face-')));
+      expect(trimmed.faces).toEqual(take.faces);
+    } finally {
+      await takes.close();
+      await engine.close();
+    }
+  }, 240_000);
 
   it('runs from the bundle the Electron build makes, reading the models beside it', async () => {
     await build({
