@@ -82,6 +82,9 @@ test.beforeAll(async () => {
   host = await startStudioHost({ dataDir });
   browser = await launchChromium({ audio: speechWav(30), video: personY4m('left') });
   page = await browser.context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') console.log(`page ${message.type()}: ${message.text()}`);
+  });
   await page.setViewportSize({ width: 1360, height: 1100 });
   await page.goto(host.url);
 });
@@ -129,7 +132,9 @@ test('a consent take of another person than the photo blocks approval until the 
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
   // The descriptor is taken while the take records, once the page's model has loaded and sees the face.
   await expect(page.getByTestId('face-verdict')).toHaveAttribute('data-faces', '1', { timeout: 240_000 });
-  await page.waitForTimeout(9_000);
+  // The first descriptor also warms the descriptor model up: on two busy cores that takes a while.
+  await page.waitForTimeout(30_000);
+  await page.locator('.consent').screenshot({ path: path.join(shots, 'faces-consent-recording.png') });
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByTestId('consent-take')).toBeVisible({ timeout: 60_000 });
   await expect.poll(() => readDraft().consent.take?.faces?.descriptor?.length ?? 0, { timeout: 30_000 }).toBe(1024);

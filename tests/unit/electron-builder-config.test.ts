@@ -5,6 +5,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { faceModelFiles } from '../../shared/faces';
 import { repoRoot } from '../support/studio-host';
 
 const require = createRequire(import.meta.url);
@@ -48,6 +49,15 @@ describe('electron-builder.yml', () => {
     expect(config.asarUnpack.join(' ')).toContain('@ffmpeg/core');
     // sharp's addon and the libvips it loads live in node_modules/sharp and node_modules/@img/sharp-*.
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/sharp/**', 'node_modules/@img/**']));
+  });
+
+  it('ships the face worker, the three face models it loads and the wasm unpacked, where its worker thread reads them by path', () => {
+    const unpacked: string[] = config.asarUnpack;
+    expect(unpacked).toContain('dist/electron/face-worker.cjs');
+    for (const model of faceModelFiles) expect(unpacked).toContain(`node_modules/@vladmandic/human/models/${model}.*`);
+    expect(unpacked).toContain('node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm');
+    const script = readFileSync(path.join(repoRoot, 'scripts/build-electron.mjs'), 'utf8');
+    expect(script).toContain("outfile: 'dist/electron/face-worker.cjs'");
   });
 
   it('leaves sharp out of the main-process bundle, to be loaded from node_modules', () => {
