@@ -3,11 +3,13 @@
  * own pixels (mirrored with the preview), and a badge at the top saying what is wrong or that the
  * face is right. Everything is in the page's DOM (not on the video), so screenshots show it.
  */
+import { useStore } from './store';
 import type { FaceCheck } from './use-face-check';
 
 const tone = { pass: 'good', warn: 'warn', fail: 'bad' } as const;
 
-export function FaceOverlay({ check, mirrored }: { check: FaceCheck; mirrored: boolean }) {
+export function FaceOverlay({ check: face, mirrored }: { check: FaceCheck; mirrored: boolean }) {
+  const check = useStore(face.store);
   if (check.status === 'off') return null;
   if (check.status !== 'live' || !check.frame || !check.verdict || !check.video) {
     const text = check.status === 'failed' ? (check.message ?? 'The face check could not start.') : 'Starting the face check…';

@@ -1,8 +1,9 @@
 /**
  * The live face check's engine on the page side: one worker for the page (renderer/capture/face-worker.ts)
  * that loads the face model once from the app's own origin, and a loop per preview that hands it
- * small frames (`faceQuality.analysisWidth` across, as ImageBitmaps, so the page's main thread only
- * copies pixels) as fast as the machine answers, capped at `faceQuality.liveTargetFps`.
+ * the camera's frames as they are (VideoFrames: no copy, no scaling, no colour conversion on the
+ * page's main thread; the worker scales them to `faceQuality.analysisWidth`) as fast as the machine
+ * answers, capped at `faceQuality.liveTargetFps`.
  */
 import type { FaceFrame } from '../../shared/faces';
 import { faceQuality } from '../../shared/requirements';
@@ -39,11 +40,12 @@ class FaceWorker {
     this.worker.postMessage(request, transfer);
   }
 
-  detect(bitmap: ImageBitmap, mesh: boolean, descriptor: boolean): Promise<FaceFrame> {
+  /** Analyses `picture` at `width` pixels across; the picture is handed over (and closed by the worker). */
+  detect(picture: VideoFrame | ImageBitmap, width: number, mesh: boolean, descriptor: boolean): Promise<FaceFrame> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.post({ type: 'frame', id, bitmap, mesh, descriptor }, [bitmap]);
+      this.post({ type: 'frame', id, picture, width, mesh, descriptor }, [picture]);
     });
   }
 }
@@ -67,6 +69,14 @@ const sleep = (ms: number, signal: AbortSignal) =>
     const timer = window.setTimeout(resolve, ms);
     signal.addEventListener('abort', () => (window.clearTimeout(timer), resolve()), { once: true });
   });
+
+/**
+ * The video's current frame as it is, without copying or scaling it on the page's main thread (a
+ * VideoFrame is a reference to the camera's buffer); an ImageBitmap where VideoFrame is missing.
+ */
+async function grab(element: HTMLVideoElement): Promise<VideoFrame | ImageBitmap> {
+  return typeof VideoFrame === 'undefined' ? createImageBitmap(element) : new VideoFrame(element);
+}
 
 /**
  * Analyses `video()`'s frames until `signal` aborts: one frame in flight at a time, the next one
@@ -99,17 +109,15 @@ export async function runFaceLoop(
       continue;
     }
     const started = performance.now();
-    const width = Math.min(faceQuality.analysisWidth, element.videoWidth);
-    const height = Math.round((element.videoHeight / element.videoWidth) * width);
     const size = { width: element.videoWidth, height: element.videoHeight };
     let elapsed: number = faceQuality.minIntervalMs;
     try {
-      const bitmap = await createImageBitmap(element, { resizeWidth: width, resizeHeight: height, resizeQuality: 'low' });
+      const picture = await grab(element);
       const wantDescriptor = lastHadOneFace && descriptors() && started - lastDescriptor >= faceQuality.descriptorIntervalMs;
       if (wantDescriptor) lastDescriptor = started;
       const wantMesh = started - lastMesh >= faceQuality.meshIntervalMs;
       if (wantMesh) lastMesh = started;
-      const frame = await worker.detect(bitmap, wantMesh, wantDescriptor);
+      const frame = await worker.detect(picture, faceQuality.analysisWidth, wantMesh, wantDescriptor);
       lastHadOneFace = frame.faces.length === 1;
       elapsed = frame.elapsedMs;
       if (!signal.aborted) events.onFrame(frame, size);

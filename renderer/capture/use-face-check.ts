@@ -1,11 +1,14 @@
 /**
  * The live face check for a preview (the Camera step's and the consent recorder's): the latest
  * frame's faces and verdict against the guide of the avatar model, the detections per second
- * achieved, and every analysed frame to whoever listens (a take keeps them per second).
+ * achieved, and every analysed frame to whoever listens (a take keeps them per second). The state
+ * lives in a Store that only the overlay reads, so a detection redraws the badge and the boxes,
+ * not the screen around them.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type FaceFrame, type FaceVerdict, faceVerdict } from '../../shared/faces';
 import { faceWorker, runFaceLoop } from './face-check';
+import { Store } from './store';
 
 export type FaceFrameListener = (frame: FaceFrame, video: { width: number; height: number }) => void;
 
@@ -20,16 +23,21 @@ export type FaceCheckState = {
   message: string | null;
 };
 
-export type FaceCheck = FaceCheckState & {
+export type FaceCheck = {
+  /** The latest verdict and its frame (read with useStore). */
+  store: Store<FaceCheckState>;
   /** Every analysed frame while subscribed. */
   onFaces(listener: FaceFrameListener): () => void;
 };
 
 const off: FaceCheckState = { status: 'off', frame: null, verdict: null, video: null, fps: null, message: null };
 
+/** How long the detection rate is averaged over, ms. */
+const rateWindowMs = 3000;
+
 export function useFaceCheck(options: { video: () => HTMLVideoElement | null; active: boolean; version: 'v1' | 'v2'; descriptors?: boolean }): FaceCheck {
   const { active, version } = options;
-  const [state, setState] = useState<FaceCheckState>(off);
+  const [store] = useState(() => new Store<FaceCheckState>(off));
   const listeners = useRef(new Set<FaceFrameListener>());
   const latest = useRef(options);
   useEffect(() => {
@@ -41,6 +49,8 @@ export function useFaceCheck(options: { video: () => HTMLVideoElement | null; ac
 
   useEffect(() => {
     if (!active) return;
+    // Loading from the moment it is asked for until the first frame (or a failure) arrives.
+    store.set({ ...off, status: 'loading' });
     const controller = new AbortController();
     const times: number[] = [];
     void runFaceLoop(
@@ -51,27 +61,25 @@ export function useFaceCheck(options: { video: () => HTMLVideoElement | null; ac
         onFrame: (frame, video) => {
           const now = performance.now();
           times.push(now);
-          while (times.length > 0 && now - times[0]! > 3000) times.shift();
+          while (times.length > 0 && now - times[0]! > rateWindowMs) times.shift();
           const fps = times.length > 1 ? ((times.length - 1) * 1000) / (now - times[0]!) : null;
-          setState({ status: 'live', frame, video, fps, message: null, verdict: faceVerdict(frame, version, video.width, video.height) });
+          store.set({ status: 'live', frame, video, fps, message: null, verdict: faceVerdict(frame, version, video.width, video.height) });
           for (const listener of listeners.current) listener(frame, video);
         },
-        onError: (message) => setState((current) => ({ ...current, status: current.status === 'live' ? 'live' : 'failed', message })),
+        onError: (message) => store.set({ status: store.get().status === 'live' ? 'live' : 'failed', message }),
       },
       controller.signal,
     );
     return () => {
       controller.abort();
-      setState(off);
+      store.set(off);
     };
-  }, [active, version]);
+  }, [active, version, store]);
 
   const onFaces = useCallback((listener: FaceFrameListener) => {
     listeners.current.add(listener);
     return () => void listeners.current.delete(listener);
   }, []);
 
-  // Loading from the moment it is asked for until the first frame (or a failure) arrives.
-  const shown: FaceCheckState = !active ? off : state.status === 'off' ? { ...off, status: 'loading' } : state;
-  return { ...shown, onFaces };
+  return useMemo(() => ({ store, onFaces }), [store, onFaces]);
 }

@@ -240,6 +240,8 @@ test.describe('v2 video take', () => {
     await expect(page.getByTestId('exposure-verdict')).not.toBeEmpty();
     await expect.poll(async () => page.getByTestId('level-readout').textContent(), { timeout: 15_000 }).not.toMatch(/^−∞/);
     await expect(page.getByLabel('Use this video’s audio as the voice')).not.toBeChecked();
+    // The test pattern has no face in it, and the face check says so once its model has loaded.
+    await expect(page.getByTestId('face-verdict')).toHaveAttribute('data-verdict', 'no-face', { timeout: 120_000 });
     await shot('v2-01-live');
   });
 
@@ -315,6 +317,11 @@ test.describe('v2 video take', () => {
     expect(checks.picture?.verdict).toBe('pass');
     expect(checks.level?.verdict).not.toBe('fail');
     expect(checks.brightness).toBeDefined();
+    // No face in any second of the test pattern: the take's "one face" check fails, in the review too.
+    expect(take.faces?.seconds.length).toBeGreaterThanOrEqual(8);
+    expect(take.faces?.seconds.every((second) => second.faces === 0)).toBe(true);
+    expect(checks['face-one']).toMatchObject({ verdict: 'fail', value: 0 });
+    await expect(page.locator('section.video-review [data-check="face-one"]')).toHaveAttribute('data-verdict', 'fail');
     expect(draft.camera.chosenVideoTakeId).toBeNull();
     await expect(page.getByTestId('video-review-verdict')).toContainText(/fail/);
     await expect(page.locator('.take-list li')).toHaveCount(1);

@@ -2,12 +2,15 @@
  * The live face check in a real Chromium, with Chromium's fake camera playing real photographs
  * (from `@vladmandic/face-api`'s npm package, cut and moved slightly at test time): one person in
  * the guide passes; the plain test pattern has no face; the group has more than one; the person
- * shrunk to a third is too small; head and shoulders in the v1 waist-up guide is too large. Screenshots show the verdicts on the preview.
+ * shrunk to a third is too small; head and shoulders in the v1 waist-up guide is too large. A v2
+ * video take of the one person keeps its faces second by second and its review shows the face
+ * checks. Screenshots show the verdicts on the preview.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
+import { faceQuality } from '../../shared/requirements';
 import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
 import { groupY4m, personY4m, smallPersonY4m } from '../support/face-fixtures';
 import { cameraY4m, speechWav } from '../support/media-fixtures';
@@ -119,6 +122,44 @@ test('head and shoulders in the v1 waist-up guide: "Face too large"', async () =
   const { browser, page } = await cameraWith(personY4m('left'), 'v1');
   try {
     await expectVerdict(page, 'too-large', /Face too large/, 'v1-too-large');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a v2 take of one person keeps its faces second by second, and its review shows the face checks passing', async () => {
+  const { browser, page, draftId } = await cameraWith(personY4m('left'), 'v2');
+  try {
+    await expect(page.getByTestId('face-verdict')).toHaveAttribute('data-verdict', 'good', { timeout: firstVerdictMs });
+    await page.getByRole('button', { name: 'Record' }).click();
+    await expect(page.getByTestId('camera-status')).toContainText('Recording');
+    await page.waitForTimeout(8000);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const review = page.locator('section.video-review');
+    await expect(review).toHaveAttribute('data-saved', 'true', { timeout: 60_000 });
+
+    const take = readDraft(draftId).camera.videoTakes[0]!;
+    expect(take.state).toBe('complete');
+    const seconds = take.faces?.seconds ?? [];
+    expect(seconds.length).toBeGreaterThanOrEqual(6);
+    expect(seconds.filter((second) => second.faces === 1).length / seconds.length).toBeGreaterThanOrEqual(0.95);
+    expect(seconds.some((second) => second.cut)).toBe(false);
+    expect(take.faces?.descriptor?.length).toBe(1024);
+
+    // The four face checks, as the review shows them: one face all along, no gap, no cut, a size that fits the oval.
+    const check = (id: string) => review.locator(`[data-check="${id}"]`);
+    await expect(check('face-one')).toHaveAttribute('data-verdict', 'pass');
+    await expect(check('face-one')).toContainText(/Exactly one face in (9[5-9]|100) % of the take/);
+    await expect(check('face-gap')).toHaveAttribute('data-verdict', 'pass');
+    await expect(check('face-cuts')).toHaveAttribute('data-verdict', 'pass');
+    await expect(check('face-cuts')).toContainText('One continuous shot.');
+    await expect(check('face-size')).toHaveAttribute('data-verdict', 'pass');
+    await expect(check('face-size')).toContainText(/The face is \d+ % of the guide's oval \(median/);
+    const size = take.checks.find((item) => item.id === 'face-size')?.value ?? 0;
+    expect(size).toBeGreaterThanOrEqual(faceQuality.sizeOfGuide.min);
+    expect(size).toBeLessThanOrEqual(faceQuality.sizeOfGuide.max);
+    await check('face-one').scrollIntoViewIfNeeded();
+    await review.screenshot({ path: path.join(shots, 'faces-take-review.png') });
   } finally {
     await browser.close();
   }
