@@ -132,10 +132,44 @@ describe.skipIf(missing !== null)('voice sources', () => {
       ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=16000', '-t', '1300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '16k', at('long.mp3'));
       const error = await importFile(draftId, at('long.mp3')).catch((failure: unknown) => failure);
       expect(error).toBeInstanceOf(StudioError);
-      expect((error as StudioError).message).toMatch(/21:40 long \(measured\)/);
+      // Decoding stopped past the limit (20:00 and its 5 s margin): the file's full 21:40 is never decoded.
+      expect((error as StudioError).message).toMatch(/longer than 20:05 \(measured: decoding stopped there\); the studio takes recordings up to 20:00/);
       expect((await drafts.get(draftId)).voice.takes.every((take) => take.originalName !== 'long.mp3')).toBe(true);
     }, 240_000);
   });
+
+  it('stops measuring a sound at the limit it is given, and says the file is at least that long', async () => {
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=16000', '-t', '90', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', at('ninety.mp3'));
+    const cut = await engine.probe(at('ninety.mp3'), { soundLimitMs: 30_000 });
+    expect(cut.lengthAtLeast).toBe(true);
+    expect(Math.abs(cut.durationMs! - 30_000)).toBeLessThan(100);
+    const whole = await engine.probe(at('ninety.mp3'), { soundLimitMs: 120_000 });
+    expect(whole.lengthAtLeast).toBeUndefined();
+    expect(Math.abs(whole.durationMs! - 90_000)).toBeLessThan(100);
+    // A video's sound is measured the same way when it is analysed.
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=gray:s=64x64:r=5',
+      '-i',
+      at('ninety.mp3'),
+      '-shortest',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'aac',
+      at('ninety.mp4'),
+    );
+    const limited = createMediaEngine({ log: quiet, soundLimitMs: 30_000 });
+    try {
+      await expect(limited.analyseVoice(at('ninety.mp4'))).rejects.toThrow(/longer than 0:30 \(measured: decoding stopped there\)/);
+    } finally {
+      await limited.close();
+    }
+  }, 120_000);
 
   describe('the right sound', () => {
     it('chooses the speech track of a two-track file, prepares from it, and lets the person pick the other', async () => {

@@ -85,6 +85,8 @@ export type MediaEngineOptions = {
   onProgress?: (progress: EngineProgress) => void;
   /** Runners for the two lanes; tests and the benchmark may pass their own. */
   runners?: { quick: FFmpegRunner & { close?(): Promise<void> }; prepare: FFmpegRunner & { close?(): Promise<void> } };
+  /** Where measuring a sound's length stops, ms (default: probe's defaultSoundLimitMs); tests set a short one. */
+  soundLimitMs?: number;
 };
 
 /** A safety net, not a schedule: re-encoding a 5-minute 1080p WebM would take about 14 minutes here. */
@@ -244,9 +246,12 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
   }
 
   return {
-    probe: (file, probeOptions) => quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal }, probeOptions)),
+    probe: (file, probeOptions) =>
+      quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal }, { soundLimitMs: options.soundLimitMs, ...probeOptions })),
     analyseVoice: (file, voiceOptions = {}) =>
-      quickCall('Measuring the sound', (job) => analyseVoiceFile(job, file, { scratchDir: options.workDir, ...voiceOptions })),
+      quickCall('Measuring the sound', (job) =>
+        analyseVoiceFile(job, file, { scratchDir: options.workDir, soundLimitMs: options.soundLimitMs, ...voiceOptions }),
+      ),
     sampleFrames: (file, sampleOptions = {}) => sampleFrames(quickCall, file, sampleOptions),
     remux: (input, output, to) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output, to)),
     prepareVoice: (input, output, voiceOptions, signal) =>
