@@ -9,14 +9,16 @@ import { mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyseAudio } from '../../shared/audio-analysis';
+import { analyseAudio, speechScore } from '../../shared/audio-analysis';
 import type { Take } from '../../shared/drafts';
 import { StudioError } from '../../shared/errors';
 import { DraftStore } from '../../electron/services/drafts/draft-store';
 import { createLogger } from '../../electron/services/log';
 import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
+import { mediaHandlers } from '../../electron/services/media/media-handlers';
 import { TakeService } from '../../electron/services/takes/take-service';
 import { speechWav } from '../support/media-fixtures';
+import { invertedStereo, twoTrackVoice } from '../support/import-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 
 const missing = missingPrerequisite(['ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The voice source tests');
@@ -173,38 +175,7 @@ describe.skipIf(missing !== null)('voice sources', () => {
 
   describe('the right sound', () => {
     it('chooses the speech track of a two-track file, prepares from it, and lets the person pick the other', async () => {
-      ffmpeg(
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=523:sample_rate=48000',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=659:sample_rate=48000',
-        '-t',
-        '70',
-        '-filter_complex',
-        '[0][1]amix=inputs=2,volume=0.5',
-        at('music.wav'),
-      );
-      ffmpeg(
-        '-i',
-        at('music.wav'),
-        '-i',
-        speech(70),
-        '-map',
-        '0:a',
-        '-map',
-        '1:a',
-        '-c:a',
-        'aac',
-        '-b:a',
-        '96k',
-        '-metadata:s:a:0',
-        'handler_name=System sound',
-        at('two-tracks.m4a'),
-      );
+      twoTrackVoice(at('two-tracks.m4a'), { seconds: 70 });
       const take = await importFile(draftId, at('two-tracks.m4a'));
       expect(take.voiceSource?.track).toBe(1);
       expect(take.voiceSource?.chosenBy).toBe('auto');
@@ -218,6 +189,25 @@ describe.skipIf(missing !== null)('voice sources', () => {
       expect(analysis.silenceShare).toBeGreaterThan(0.05);
       expect(analysis.levelSpreadDb).toBeGreaterThan(5);
 
+      // Before choosing, each track can be heard: a few seconds of it, from a third of the way in.
+      const handlers = mediaHandlers(engine, drafts);
+      const previews = [];
+      for (const track of [0, 1]) {
+        const made = await handlers['media/trackPreview']({ draftId, takeId: take.id, track });
+        expect(made.fileName).toBe(`preview-${take.id}-track${track}.webm`);
+        expect(Math.abs(made.startMs - take.durationMs! / 3)).toBeLessThan(2);
+        expect(Math.abs(made.durationMs - 8000)).toBeLessThan(100);
+        const stream = JSON.parse(
+          execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', drafts.mediaFile(draftId, made.fileName)]).toString(),
+        ) as { streams: { codec_name: string }[] };
+        expect(stream.streams.map((item) => item.codec_name)).toEqual(['opus']);
+        previews.push(analyseAudio(nativePcm(drafts.mediaFile(draftId, made.fileName)), 48000));
+      }
+      // The microphone's preview is speech (pauses, spread levels); the system sound's a steady chord.
+      expect(speechScore(previews[1]!)).toBeGreaterThan(speechScore(previews[0]!));
+      expect(previews[0]!.levelSpreadDb).toBeLessThan(3);
+      await expect(handlers['media/trackPreview']({ draftId, takeId: take.id, track: 2 })).rejects.toThrow(/no such sound track/);
+
       const picked = await takes.chooseSound(draftId, take.id, { track: 0 });
       expect(picked.voiceSource).toMatchObject({ track: 0, chosenBy: 'person' });
       expect(picked.voiceSource?.tracks).toHaveLength(2);
@@ -226,7 +216,7 @@ describe.skipIf(missing !== null)('voice sources', () => {
 
     it('keeps the voice of stereo whose channels cancel, and of stereo with a dead channel', async () => {
       const reference = (await engine.analyseVoice(speech(70))).analysis.speechRmsDbfs;
-      ffmpeg('-i', speech(70), '-af', 'pan=stereo|c0=c0|c1=-1*c0', '-c:a', 'pcm_s16le', at('inverted.wav'));
+      invertedStereo(at('inverted.wav'), 70);
       ffmpeg('-i', speech(70), '-af', 'pan=stereo|c0=c0|c1=0*c0', '-c:a', 'pcm_s16le', at('dead-right.wav'));
       for (const [name, mix] of [
         ['inverted.wav', 'difference'],

@@ -11,7 +11,7 @@ import type { Logger } from '../log';
 import { type FrameSampleOptions, type SampledFrame, sampleFrames } from './frame-sampler';
 import { type JobContext } from './job';
 import { preparePhotoFile } from './photo-preparation';
-import { makePreviewFile } from './preview';
+import { type TrackPreviewOptions, makePreviewFile, makeTrackPreviewFile } from './preview';
 import { type ProbeOptions, probeFile } from './probe';
 import { remuxFile } from './remux';
 import { type FFmpegRunner, WasmRunner } from './runner';
@@ -69,6 +69,11 @@ export interface MediaEngine {
    * preparation; the original is left as it is.
    */
   preview(input: string, output: string, options: JobOptions, signal?: AbortSignal): Promise<PreparedFile>;
+  /**
+   * A few seconds of one audio track as Opus in WebM (see makeTrackPreviewFile): a quick job, so the
+   * person can hear each track of a file before choosing one.
+   */
+  previewTrack(input: string, output: string, options: TrackPreviewOptions): Promise<MediaInfo>;
   /** Cancels a queued or running preparation; false when no such job is active. */
   cancel(jobId: string): boolean;
   /** Loads the core ahead of the first job (optional: jobs load it on demand). */
@@ -272,6 +277,8 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
           audioBitrate: null,
         };
       }),
+    previewTrack: async (input, output, trackOptions) =>
+      (await quickCall('Making a preview of the sound track', (job) => makeTrackPreviewFile(job, input, output, trackOptions))).info,
     cancel: (jobId) => {
       const job = active.get(jobId);
       if (!job) return false;
