@@ -24,6 +24,11 @@ export const mediaInfoSchema = z.object({
    * the sound to its end, never read from a header (headers of joined or streamed files lie).
    */
   durationMs: z.number().nonnegative().nullable(),
+  /**
+   * True when the sound was decoded only up to durationMs, where measuring stops (voiceSource's
+   * maxImportSeconds plus its margin): the file is at least that long, and too long to take.
+   */
+  lengthAtLeast: z.boolean().optional(),
   /** What the container's header claims, when it claims anything; compare with durationMs. */
   headerDurationMs: z.number().nonnegative().nullable().optional(),
   /** Every audio track, in the file's order (audio is the first of them). */

@@ -140,6 +140,11 @@ export const voiceSource = {
    * measured length before anything is decoded into memory.
    */
   maxImportSeconds: 20 * 60,
+  /**
+   * Measuring a sound's length stops this far past maxImportSeconds: a 4-hour file is refused after
+   * decoding 20 minutes of it, not 4 hours; the margin lets a file just over the limit show its length.
+   */
+  measureMarginSeconds: 5,
   /** A header whose length differs from the decoded sound by more than this is reported in the checks. */
   headerMismatchMs: 1000,
   /** The studio analyses at most this many audio tracks of a file, in the file's order. */

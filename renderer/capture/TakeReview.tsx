@@ -267,7 +267,7 @@ export function TakeReview({
       </div>
 
       {!video && saved && hasSoundChoice(take.voiceSource) && (
-        <SoundPicker source={take.voiceSource} disabled={checking} onChoose={(choice) => void chooseSound(choice)} />
+        <SoundPicker draftId={draftId} takeId={take.id} source={take.voiceSource} disabled={checking} onChoose={(choice) => void chooseSound(choice)} />
       )}
 
       <DurationMeter ms={shown.endMs - shown.startMs} limits={limits} label={trim || dragged ? 'Trimmed length' : 'Length'} />

@@ -1,6 +1,10 @@
 /** Pieces of a take's review (TakeReview.tsx): the trim fields, the sound picker and the take's actions. */
+import { useEffect, useRef, useState } from 'react';
 import type { Take } from '../../shared/drafts';
 import type { VoiceMix, VoiceSource } from '../../shared/media';
+import { mediaPath } from '../../shared/transport';
+import { messageOf, useStudio } from '../api/studio-context';
+import { Notice } from '../ui/Notice';
 
 export type TrimRange = { startMs: number; endMs: number };
 
@@ -99,10 +103,14 @@ export function hasSoundChoice(source: VoiceSource | null | undefined): source i
  * here when the person disagrees (the take is checked again, drawn and prepared from the new one).
  */
 export function SoundPicker({
+  draftId,
+  takeId,
   source,
   disabled,
   onChoose,
 }: {
+  draftId: string;
+  takeId: string;
   source: VoiceSource;
   disabled: boolean;
   onChoose: (choice: { track: number; mix: VoiceMix | null }) => void;
@@ -129,6 +137,7 @@ export function SoundPicker({
           </select>
         </label>
       )}
+      {source.tracks.length > 1 && <TrackListen draftId={draftId} takeId={takeId} source={source} />}
       {stereo && (
         <label>
           <span>Channels</span>
@@ -147,6 +156,66 @@ export function SoundPicker({
           </select>
         </label>
       )}
+    </div>
+  );
+}
+
+/**
+ * A few seconds of each sound track, made by the media engine (`media/trackPreview`) when asked, so
+ * the person hears the tracks before picking one. One plays at a time.
+ */
+function TrackListen({ draftId, takeId, source }: { draftId: string; takeId: string; source: VoiceSource }) {
+  const studio = useStudio();
+  const audio = useRef<HTMLAudioElement | null>(null);
+  const [state, setState] = useState<{ track: number; phase: 'making' | 'playing' } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => () => audio.current?.pause(), []);
+
+  const listen = async (track: number) => {
+    const player = audio.current;
+    if (!player) return;
+    player.pause();
+    if (state?.track === track) {
+      setState(null);
+      return;
+    }
+    setError(null);
+    setState({ track, phase: 'making' });
+    try {
+      const made = await studio.call('media/trackPreview', { draftId, takeId, track });
+      player.src = mediaPath(draftId, made.fileName);
+      await player.play();
+      setState({ track, phase: 'playing' });
+    } catch (failure) {
+      setState(null);
+      setError(`Track ${track + 1} could not be played: ${messageOf(failure)}`);
+    }
+  };
+
+  return (
+    <div className="track-listen" role="group" aria-label="Listen to the sound tracks">
+      <span>Listen (8 s of each)</span>
+      <div className="track-listen-buttons">
+        {source.tracks.map((track) => {
+          const mine = state?.track === track.track ? state.phase : null;
+          return (
+            <button
+              key={track.track}
+              type="button"
+              className={`button button-small${track.track === source.track ? ' is-current' : ''}`}
+              aria-label={`${mine === 'playing' ? 'Stop' : 'Listen to'} track ${track.track + 1}`}
+              aria-pressed={mine === 'playing'}
+              disabled={mine === 'making'}
+              onClick={() => void listen(track.track)}
+            >
+              {mine === 'making' ? '…' : mine === 'playing' ? '■' : '▶'} Track {track.track + 1}
+            </button>
+          );
+        })}
+      </div>
+      {error && <Notice tone="error">{error}</Notice>}
+      <audio ref={audio} preload="none" onEnded={() => setState(null)} data-testid="track-preview" />
     </div>
   );
 }

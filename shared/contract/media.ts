@@ -53,6 +53,14 @@ export const mediaCalls = {
     z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema, force: z.boolean().optional(), jobId: jobIdSchema.optional() }),
     z.object({ fileName: mediaFileNameSchema, preview: z.boolean(), reason: z.string().nullable() }),
   ),
+  /**
+   * A few seconds of one sound track of a take (`preview-<take>-track<n>.webm`, Opus), for the review
+   * to play before the person picks the track: `startMs` is where it starts in the take.
+   */
+  'media/trackPreview': defineCall(
+    z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema, track: z.number().int().nonnegative().max(64) }),
+    z.object({ fileName: mediaFileNameSchema, startMs: z.number().nonnegative(), durationMs: z.number().nonnegative() }),
+  ),
   'media/cancel': defineCall(z.strictObject({ jobId: jobIdSchema }), z.object({ cancelled: z.boolean() })),
 };
 

@@ -4,7 +4,6 @@
  * portrait), a file refused by its name before any byte is sent, and an Apple Lossless voice memo
  * that Chromium cannot decode, played and drawn from the preview the media engine makes.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
 import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
 import { speechWav } from '../support/media-fixtures';
+import { alacVoice, portraitClip } from '../support/import-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
 
@@ -25,10 +25,6 @@ const problems: string[] = [];
 
 test.describe.configure({ mode: 'serial' });
 
-function ffmpeg(args: string[]): void {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
-}
-
 test.beforeAll(async () => {
   const missing = missingPrerequisite([chromiumPath, 'ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The media import end-to-end tests');
   test.skip(missing !== null, missing ?? '');
@@ -36,42 +32,9 @@ test.beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   scratch = mkdtempSync(path.join(os.tmpdir(), 'media-import-e2e-'));
   // A phone's portrait clip: shown 360×640 with the upper half red, stored 640×360 turned, HEVC, 62 s.
-  ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'color=c=red:s=360x320:r=15',
-    '-f',
-    'lavfi',
-    '-i',
-    'color=c=blue:s=360x320:r=15',
-    '-i',
-    speechWav(62),
-    '-filter_complex',
-    '[0][1]vstack,drawtext=text=TOP:fontsize=60:x=120:y=120:fontcolor=white,transpose=clock',
-    '-map',
-    '2:a',
-    '-t',
-    '62',
-    '-c:v',
-    'libx265',
-    '-preset',
-    'ultrafast',
-    '-x265-params',
-    'log-level=error',
-    '-tag:v',
-    'hvc1',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-f',
-    'mov',
-    path.join(scratch, 'stored.mov'),
-  ]);
-  ffmpeg(['-i', path.join(scratch, 'stored.mov'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', '-f', 'mov', path.join(scratch, 'IMG_0042.MOV')]);
+  portraitClip(path.join(scratch, 'IMG_0042.MOV'), { codec: 'hevc', seconds: 62, fps: 15, container: 'mov', label: 'TOP' });
   // A voice memo in Apple Lossless.
-  ffmpeg(['-i', speechWav(65), '-c:a', 'alac', path.join(scratch, 'memo.m4a')]);
+  alacVoice(path.join(scratch, 'memo.m4a'), 65);
   host = await startStudioHost();
   browser = await launchChromium({ audio: speechWav(30) });
   page = await browser.context.newPage();

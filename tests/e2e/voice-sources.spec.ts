@@ -3,13 +3,13 @@
  * Chromium: the review says which track was chosen as speech, draws that one, and lets the person
  * pick the other, which is checked again. A stereo file whose channels cancel shows the mix used.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
 import { speechWav } from '../support/media-fixtures';
+import { invertedStereo, twoTrackVoice } from '../support/import-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
 
@@ -48,43 +48,7 @@ async function importFile(file: string, mimeType: string) {
 
 test('a two-track file is checked on its speech track, and the person can pick the other', async () => {
   test.setTimeout(240_000);
-  const music = path.join(scratch, 'music.wav');
-  const file = path.join(scratch, 'screen-recording.m4a');
-  const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
-  ffmpeg(
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=523:sample_rate=48000',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=659:sample_rate=48000',
-    '-t',
-    '70',
-    '-filter_complex',
-    '[0][1]amix=inputs=2,volume=0.5',
-    music,
-  );
-  ffmpeg(
-    '-i',
-    music,
-    '-i',
-    speechWav(70),
-    '-map',
-    '0:a',
-    '-map',
-    '1:a',
-    '-c:a',
-    'aac',
-    '-b:a',
-    '96k',
-    '-metadata:s:a:0',
-    'handler_name=System sound',
-    '-metadata:s:a:1',
-    'handler_name=Microphone',
-    file,
-  );
+  const file = twoTrackVoice(path.join(scratch, 'screen-recording.m4a'), { seconds: 70, microphoneName: 'Microphone' });
 
   await page.goto(host.url);
   await page.getByRole('button', { name: 'New draft' }).click();
@@ -107,8 +71,7 @@ test('a two-track file is checked on its speech track, and the person can pick t
 
 test('stereo whose channels cancel is heard through their difference, and says so', async () => {
   test.setTimeout(120_000);
-  const file = path.join(scratch, 'inverted.wav');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', speechWav(70), '-af', 'pan=stereo|c0=c0|c1=-1*c0', '-c:a', 'pcm_s16le', file]);
+  const file = invertedStereo(path.join(scratch, 'inverted.wav'), 70);
   await importFile(file, 'audio/wav');
   await expect(review().getByLabel('Channels')).toHaveValue('difference');
   await expect(review().locator('[data-check="level"]')).not.toHaveAttribute('data-verdict', 'fail');

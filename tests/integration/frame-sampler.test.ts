@@ -9,7 +9,7 @@ import { analyseExposure, exposureChecks, lumaFromPixels, summariseExposure } fr
 import { type MediaEngine, type SampledFrame, createMediaEngine } from '../../electron/services/media/engine';
 import { maxSegmentBytes, planFrames } from '../../electron/services/media/frame-sampler';
 import { createLogger } from '../../electron/services/log';
-import { litClip, portraitClip } from '../support/video-fixtures';
+import { litClip, portraitClip } from '../support/import-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 
 const missing = missingPrerequisite(['ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The frame sampler tests');

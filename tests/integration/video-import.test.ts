@@ -18,9 +18,8 @@ import { createLogger } from '../../electron/services/log';
 import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
 import { mediaHandlers } from '../../electron/services/media/media-handlers';
 import { TakeService } from '../../electron/services/takes/take-service';
-import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
-import { halvesInputs, litClip, portraitClip, speechInput } from '../support/video-fixtures';
+import { alacVoice, halvesInputs, litClip, portraitClip, speechInput } from '../support/import-fixtures';
 
 const missing = missingPrerequisite(['ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The video import tests');
 const quiet = createLogger('video-import-test', () => undefined);
@@ -190,7 +189,7 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
     // AV1, which this ffmpeg.wasm build cannot decode.
     ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-t', '1', '-c:v', 'libaom-av1', '-cpu-used', '8', '-b:v', '200k', file('clip-av1.mp4')]);
     // Apple Lossless sound, which Chromium cannot play.
-    ffmpeg(['-i', speechWav(300), '-t', '5', '-c:a', 'alac', file('voice-alac.m4a')]);
+    alacVoice(file('voice-alac.m4a'), 5);
 
     engine = createMediaEngine({ log: quiet });
     drafts = new DraftStore({ dataDir, log: quiet });

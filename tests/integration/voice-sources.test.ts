@@ -9,14 +9,16 @@ import { mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyseAudio } from '../../shared/audio-analysis';
+import { analyseAudio, speechScore } from '../../shared/audio-analysis';
 import type { Take } from '../../shared/drafts';
 import { StudioError } from '../../shared/errors';
 import { DraftStore } from '../../electron/services/drafts/draft-store';
 import { createLogger } from '../../electron/services/log';
 import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
+import { mediaHandlers } from '../../electron/services/media/media-handlers';
 import { TakeService } from '../../electron/services/takes/take-service';
 import { speechWav } from '../support/media-fixtures';
+import { invertedStereo, twoTrackVoice } from '../support/import-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 
 const missing = missingPrerequisite(['ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The voice source tests');
@@ -132,45 +134,48 @@ describe.skipIf(missing !== null)('voice sources', () => {
       ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=16000', '-t', '1300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '16k', at('long.mp3'));
       const error = await importFile(draftId, at('long.mp3')).catch((failure: unknown) => failure);
       expect(error).toBeInstanceOf(StudioError);
-      expect((error as StudioError).message).toMatch(/21:40 long \(measured\)/);
+      // Decoding stopped past the limit (20:00 and its 5 s margin): the file's full 21:40 is never decoded.
+      expect((error as StudioError).message).toMatch(/longer than 20:05 \(measured: decoding stopped there\); the studio takes recordings up to 20:00/);
       expect((await drafts.get(draftId)).voice.takes.every((take) => take.originalName !== 'long.mp3')).toBe(true);
     }, 240_000);
   });
 
+  it('stops measuring a sound at the limit it is given, and says the file is at least that long', async () => {
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=16000', '-t', '90', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', at('ninety.mp3'));
+    const cut = await engine.probe(at('ninety.mp3'), { soundLimitMs: 30_000 });
+    expect(cut.lengthAtLeast).toBe(true);
+    expect(Math.abs(cut.durationMs! - 30_000)).toBeLessThan(100);
+    const whole = await engine.probe(at('ninety.mp3'), { soundLimitMs: 120_000 });
+    expect(whole.lengthAtLeast).toBeUndefined();
+    expect(Math.abs(whole.durationMs! - 90_000)).toBeLessThan(100);
+    // A video's sound is measured the same way when it is analysed.
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=gray:s=64x64:r=5',
+      '-i',
+      at('ninety.mp3'),
+      '-shortest',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'aac',
+      at('ninety.mp4'),
+    );
+    const limited = createMediaEngine({ log: quiet, soundLimitMs: 30_000 });
+    try {
+      await expect(limited.analyseVoice(at('ninety.mp4'))).rejects.toThrow(/longer than 0:30 \(measured: decoding stopped there\)/);
+    } finally {
+      await limited.close();
+    }
+  }, 120_000);
+
   describe('the right sound', () => {
     it('chooses the speech track of a two-track file, prepares from it, and lets the person pick the other', async () => {
-      ffmpeg(
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=523:sample_rate=48000',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=659:sample_rate=48000',
-        '-t',
-        '70',
-        '-filter_complex',
-        '[0][1]amix=inputs=2,volume=0.5',
-        at('music.wav'),
-      );
-      ffmpeg(
-        '-i',
-        at('music.wav'),
-        '-i',
-        speech(70),
-        '-map',
-        '0:a',
-        '-map',
-        '1:a',
-        '-c:a',
-        'aac',
-        '-b:a',
-        '96k',
-        '-metadata:s:a:0',
-        'handler_name=System sound',
-        at('two-tracks.m4a'),
-      );
+      twoTrackVoice(at('two-tracks.m4a'), { seconds: 70 });
       const take = await importFile(draftId, at('two-tracks.m4a'));
       expect(take.voiceSource?.track).toBe(1);
       expect(take.voiceSource?.chosenBy).toBe('auto');
@@ -184,6 +189,25 @@ describe.skipIf(missing !== null)('voice sources', () => {
       expect(analysis.silenceShare).toBeGreaterThan(0.05);
       expect(analysis.levelSpreadDb).toBeGreaterThan(5);
 
+      // Before choosing, each track can be heard: a few seconds of it, from a third of the way in.
+      const handlers = mediaHandlers(engine, drafts);
+      const previews = [];
+      for (const track of [0, 1]) {
+        const made = await handlers['media/trackPreview']({ draftId, takeId: take.id, track });
+        expect(made.fileName).toBe(`preview-${take.id}-track${track}.webm`);
+        expect(Math.abs(made.startMs - take.durationMs! / 3)).toBeLessThan(2);
+        expect(Math.abs(made.durationMs - 8000)).toBeLessThan(100);
+        const stream = JSON.parse(
+          execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', drafts.mediaFile(draftId, made.fileName)]).toString(),
+        ) as { streams: { codec_name: string }[] };
+        expect(stream.streams.map((item) => item.codec_name)).toEqual(['opus']);
+        previews.push(analyseAudio(nativePcm(drafts.mediaFile(draftId, made.fileName)), 48000));
+      }
+      // The microphone's preview is speech (pauses, spread levels); the system sound's a steady chord.
+      expect(speechScore(previews[1]!)).toBeGreaterThan(speechScore(previews[0]!));
+      expect(previews[0]!.levelSpreadDb).toBeLessThan(3);
+      await expect(handlers['media/trackPreview']({ draftId, takeId: take.id, track: 2 })).rejects.toThrow(/no such sound track/);
+
       const picked = await takes.chooseSound(draftId, take.id, { track: 0 });
       expect(picked.voiceSource).toMatchObject({ track: 0, chosenBy: 'person' });
       expect(picked.voiceSource?.tracks).toHaveLength(2);
@@ -192,7 +216,7 @@ describe.skipIf(missing !== null)('voice sources', () => {
 
     it('keeps the voice of stereo whose channels cancel, and of stereo with a dead channel', async () => {
       const reference = (await engine.analyseVoice(speech(70))).analysis.speechRmsDbfs;
-      ffmpeg('-i', speech(70), '-af', 'pan=stereo|c0=c0|c1=-1*c0', '-c:a', 'pcm_s16le', at('inverted.wav'));
+      invertedStereo(at('inverted.wav'), 70);
       ffmpeg('-i', speech(70), '-af', 'pan=stereo|c0=c0|c1=0*c0', '-c:a', 'pcm_s16le', at('dead-right.wav'));
       for (const [name, mix] of [
         ['inverted.wav', 'difference'],

@@ -11,7 +11,7 @@ import type { Logger } from '../log';
 import { type FrameSampleOptions, type SampledFrame, sampleFrames } from './frame-sampler';
 import { type JobContext } from './job';
 import { preparePhotoFile } from './photo-preparation';
-import { makePreviewFile } from './preview';
+import { type TrackPreviewOptions, makePreviewFile, makeTrackPreviewFile } from './preview';
 import { type ProbeOptions, probeFile } from './probe';
 import { remuxFile } from './remux';
 import { type FFmpegRunner, WasmRunner } from './runner';
@@ -69,6 +69,11 @@ export interface MediaEngine {
    * preparation; the original is left as it is.
    */
   preview(input: string, output: string, options: JobOptions, signal?: AbortSignal): Promise<PreparedFile>;
+  /**
+   * A few seconds of one audio track as Opus in WebM (see makeTrackPreviewFile): a quick job, so the
+   * person can hear each track of a file before choosing one.
+   */
+  previewTrack(input: string, output: string, options: TrackPreviewOptions): Promise<MediaInfo>;
   /** Cancels a queued or running preparation; false when no such job is active. */
   cancel(jobId: string): boolean;
   /** Loads the core ahead of the first job (optional: jobs load it on demand). */
@@ -85,6 +90,8 @@ export type MediaEngineOptions = {
   onProgress?: (progress: EngineProgress) => void;
   /** Runners for the two lanes; tests and the benchmark may pass their own. */
   runners?: { quick: FFmpegRunner & { close?(): Promise<void> }; prepare: FFmpegRunner & { close?(): Promise<void> } };
+  /** Where measuring a sound's length stops, ms (default: probe's defaultSoundLimitMs); tests set a short one. */
+  soundLimitMs?: number;
 };
 
 /** A safety net, not a schedule: re-encoding a 5-minute 1080p WebM would take about 14 minutes here. */
@@ -244,9 +251,12 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
   }
 
   return {
-    probe: (file, probeOptions) => quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal }, probeOptions)),
+    probe: (file, probeOptions) =>
+      quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal }, { soundLimitMs: options.soundLimitMs, ...probeOptions })),
     analyseVoice: (file, voiceOptions = {}) =>
-      quickCall('Measuring the sound', (job) => analyseVoiceFile(job, file, { scratchDir: options.workDir, ...voiceOptions })),
+      quickCall('Measuring the sound', (job) =>
+        analyseVoiceFile(job, file, { scratchDir: options.workDir, soundLimitMs: options.soundLimitMs, ...voiceOptions }),
+      ),
     sampleFrames: (file, sampleOptions = {}) => sampleFrames(quickCall, file, sampleOptions),
     remux: (input, output, to) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output, to)),
     prepareVoice: (input, output, voiceOptions, signal) =>
@@ -267,6 +277,8 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
           audioBitrate: null,
         };
       }),
+    previewTrack: async (input, output, trackOptions) =>
+      (await quickCall('Making a preview of the sound track', (job) => makeTrackPreviewFile(job, input, output, trackOptions))).info,
     cancel: (jobId) => {
       const job = active.get(jobId);
       if (!job) return false;

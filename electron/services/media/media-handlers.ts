@@ -12,7 +12,7 @@ import type { PreparedFile, PreparedMedia } from '../../../shared/media';
 import { voicePreparation, voiceRules } from '../../../shared/requirements';
 import type { DraftStore } from '../drafts/draft-store';
 import type { MediaEngine } from './engine';
-import { previewName, unplayableReason } from './preview';
+import { previewName, trackPreviewMs, trackPreviewName, trackPreviewStart, unplayableReason } from './preview';
 import { voiceFormatProfiles } from './voice-formats';
 import { allTakes } from '../takes/take-kinds';
 
@@ -109,6 +109,26 @@ export function mediaHandlers(engine: MediaEngine, drafts: DraftStore): Pick<Stu
       const [made, source] = await Promise.all([fs.stat(file).catch(() => null), fs.stat(original)]);
       if (!made || made.mtimeMs < source.mtimeMs) await engine.preview(original, file, { jobId });
       return { fileName, preview: true, reason };
+    },
+    'media/trackPreview': async ({ draftId, takeId, track }) => {
+      const draft = await drafts.get(draftId);
+      const take = allTakes(draft).find((candidate) => candidate.id === takeId);
+      if (!take) throw new StudioError('NOT_FOUND', 'This draft has no such take.');
+      if (take.state === 'recording' || !take.durationMs) throw new StudioError('CONFLICT', 'This take is still being recorded.');
+      const original = drafts.mediaFile(draftId, take.fileName);
+      const info = await engine.probe(original);
+      const chosen = (info.audioTracks ?? []).find((candidate) => candidate.index === track);
+      if (!chosen) throw new StudioError('BAD_REQUEST', 'This take has no such sound track.');
+      const startMs = trackPreviewStart(take.trim?.startMs ?? 0, take.trim?.endMs ?? take.durationMs);
+      const fileName = trackPreviewName(take.id, track);
+      // Made afresh each time (a second's work): its start follows the trim.
+      const made = await engine.previewTrack(original, drafts.mediaFile(draftId, fileName), {
+        track,
+        channels: chosen.channels,
+        startMs,
+        lengthMs: trackPreviewMs,
+      });
+      return { fileName, startMs, durationMs: made.durationMs ?? 0 };
     },
     'media/cancel': async ({ jobId }) => ({ cancelled: engine.cancel(jobId) }),
   };

@@ -5,14 +5,31 @@
  * only; checks and preparation always read the original.
  */
 import type { MediaInfo } from '../../../shared/media';
-import { videoRules } from '../../../shared/requirements';
-import { type JobContext, formatSeconds, runChecked, stepControl, withPartialOutput } from './job';
+import { videoRules, voiceSource } from '../../../shared/requirements';
+import { type JobContext, formatSeconds, runChecked, secondsArg, stepControl, withPartialOutput } from './job';
 import { inputName, probeFile } from './probe';
 import { encodeArgs, planVideo } from './video-preparation';
 
 /** The preview file names a take may have in its draft folder (removed with the take). */
 export function previewNames(takeId: string): string[] {
-  return [`preview-${takeId}.mp4`, `preview-${takeId}.webm`];
+  return [`preview-${takeId}.mp4`, `preview-${takeId}.webm`, ...Array.from({ length: voiceSource.maxTracks }, (_, track) => trackPreviewName(takeId, track))];
+}
+
+/** The short preview of one sound track of a take (see makeTrackPreviewFile). */
+export function trackPreviewName(takeId: string, track: number): string {
+  return `preview-${takeId}-track${track}.webm`;
+}
+
+/** How much of a track its preview plays: enough to tell speech from music or a system sound. */
+export const trackPreviewMs = 8000;
+
+/**
+ * Where a track's preview starts in a take's range [fromMs, toMs): a third of the way in (past an
+ * intro or the first silence), or at its start when it is shorter than a preview.
+ */
+export function trackPreviewStart(fromMs: number, toMs: number): number {
+  const length = Math.max(0, toMs - fromMs);
+  return Math.round(fromMs + Math.max(0, Math.min(length / 3, length - trackPreviewMs)));
 }
 
 /** The preview file a take gets: MP4 when it has a picture, WebM (Opus) for sound alone. */
@@ -89,5 +106,60 @@ export async function makePreviewFile(job: JobContext, input: string, output: st
     job.onRatio?.(1);
     const picture = info.video ? `H.264 ${info.video.width}×${info.video.height}, ` : '';
     return { info, summary: `preview: ${picture}${info.audio ? info.audio.codec : 'no sound'}, ${formatSeconds(info.durationMs ?? 0)}` };
+  });
+}
+
+/** Which track (its index among the file's sound tracks and its channel count) and which stretch of it, ms. */
+export type TrackPreviewOptions = { track: number; channels: number; startMs: number; lengthMs: number };
+
+/**
+ * A few seconds of one audio track of `input` as Opus in WebM, for the review to play before the
+ * person picks a track: the track as it is (its own channels), `lengthMs` from `startMs`.
+ * StudioError('MEDIA') when the track cannot be decoded.
+ */
+export async function makeTrackPreviewFile(
+  job: JobContext,
+  input: string,
+  output: string,
+  options: TrackPreviewOptions,
+): Promise<{ info: MediaInfo; summary: string }> {
+  return withPartialOutput(output, async (partial) => {
+    await runChecked(
+      job,
+      {
+        program: 'ffmpeg',
+        args: [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          ...(options.startMs > 0 ? ['-ss', secondsArg(options.startMs)] : []),
+          '-i',
+          `/in/${inputName}`,
+          '-t',
+          secondsArg(options.lengthMs),
+          '-map',
+          `0:a:${options.track}`,
+          '-vn',
+          '-map_metadata',
+          '-1',
+          // Opus takes one or two channels here; more are folded to two, fewer are never spread.
+          '-ac',
+          String(Math.min(2, Math.max(1, options.channels))),
+          '-c:a',
+          'libopus',
+          '-b:a',
+          String(previewEncoding.opusBitrate),
+          '-f',
+          'webm',
+          '/out/preview',
+        ],
+        inputs: [{ name: inputName, path: input }],
+        outputs: [{ name: 'preview', path: partial }],
+      },
+      { signal: job.signal },
+      'make a preview of the sound track',
+    );
+    const info = await probeFile(job.runner, partial, { signal: job.signal });
+    return { info, summary: `track ${options.track + 1} preview: ${formatSeconds(info.durationMs ?? 0)} from ${formatSeconds(options.startMs)}` };
   });
 }

@@ -5,7 +5,9 @@
 import { promises as fs } from 'node:fs';
 import { StudioError } from '../../../shared/errors';
 import type { MediaContainer, MediaInfo } from '../../../shared/media';
+import { voiceSource } from '../../../shared/requirements';
 import { explainFailure } from './ffmpeg-log';
+import { secondsArg } from './job';
 import type { FFmpegRunner, RunControl } from './runner';
 
 /** The name an input gets inside ffmpeg: no extension, so no demuxer can guess from it. */
@@ -116,9 +118,23 @@ async function measureDuration(runner: FFmpegRunner, file: string, control: RunC
  * another keeps the first one's length header, a streaming recorder leaves a WAV's sizes as
  * placeholders, an editor leaves a stale MP4 movie duration. A damaged frame is skipped, not fatal.
  */
-export async function measureDecodedAudio(runner: FFmpegRunner, file: string, control: RunControl, track: number | null = null): Promise<number | null> {
-  return lastOutTime(runner, file, ['-vn', '-sn', '-dn', '-map', track === null ? '0:a' : `0:a:${track}`], control);
+export async function measureDecodedAudio(
+  runner: FFmpegRunner,
+  file: string,
+  control: RunControl,
+  track: number | null = null,
+  limitMs: number = defaultSoundLimitMs,
+): Promise<{ ms: number; atLeast: boolean } | null> {
+  // Decoding stops at the limit: past it the file is refused whatever its full length.
+  const ms = await lastOutTime(runner, file, ['-vn', '-sn', '-dn', '-map', track === null ? '0:a' : `0:a:${track}`, '-t', secondsArg(limitMs)], control);
+  // The last output time lands within a frame of the limit when decoding was cut there.
+  return ms === null ? null : { ms, atLeast: ms >= limitMs - cutToleranceMs };
 }
+
+/** Where measuring a sound's length stops, ms: past the longest the studio takes (see voiceSource). */
+export const defaultSoundLimitMs = (voiceSource.maxImportSeconds + voiceSource.measureMarginSeconds) * 1000;
+/** ffmpeg trims the output at the limit to the sample; this allows for a last partial frame all the same. */
+const cutToleranceMs = 150;
 
 async function lastOutTime(runner: FFmpegRunner, file: string, mapping: string[], control: RunControl): Promise<number | null> {
   const result = await runner.run(
@@ -148,7 +164,11 @@ export class UndecodableMedia extends StudioError {
 }
 
 /** `decodePicture`: also decode the first frame of a video, and refuse the file when the engine cannot. */
-export type ProbeOptions = { decodePicture?: boolean };
+export type ProbeOptions = {
+  decodePicture?: boolean;
+  /** Stop measuring a sound's decoded length here, ms (default defaultSoundLimitMs); the info then says lengthAtLeast. */
+  soundLimitMs?: number;
+};
 
 const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)', av1: 'AV1', vp9: 'VP9', vp8: 'VP8', prores: 'ProRes' };
 
@@ -157,7 +177,7 @@ const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)'
  * format the studio does not work with, or (with `decodePicture`) a picture the engine cannot decode.
  */
 export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}, options: ProbeOptions = {}): Promise<MediaInfo> {
-  const info = await probeCached(runner, file, control);
+  const info = await probeCached(runner, file, control, options.soundLimitMs ?? defaultSoundLimitMs);
   if (options.decodePicture && info.video && info.durationMs !== null) {
     const failure = await pictureDecodeFailure(runner, file, control);
     if (failure) {
@@ -177,27 +197,27 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
 const probed = new Map<string, { stamp: string; info: MediaInfo }>();
 const probedKept = 16;
 
-async function probeCached(runner: FFmpegRunner, file: string, control: RunControl): Promise<MediaInfo> {
+async function probeCached(runner: FFmpegRunner, file: string, control: RunControl, soundLimitMs: number): Promise<MediaInfo> {
   let key: string;
   let stamp: string;
   try {
     const stat = await fs.stat(file);
     // By inode, so an import renamed into the draft is not decoded again.
     key = `${stat.dev}:${stat.ino}`;
-    stamp = `${stat.size}:${stat.mtimeMs}`;
+    stamp = `${stat.size}:${stat.mtimeMs}:${soundLimitMs}`;
   } catch {
     throw new StudioError('NOT_FOUND', 'The media file is missing from the draft folder.');
   }
   const known = probed.get(key);
   if (known && known.stamp === stamp) return structuredClone(known.info);
-  const info = await probeUncached(runner, file, control);
+  const info = await probeUncached(runner, file, control, soundLimitMs);
   probed.delete(key);
   probed.set(key, { stamp, info: structuredClone(info) });
   if (probed.size > probedKept) probed.delete(probed.keys().next().value as string);
   return info;
 }
 
-async function probeUncached(runner: FFmpegRunner, file: string, control: RunControl): Promise<MediaInfo> {
+async function probeUncached(runner: FFmpegRunner, file: string, control: RunControl, soundLimitMs: number): Promise<MediaInfo> {
   let bytes: number;
   try {
     bytes = (await fs.stat(file)).size;
@@ -233,10 +253,12 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
   const still = container === 'jpeg' || container === 'png';
   const headerS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
   let durationS = headerS;
+  let lengthAtLeast = false;
   if (!still && audioStream && !videoStream) {
     // A file of sound alone: its length is what decodes, whatever the header says (cheap next to a picture).
-    const decodedMs = await measureDecodedAudio(runner, file, control);
-    if (decodedMs !== null) durationS = decodedMs / 1000;
+    const decoded = await measureDecodedAudio(runner, file, control, null, soundLimitMs);
+    if (decoded !== null) durationS = decoded.ms / 1000;
+    lengthAtLeast = decoded?.atLeast ?? false;
   }
   if (!still && durationS === null) {
     const measuredMs = await measureDuration(runner, file, control);
@@ -246,6 +268,7 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
   return {
     container,
     durationMs: durationS === null ? null : Math.round(durationS * 1000),
+    ...(lengthAtLeast ? { lengthAtLeast } : {}),
     headerDurationMs: headerS === null ? null : Math.round(headerS * 1000),
     audioTracks: audioStreams.map((stream, index) => ({
       index,

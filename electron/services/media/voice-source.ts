@@ -68,6 +68,8 @@ export type VoiceAnalysisOptions = {
   source?: SourceChoice | null;
   /** Where the scratch PCM goes (default: the OS temp folder). */
   scratchDir?: string;
+  /** Where measuring the length stops, ms (default: probe's defaultSoundLimitMs); a file past it is refused. */
+  soundLimitMs?: number;
 };
 
 /** The ffmpeg arguments and filters that select a voice source's track and mix: used by preparation. */
@@ -293,12 +295,16 @@ async function analyseTrack(
   }
 }
 
-/** The refusal of a sound too long to take as a voice (voiceSource.maxImportSeconds), or null. */
-export function tooLongForVoice(measuredMs: number): StudioError | null {
-  if (measuredMs <= sourceRules.maxImportSeconds * 1000) return null;
+/**
+ * The refusal of a sound too long to take as a voice (voiceSource.maxImportSeconds), or null.
+ * `atLeast`: measuring stopped at `measuredMs` (see probe's soundLimitMs), so the file is longer still.
+ */
+export function tooLongForVoice(measuredMs: number, atLeast = false): StudioError | null {
+  if (!atLeast && measuredMs <= sourceRules.maxImportSeconds * 1000) return null;
+  const length = atLeast ? `longer than ${formatDuration(measuredMs)} (measured: decoding stopped there)` : `${formatDuration(measuredMs)} long (measured)`;
   return new StudioError(
     'MEDIA',
-    `This recording is ${formatDuration(measuredMs)} long (measured); the studio takes recordings up to ${formatDuration(sourceRules.maxImportSeconds * 1000)}, and the service uses at most ${formatDuration(voiceRules.maxSeconds * 1000)} of it. Cut out the part to use in an editor and import that.`,
+    `This recording is ${length}; the studio takes recordings up to ${formatDuration(sourceRules.maxImportSeconds * 1000)}, and the service uses at most ${formatDuration(voiceRules.maxSeconds * 1000)} of it. Cut out the part to use in an editor and import that.`,
   );
 }
 
@@ -309,13 +315,16 @@ export function tooLongForVoice(measuredMs: number): StudioError | null {
  * (refused from its measured length, before anything is decoded to analyse).
  */
 export async function analyseVoiceFile(job: JobContext, file: string, options: VoiceAnalysisOptions = {}): Promise<VoiceFileAnalysis> {
-  const info: MediaInfo = await probeFile(job.runner, file, { signal: job.signal });
+  const info: MediaInfo = await probeFile(job.runner, file, { signal: job.signal }, { soundLimitMs: options.soundLimitMs });
   const tracks = (info.audioTracks ?? []).slice(0, sourceRules.maxTracks);
   if (tracks.length === 0) throw new StudioError('MEDIA', 'This file holds no sound.');
   // With a picture, probe trusted the header; the sound's own length is measured here all the same.
-  const measuredMs = info.video ? await measureDecodedAudio(job.runner, file, { signal: job.signal }) : info.durationMs;
+  const measured = info.video
+    ? await measureDecodedAudio(job.runner, file, { signal: job.signal }, null, options.soundLimitMs)
+    : { ms: info.durationMs, atLeast: info.lengthAtLeast ?? false };
+  const measuredMs = measured?.ms;
   if (!measuredMs) throw new StudioError('MEDIA', 'This file holds no sound that can be decoded: it may be damaged.');
-  const tooLong = tooLongForVoice(measuredMs);
+  const tooLong = tooLongForVoice(measuredMs, measured.atLeast);
   if (tooLong) throw tooLong;
   const startMs = Math.max(0, Math.min(options.startMs ?? 0, measuredMs));
   const endMs = options.endMs === undefined ? null : Math.min(options.endMs, measuredMs);

@@ -440,7 +440,7 @@ export class TakeService {
       }
       if (!info.durationMs) throw new StudioError('MEDIA', 'This file holds no complete recording: it may be damaged.');
       // A sound's length was measured by decoding it to nothing: a file too long is refused before anything holds it.
-      const tooLong = entry.media === 'audio' && !info.video ? tooLongForVoice(info.durationMs) : null;
+      const tooLong = entry.media === 'audio' && !info.video ? tooLongForVoice(info.durationMs, info.lengthAtLeast) : null;
       if (tooLong) throw tooLong;
       const fileName = `${session.kind}-${takeId}.${format}`;
       const final = this.drafts.mediaFile(draftId, fileName);
