@@ -194,7 +194,7 @@ function TrackListen({ draftId, takeId, source }: { draftId: string; takeId: str
   };
 
   return (
-    <div className="track-listen" role="group" aria-label="Listen to the sound tracks">
+    <div className="track-listen" role="group" aria-label="Hear each track before choosing">
       <span>Listen (8 s of each)</span>
       <div className="track-listen-buttons">
         {source.tracks.map((track) => {

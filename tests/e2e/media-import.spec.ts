@@ -102,8 +102,14 @@ test('a portrait HEVC phone video imports on the Camera step, is judged portrait
   expect(colours.top[0]).toBeGreaterThan(180);
   expect(colours.top[2]).toBeLessThan(80);
   expect(colours.bottom[2]).toBeGreaterThan(180);
+  // Its light is judged from its own frames, as a recording's is live: red and blue halves are dark-ish but even.
+  for (const id of ['brightness', 'highlights', 'shadows', 'evenness']) {
+    await expect(review.locator(`[data-check="${id}"]`)).toHaveAttribute('data-verdict', /pass|warn|fail/);
+  }
+  await expect(review.locator('[data-check="brightness"]')).toContainText(/Average brightness \d+ %/);
   await expect(page.locator('body')).not.toContainText('[object');
   await page.screenshot({ path: path.join(shots, 'media-import-phone-video.png'), fullPage: true });
+  await review.screenshot({ path: path.join(shots, 'media-import-phone-video-review.png') });
   expect(problems).toEqual([]);
 });
 

@@ -59,7 +59,32 @@ test('a two-track file is checked on its speech track, and the person can pick t
   await expect(track.locator('option:checked')).toContainText('Microphone');
   await expect(review().locator('[data-check="source"]')).toContainText('sounds most like speech');
   await expect(review()).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  // Each track can be heard before choosing: a few seconds of it, made by the media engine.
+  await review().getByRole('button', { name: 'Listen to track 1' }).click();
+  await expect(review().getByRole('button', { name: 'Stop track 1' })).toBeVisible({ timeout: 30_000 });
+  await expect
+    .poll(
+      async () =>
+        review()
+          .getByTestId('track-preview')
+          .evaluate((audio: HTMLAudioElement) => ({ src: audio.src, time: audio.currentTime })),
+      {
+        timeout: 15_000,
+      },
+    )
+    .toMatchObject({ src: expect.stringMatching(/-track0\.webm$/), time: expect.any(Number) });
+  await expect
+    .poll(
+      async () =>
+        review()
+          .getByTestId('track-preview')
+          .evaluate((audio: HTMLAudioElement) => audio.currentTime),
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(0.3);
   await page.screenshot({ path: path.join(shots, 'voice-sources-01-speech-track.png') });
+  await review().getByRole('button', { name: 'Stop track 1' }).click();
+  await expect(review().getByRole('button', { name: 'Listen to track 1' })).toBeVisible();
 
   await track.selectOption('0');
   await expect(review().locator('[data-check="source"]')).toContainText('as chosen in the review', { timeout: 60_000 });

@@ -1,13 +1,14 @@
 // The frame sampler on the real ffmpeg.wasm core: upright frames of the shown size, at the asked
 // rate, a segment at a time, and the light of the frames judged by the live verdict's functions.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../shared/errors';
 import { analyseExposure, exposureChecks, lumaFromPixels, summariseExposure } from '../../shared/exposure';
 import { type MediaEngine, type SampledFrame, createMediaEngine } from '../../electron/services/media/engine';
-import { maxSegmentBytes, planFrames } from '../../electron/services/media/frame-sampler';
+import { framesScratchPrefix, planFrames, segmentMs } from '../../electron/services/media/frame-sampler';
 import { createLogger } from '../../electron/services/log';
 import { litClip, portraitClip } from '../support/import-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
@@ -31,13 +32,11 @@ function rgbaAt(frame: SampledFrame, x: number, y: number): number[] {
 }
 
 describe('frame plan', () => {
-  it('splits a long sampling into segments of bounded size, in time order', () => {
+  it('splits a long sampling into segments of two minutes, in time order', () => {
     const plan = planFrames({ video: { codec: 'h264', width: 1920, height: 1080, fps: 30 }, durationMs: 10 * 60_000 }, { framesPerSecond: 5, width: 320 });
     expect(plan).toMatchObject({ width: 320, height: 180, channels: 4, intervalMs: 200 });
     expect(plan.segments.reduce((sum, segment) => sum + segment.count, 0)).toBe(3000);
-    for (const segment of plan.segments) expect(segment.count * 320 * 180 * 4).toBeLessThanOrEqual(maxSegmentBytes);
-    expect(plan.segments.length).toBeGreaterThan(1);
-    expect(plan.segments[1]!.startMs).toBeCloseTo(plan.segments[0]!.count * 200, 6);
+    expect(plan.segments.map((segment) => segment.startMs)).toEqual([0, 1, 2, 3, 4].map((index) => index * segmentMs));
   });
 
   it('follows the shown (portrait) size and refuses what cannot be sampled', () => {
@@ -57,6 +56,23 @@ describe.skipIf(missing !== null)('frame sampler (ffmpeg.wasm)', () => {
     portraitClip(file('portrait.mp4'), { codec: 'h264' });
     litClip(file('dark.mp4'), { level: 0.15 });
     litClip(file('normal.mp4'), { level: 1 });
+    // 2:10 of a small moving pattern: two segments.
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=128x72:rate=5',
+      '-t',
+      '130',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      file('long.mp4'),
+    ]);
     engine = createMediaEngine({ log: quiet });
   }, 120_000);
 
@@ -80,13 +96,21 @@ describe.skipIf(missing !== null)('frame sampler (ffmpeg.wasm)', () => {
     }
   }, 60_000);
 
-  it('decodes many frames across segments, a range only, in RGB when asked', async () => {
-    // 320×180 RGB at 30 fps: about 48 frames a segment, so 2.5 s of it takes several segments.
-    const plan = planFrames(
-      { video: { codec: 'h264', width: 640, height: 360, fps: 30 }, durationMs: 4000 },
-      { framesPerSecond: 30, width: 320, pixels: 'rgb', startMs: 1000, endMs: 3500 },
-    );
-    expect(plan.segments.length).toBeGreaterThan(1);
+  it('decodes across segments, continuing where the last one stopped, and leaves no scratch file', async () => {
+    const frames = await collect(engine.sampleFrames(file('long.mp4'), { framesPerSecond: 1, width: 64, scratchDir: scratch }));
+    expect(frames).toHaveLength(130);
+    expect(frames.map((frame) => frame.timeMs)).toEqual(Array.from({ length: 130 }, (_, index) => index * 1000));
+    // The clip's frame counter shows where each frame came from: the second segment starts at 2:00.
+    expect(frames[121]!.data).not.toEqual(frames[119]!.data);
+    expect(readdirSync(scratch).filter((name) => name.startsWith(framesScratchPrefix))).toEqual([]);
+    // Stopping early removes the segment's scratch file too.
+    for await (const frame of engine.sampleFrames(file('long.mp4'), { framesPerSecond: 1, width: 64, scratchDir: scratch })) {
+      if (frame.timeMs >= 3000) break;
+    }
+    expect(readdirSync(scratch).filter((name) => name.startsWith(framesScratchPrefix))).toEqual([]);
+  }, 120_000);
+
+  it('decodes a range only, many frames a second, in RGB when asked', async () => {
     const frames = await collect(engine.sampleFrames(file('normal.mp4'), { framesPerSecond: 30, width: 320, pixels: 'rgb', startMs: 1000, endMs: 3500 }));
     expect(frames).toHaveLength(75);
     expect(frames[0]!.timeMs).toBe(1000);
@@ -122,7 +146,6 @@ describe.skipIf(missing !== null)('frame sampler (ffmpeg.wasm)', () => {
     expect(error).toBeInstanceOf(StudioError);
     expect((error as StudioError).code).toBe('CANCELLED');
     const sound = file('sound.m4a');
-    const { execFileSync } = await import('node:child_process');
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'aac', sound]);
     await expect(collect(engine.sampleFrames(sound))).rejects.toThrow(/no picture/);
   }, 60_000);

@@ -52,8 +52,8 @@ export interface MediaEngine {
   analyseVoice(file: string, options?: VoiceAnalysisOptions): Promise<VoiceFileAnalysis>;
   /**
    * A video's frames, upright and small, a few a second, for checks that look at the picture (see
-   * frame-sampler.ts for the frame's shape and the errors). Each segment is its own quick job, so
-   * probes of other files go between them; decoded frames are held a segment at a time.
+   * frame-sampler.ts for the frame's shape and the errors). Each segment (two minutes of video) is
+   * its own quick job, so probes of other files go between them; frames wait on disk, not in memory.
    */
   sampleFrames(file: string, options?: FrameSampleOptions): AsyncGenerator<SampledFrame>;
   /**
@@ -257,7 +257,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
       quickCall('Measuring the sound', (job) =>
         analyseVoiceFile(job, file, { scratchDir: options.workDir, soundLimitMs: options.soundLimitMs, ...voiceOptions }),
       ),
-    sampleFrames: (file, sampleOptions = {}) => sampleFrames(quickCall, file, sampleOptions),
+    sampleFrames: (file, sampleOptions = {}) => sampleFrames(quickCall, file, { scratchDir: options.workDir, ...sampleOptions }),
     remux: (input, output, to) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output, to)),
     prepareVoice: (input, output, voiceOptions, signal) =>
       preparation('prepareVoice', 'Preparing the voice file', voiceOptions, signal, (job) => prepareVoiceFile(job, input, output, voiceOptions)),
