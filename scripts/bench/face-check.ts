@@ -11,7 +11,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
 import { chromiumPath, launchChromium } from '../../tests/support/chromium';
 import { personY4m } from '../../tests/support/face-fixtures';
