@@ -254,6 +254,8 @@ export const faceQuality = {
   minIntervalMs: 100,
   /** ...nor further apart than this, however slow the machine. */
   maxIntervalMs: 1000,
+  /** After a long task (> 50 ms) on the page, for this long, the detector rests as long as it works (the page comes first). */
+  yieldAfterLongTaskMs: 1000,
   /** The face mesh (turn, eyes) is computed this often; between mesh frames the face is only detected. */
   meshIntervalMs: 1000,
   /**

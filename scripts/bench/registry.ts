@@ -2,6 +2,7 @@
  * Every benchmark `npm run bench` runs, in order. To add one: write a module in scripts/bench/
  * exporting a Benchmark (see types.ts) and add it to this list; its key becomes a key of the JSON.
  */
+import { faceCheckLive60s } from './face-check';
 import { importMemory4h } from './import-memory';
 import { videoImportPhone60s, videoPrepare120sMp4, videoPrepare120sWebm, voicePrepare300s } from './media-prepare';
 import type { Benchmark } from './types';
@@ -17,6 +18,7 @@ export const benchmarks: Benchmark[] = [
   voiceFormats,
   stopToReview300s,
   recordingLongTasks60s,
+  faceCheckLive60s,
   upload200MB,
   importMemory4h,
 ];

@@ -51,10 +51,10 @@ const watchLongTasksScript = `
   }).observe({ type: 'longtask' });
 `;
 
-type LongTask = { at: number; ms: number };
+export type LongTask = { at: number; ms: number };
 
 /** Records the page's long tasks from now on; `read()` returns them (start time and duration, ms). */
-async function watchLongTasks(page: Page): Promise<{ read: () => Promise<LongTask[]> }> {
+export async function watchLongTasks(page: Page): Promise<{ read: () => Promise<LongTask[]> }> {
   await page.evaluate(watchLongTasksScript);
   return { read: async () => (await page.evaluate('window.__longTasks.slice()')) as LongTask[] };
 }
