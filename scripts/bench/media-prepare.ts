@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { PreparedFile } from '../../shared/media';
 import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
 import type { JobContext } from '../../electron/services/media/job';
-import { WasmRunner } from '../../electron/services/media/runner';
+import { WasmRunner, multiThreadCore } from '../../electron/services/media/runner';
 import { prepareVideoFile } from '../../electron/services/media/video-preparation';
 import { prepareVoiceFile } from '../../electron/services/media/voice-preparation';
 import { measure, ratio, round } from './measure';
@@ -36,12 +36,15 @@ function preparationBenchmark(spec: Preparation): Benchmark {
     async run(context: BenchContext): Promise<Figures> {
       const input = spec.input(await mediaInputs(context));
       const output = (name: string) => path.join(context.workDir, `${spec.key}-${name}.${spec.extension}`);
-      const runners = { quick: new WasmRunner(context.quiet), prepare: new WasmRunner(context.quiet) };
+      // As the studio composes them: the multi-threaded core re-encodes pictures where it can run.
+      const multi = multiThreadCore();
+      const prepare = new WasmRunner(context.quiet);
+      const runners = { quick: new WasmRunner(context.quiet), prepare, encode: multi ? new WasmRunner(context.quiet, { core: multi }) : prepare };
       const engine = createMediaEngine({ log: context.quiet, runners });
       try {
         // As the studio does at start-up: the core is loaded before the first job.
         await engine.warm();
-        const coreLoadMs = Math.max(...runners.prepare.loadTimes);
+        const coreLoadMs = Math.max(...runners.prepare.loadTimes, ...runners.encode.loadTimes);
         const native = nativeAvailable() ? new NativeRunner() : null;
         const runNative = async (name: string): Promise<number | null> => {
           if (!native) return null;
