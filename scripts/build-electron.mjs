@@ -26,5 +26,12 @@ await build({
   outfile: 'dist/electron/media-worker.cjs',
   target: 'node22',
 });
+// The thread that analyses a take's sound for its checks, off the main thread.
+await build({
+  ...common,
+  entryPoints: ['electron/services/takes/analysis-worker.ts'],
+  outfile: 'dist/electron/analysis-worker.cjs',
+  target: 'node22',
+});
 // A sandboxed preload may require only `electron`: everything else is bundled in.
 await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', target: 'chrome130' });

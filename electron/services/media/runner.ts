@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
+import { type WorkerEntry, currentFile, unpacked, workerEntry } from '../worker-entry';
 import type { RunRequest, RunResult, WorkerData, WorkerInput, WorkerMessage, WorkerOutput } from './worker-protocol';
 
 export type RunSpec = {
@@ -33,36 +33,11 @@ export interface FFmpegRunner {
 
 export type { RunResult } from './worker-protocol';
 
-/** Where this module runs from: the esbuild bundle (CommonJS) or the TypeScript sources (tsx, Vitest). */
-function currentFile(): string {
-  if (typeof __filename === 'string' && __filename.endsWith('.cjs')) return __filename;
-  return fileURLToPath(import.meta.url);
-}
+export type { WorkerEntry } from '../worker-entry';
 
-export type WorkerEntry = { file: string | URL; eval: boolean };
-
-/**
- * The worker script: the bundled media-worker.cjs beside the bundle, or, from the TypeScript sources
- * (tsx, Vitest), worker.ts through tsx's loader, which a worker thread does not inherit.
- */
+/** The media worker script (see worker-entry.ts). */
 export function defaultWorkerEntry(): WorkerEntry {
-  const here = currentFile();
-  if (here.endsWith('.cjs')) return { file: unpacked(path.join(path.dirname(here), 'media-worker.cjs')), eval: false };
-  const require = createRequire(here);
-  // require.resolve picks tsx's CommonJS build; the worker imports its ESM twin beside it.
-  const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const worker = pathToFileURL(path.join(path.dirname(here), 'worker.ts')).href;
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
-  return { file: code, eval: true };
-}
-
-/**
- * A file packaged inside Electron's app.asar but unpacked beside it (electron-builder `asarUnpack`):
- * a worker thread and the wasm loader need the real file on disk.
- */
-function unpacked(file: string): string {
-  const real = file.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
-  return real !== file && existsSync(real) ? real : file;
+  return workerEntry('media-worker.cjs', 'media/worker.ts');
 }
 
 /**

@@ -3,7 +3,7 @@
  * and trim: voice takes here, video takes in the camera service. The service supplies the file,
  * the range and the sound (decoded once and cached), so a checker never decodes on its own.
  */
-import { analyseAudio, voiceChecks } from '../../../shared/audio-analysis';
+import { type AudioAnalysis, analyseAudio, voiceChecks } from '../../../shared/audio-analysis';
 import type { CheckResult } from '../../../shared/drafts';
 import type { MediaTrim } from '../../../shared/media';
 import { voicePreparation } from '../../../shared/requirements';
@@ -20,6 +20,8 @@ export type TakeCheckInput = {
   previous: readonly CheckResult[];
   /** The whole take's sound, mono float PCM; decoded on first call and shared. */
   decode: () => Promise<{ samples: Float32Array; sampleRate: number }>;
+  /** `analyseAudio` on a worker thread, when the caller has one (the takes service does). */
+  analyse?: (samples: Float32Array, sampleRate: number) => Promise<AudioAnalysis>;
 };
 
 export type TakeChecker = (input: TakeCheckInput) => Promise<CheckResult[]>;
@@ -33,11 +35,11 @@ export function plannedVoiceFile(durationMs: number): { bytes: number; summary: 
   return { bytes, summary };
 }
 
-export const voiceTakeChecker: TakeChecker = async ({ durationMs, trim, decode }) => {
+export const voiceTakeChecker: TakeChecker = async ({ durationMs, trim, decode, analyse }) => {
   const { samples, sampleRate } = await decode();
   const start = trim ? Math.min(samples.length, Math.round((trim.startMs / 1000) * sampleRate)) : 0;
   const end = trim ? Math.min(samples.length, Math.round((trim.endMs / 1000) * sampleRate)) : samples.length;
-  const analysis = analyseAudio(samples.subarray(start, end), sampleRate);
+  const analysis = analyse ? await analyse(samples.subarray(start, end), sampleRate) : analyseAudio(samples.subarray(start, end), sampleRate);
   // The decoder may stop a few ms short of the container's duration; the file's own length is the truth.
   if (!trim && durationMs > 0) analysis.durationMs = durationMs;
   return voiceChecks(analysis, plannedVoiceFile(analysis.durationMs));

@@ -19,6 +19,8 @@ import { type DraftStore, newId } from '../drafts/draft-store';
 import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
+import { AudioAnalyser } from './audio-analyser';
+import { LiveDecode } from './live-decode';
 import { type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
@@ -48,6 +50,8 @@ type Session = {
   originalName: string | null;
   /** The raw recording in the draft folder, or an import's staging file. */
   sink: ChunkSink;
+  /** A recording's sound, decoded as it arrives (imports are decoded whole once accepted). */
+  live: LiveDecode | null;
 };
 
 /** PCM of the take analysed last, so moving the trim does not decode the file again. */
@@ -75,6 +79,9 @@ export class TakeService {
   private pcm: PcmCache | null = null;
   /** Repairs under way, so start-up recovery and a window's own recover call never repair one take twice. */
   private readonly repairs = new Map<string, Promise<Take>>();
+  /** Sound decoded while recording, by the file of the finished take it will be checked from. */
+  private readonly liveByFile = new Map<string, LiveDecode>();
+  private readonly analyser: AudioAnalyser;
 
   constructor(options: TakeServiceOptions) {
     this.drafts = options.drafts;
@@ -83,6 +90,7 @@ export class TakeService {
     this.now = options.now ?? (() => Date.now());
     this.syncEveryMs = options.syncEveryMs;
     this.checkers = { voice: voiceTakeChecker, ...options.checkers };
+    this.analyser = new AudioAnalyser(this.log);
   }
 
   // ---- recording and importing ----------------------------------------------------------------
@@ -142,13 +150,18 @@ export class TakeService {
         throw error;
       }
     }
-    this.sessions.set(takeId, { draftId: draft.id, takeId, kind: input.kind, source: input.source, originalName: input.originalName ?? null, sink });
+    const live =
+      input.source === 'recorded' ? new LiveDecode({ engine: this.engine, file, log: this.log, maxSampleRate: maxAnalysisRate, now: this.now }) : null;
+    this.sessions.set(takeId, { draftId: draft.id, takeId, kind: input.kind, source: input.source, originalName: input.originalName ?? null, sink, live });
     this.log.info('take started', { draftId: draft.id, takeId, kind: input.kind, source: input.source, mimeType: input.mimeType });
     return take;
   }
 
   async append(draftId: string, takeId: string, seq: number, bytes: Uint8Array): Promise<{ nextSeq: number; bytes: number }> {
-    return this.session(draftId, takeId).sink.append(seq, bytes);
+    const session = this.session(draftId, takeId);
+    const progress = await session.sink.append(seq, bytes);
+    session.live?.landed();
+    return progress;
   }
 
   /**
@@ -179,13 +192,19 @@ export class TakeService {
     // The checker carries the take's earlier checks it cannot measure from the file (the light) over.
     const liveChecks = live.exposure ? exposureChecks(live.exposure) : [];
     const checks = [...found.take.checks.filter((item) => !exposureIds.includes(item.id)), ...liveChecks];
-    return this.repair(draftId, { ...found.take, checks }, 'complete');
+    const finalFile = this.drafts.mediaFile(draftId, found.take.fileName.replace(/\.rec\./, '.'));
+    if (session.live) this.liveByFile.set(finalFile, session.live);
+    try {
+      return await this.repair(draftId, { ...found.take, checks }, 'complete');
+    } finally {
+      if (this.liveByFile.get(finalFile) === session.live) this.liveByFile.delete(finalFile);
+    }
   }
 
   async discard(draftId: string, takeId: string): Promise<void> {
     const session = this.sessions.get(takeId);
     if (session && session.draftId === draftId) {
-      await this.closeSession(session);
+      await this.dropSession(session);
       if (session.source === 'imported') {
         await fs.rm(session.sink.file, { force: true });
         return;
@@ -247,7 +266,7 @@ export class TakeService {
         if (take.state !== 'recording') continue;
         const session = this.sessions.get(take.id);
         if (session && this.now() - session.sink.lastActivity < takeStreaming.staleAfterMs) continue;
-        if (session) await this.closeSession(session);
+        if (session) await this.dropSession(session);
         const repaired = await this.repair(draftId, take, 'recovered').catch((error: unknown) => {
           this.log.warn('could not recover a take', { draftId, takeId: take.id, error: String(error) });
           return null;
@@ -276,10 +295,12 @@ export class TakeService {
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
     for (const session of sessions) {
+      session.live?.stop();
       if (session.source === 'imported') await session.sink.discard();
       else await session.sink.close().catch(() => undefined);
     }
     this.pcm = null;
+    await this.analyser.close();
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -295,6 +316,12 @@ export class TakeService {
   private async closeSession(session: Session): Promise<void> {
     this.sessions.delete(session.takeId);
     await session.sink.close();
+  }
+
+  /** A session that ends other than by finish (discard, recovery, closing) needs no sound. */
+  private async dropSession(session: Session): Promise<void> {
+    session.live?.stop();
+    await this.closeSession(session);
   }
 
   private repair(draftId: string, take: Take, state: 'complete' | 'recovered'): Promise<Take> {
@@ -419,12 +446,24 @@ export class TakeService {
   private async check(kind: TakeKind, file: string, durationMs: number, trim: MediaTrim | null, previous: readonly CheckResult[]): Promise<CheckResult[]> {
     const checker = this.checkers[kind];
     if (!checker) throw new StudioError('NOT_AVAILABLE', `This studio cannot check ${kind} takes.`);
-    return checker({ file, durationMs, trim, previous, decode: () => this.decode(file) });
+    return checker({
+      file,
+      durationMs,
+      trim,
+      previous,
+      decode: () => this.decode(file),
+      analyse: (samples, sampleRate) => this.analyser.analyse(samples, sampleRate),
+    });
   }
 
   private async decode(file: string): Promise<{ samples: Float32Array; sampleRate: number }> {
     const stat = await fs.stat(file);
     if (this.pcm && this.pcm.file === file && this.pcm.mtimeMs === stat.mtimeMs) return this.pcm;
+    const live = await this.liveByFile.get(file)?.complete(file);
+    if (live && live.samples.length > 0) {
+      this.pcm = { file, mtimeMs: stat.mtimeMs, samples: live.samples, sampleRate: live.sampleRate };
+      return this.pcm;
+    }
     const info = await this.engine.probe(file);
     const sampleRate = Math.min(maxAnalysisRate, info.audio?.sampleRate || maxAnalysisRate);
     const decoded = await this.engine.decodePcm(file, { sampleRate });
