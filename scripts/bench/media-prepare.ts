@@ -156,11 +156,14 @@ export const videoPrepare120sMp4 = preparationBenchmark({
 
 export const videoPrepare120sWebm = preparationBenchmark({
   key: 'videoPrepare120sWebm',
-  description: 'video preparation of a 120 s 1280×720 VP8/Opus WebM take: picture re-encoded to H.264 (no time target)',
+  description: 'video preparation of a 120 s 1280×720 VP8/Opus WebM take: picture re-encoded to H.264 on every core (target: within 3.5× native)',
   input: (inputs) => inputs.camera120Webm,
   extension: 'mp4',
   viaEngine: (engine, input, output) => engine.prepareVideo(input, output, {}),
   viaRunner: (job, input, output) => prepareVideoFile(job, input, output, {}),
   repeat: false,
-  targets: ({ maxLoopDelayMs }) => ({ meetsTargets: maxLoopDelayMs < loopDelayTargetMs }),
+  targets: ({ ratio: measured, maxLoopDelayMs }) => ({
+    targetRatio: 3.5,
+    meetsTargets: measured !== null && measured <= 3.5 && maxLoopDelayMs < loopDelayTargetMs,
+  }),
 });
