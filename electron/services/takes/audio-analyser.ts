@@ -21,8 +21,8 @@ export class AudioAnalyser {
 
   constructor(
     private readonly log: Logger,
-    /** The idle thread is stopped after this long (it holds little, but is one more thread). */
-    private readonly idleMs = 60_000,
+    /** The idle thread is stopped after this long: longer than the longest take (300 s), as it starts with one. */
+    private readonly idleMs = 10 * 60_000,
   ) {
     this.entry = workerEntry('analysis-worker.cjs', 'takes/analysis-worker.ts');
   }
@@ -36,6 +36,15 @@ export class AudioAnalyser {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, samples, sampleRate } satisfies AnalysisRequest);
     });
+  }
+
+  /** Starts the thread ahead of the first analysis (a take being recorded will want one at Stop). */
+  warm(): void {
+    if (this.pending.size === 0 && !this.worker) {
+      this.start();
+      this.idleTimer = setTimeout(() => void this.close(), this.idleMs);
+      this.idleTimer.unref();
+    }
   }
 
   async close(): Promise<void> {

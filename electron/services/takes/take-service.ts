@@ -150,6 +150,8 @@ export class TakeService {
         throw error;
       }
     }
+    // The analysis thread starts now, not at Stop, when its start-up would delay the checks.
+    if (input.source === 'recorded') this.analyser.warm();
     const live =
       input.source === 'recorded' ? new LiveDecode({ engine: this.engine, file, log: this.log, maxSampleRate: maxAnalysisRate, now: this.now }) : null;
     this.sessions.set(takeId, { draftId: draft.id, takeId, kind: input.kind, source: input.source, originalName: input.originalName ?? null, sink, live });
