@@ -116,7 +116,7 @@ describe.skipIf(missing !== null)('takes: sound decoded while recording', () => 
       while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     };
     const clock = { ms: 0 };
-    const live = new TakeService({ drafts, engine: counting, log: quiet, now: () => clock.ms });
+    const live = new TakeService({ drafts, engine: counting, log: quiet, now: () => clock.ms, liveDecode: true });
     const whole = new TakeService({ drafts, engine, log: quiet, now: () => clock.ms });
     try {
       const recorded = await record(live, clock, settle);

@@ -37,6 +37,11 @@ export type TakeServiceOptions = {
   now?: () => number;
   /** How often chunks are forced to disk while a take is recorded (default: the piece receiver's policy). */
   syncEveryMs?: number;
+  /**
+   * Decode a recording's sound while it is recorded (live-decode.ts). Off by default: on a 300 s take
+   * the stretches fell behind on the quick lane and Stop waited 21 s for the checks (see README).
+   */
+  liveDecode?: boolean;
 };
 
 /** What a finished recording brings that only the page could measure, live, while it was made. */
@@ -82,6 +87,7 @@ export class TakeService {
   /** Sound decoded while recording, by the file of the finished take it will be checked from. */
   private readonly liveByFile = new Map<string, LiveDecode>();
   private readonly analyser: AudioAnalyser;
+  private readonly liveDecode: boolean;
 
   constructor(options: TakeServiceOptions) {
     this.drafts = options.drafts;
@@ -91,6 +97,7 @@ export class TakeService {
     this.syncEveryMs = options.syncEveryMs;
     this.checkers = { voice: voiceTakeChecker, ...options.checkers };
     this.analyser = new AudioAnalyser(this.log);
+    this.liveDecode = options.liveDecode ?? false;
   }
 
   // ---- recording and importing ----------------------------------------------------------------
@@ -153,7 +160,9 @@ export class TakeService {
     // The analysis thread starts now, not at Stop, when its start-up would delay the checks.
     if (input.source === 'recorded') this.analyser.warm();
     const live =
-      input.source === 'recorded' ? new LiveDecode({ engine: this.engine, file, log: this.log, maxSampleRate: maxAnalysisRate, now: this.now }) : null;
+      input.source === 'recorded' && this.liveDecode
+        ? new LiveDecode({ engine: this.engine, file, log: this.log, maxSampleRate: maxAnalysisRate, now: this.now })
+        : null;
     this.sessions.set(takeId, { draftId: draft.id, takeId, kind: input.kind, source: input.source, originalName: input.originalName ?? null, sink, live });
     this.log.info('take started', { draftId: draft.id, takeId, kind: input.kind, source: input.source, mimeType: input.mimeType });
     return take;
