@@ -8,7 +8,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // Native and wasm payloads stay in node_modules (unpacked from asar by electron-builder).
-  external: ['electron', '@napi-rs/keyring', '@ffmpeg/core', '@ffmpeg/core-mt'],
+  external: ['electron', '@napi-rs/keyring', '@ffmpeg/core', '@ffmpeg/core-mt', 'sharp'],
 };
 
 // import.meta.url is only read when running from the TypeScript sources, never in the bundle.

@@ -4,7 +4,7 @@
  * the decoded take. Every threshold comes from `audioQuality` in the requirement table.
  */
 import type { CheckResult } from './drafts';
-import { audioQuality, voiceRules } from './requirements';
+import { audioQuality, voiceRules, voiceSource } from './requirements';
 
 /** Levels are floored here instead of -Infinity, so they stay plain JSON numbers. */
 export const minDbfs = -120;
@@ -113,7 +113,11 @@ export function truePeak(samples: Float32Array): number {
 
 export type AudioAnalysis = {
   durationMs: number;
-  /** Share of samples at or beyond audioQuality.clipLevel. */
+  /**
+   * Share of samples that are really flattened: in runs of equal samples at the take's own peak
+   * (and, for a lossy source, at or beyond audioQuality.clipLevel of full scale, where the codec
+   * has turned a flat top into ripples).
+   */
   clippedShare: number;
   /** RMS over the frames that are not pauses: the level of the speech itself. */
   speechRmsDbfs: number;
@@ -126,6 +130,14 @@ export type AudioAnalysis = {
   longestSilenceMs: number;
   leadingSilenceMs: number;
   trailingSilenceMs: number;
+  /** The sample rate analysed, Hz. */
+  sampleRate?: number;
+  /** Energy above voiceSource.narrowband.highBandHz against all of it (long-term spectrum), dB; null when the rate cannot hold that band. */
+  highBandShareDb?: number | null;
+  /** Share (0–1) of the energy inside voiceSource.speechBandHz (long-term spectrum). */
+  speechBandShare?: number;
+  /** How far the loud frames stand above the median frame, dB: syllables and pauses spread widely, music little. */
+  levelSpreadDb?: number;
 };
 
 function percentile(sorted: Float32Array, share: number): number {
@@ -140,53 +152,399 @@ export function pauseThresholdDbfs(sortedLevels: Float32Array): number {
   return Math.max(loud - audioQuality.pauseBelowSpeechDb, audioQuality.pauseFloorDbfs);
 }
 
-export function analyseAudio(samples: Float32Array, sampleRate: number): AudioAnalysis {
-  const frameMs = audioQuality.frameMs;
-  const levels = frameLevels(samples, sampleRate, frameMs);
-  const sorted = Float32Array.from(levels).sort();
-  const threshold = pauseThresholdDbfs(sorted);
-  const frameLength = Math.max(1, Math.round((sampleRate * frameMs) / 1000));
+/**
+ * A 2-pole IIR filter (RBJ audio-EQ cookbook), the same design as ffmpeg's `highpass`/`lowpass`
+ * filters with their default Q of 1/√2 (Butterworth). State carries across calls, so a stream can
+ * be filtered in pieces.
+ */
+export class Biquad {
+  private x1 = 0;
+  private x2 = 0;
+  private y1 = 0;
+  private y2 = 0;
 
-  let speechSum = 0;
-  let speechCount = 0;
-  let pauses = 0;
-  let run = 0;
-  let longest = 0;
-  let leading = -1;
-  for (let frame = 0; frame < levels.length; frame++) {
-    if (levels[frame]! < threshold) {
-      pauses++;
-      run++;
-      if (run > longest) longest = run;
-    } else {
-      if (leading < 0) leading = run;
-      run = 0;
-      const start = frame * frameLength;
-      const end = Math.min(samples.length, start + frameLength);
-      for (let index = start; index < end; index++) speechSum += samples[index]! * samples[index]!;
-      speechCount += end - start;
+  private constructor(
+    private readonly b0: number,
+    private readonly b1: number,
+    private readonly b2: number,
+    private readonly a1: number,
+    private readonly a2: number,
+  ) {}
+
+  static highpass(sampleRate: number, hz: number, q = Math.SQRT1_2): Biquad {
+    const w = (2 * Math.PI * hz) / sampleRate;
+    const alpha = Math.sin(w) / (2 * q);
+    const cos = Math.cos(w);
+    const a0 = 1 + alpha;
+    return new Biquad((1 + cos) / 2 / a0, -(1 + cos) / a0, (1 + cos) / 2 / a0, (-2 * cos) / a0, (1 - alpha) / a0);
+  }
+
+  static lowpass(sampleRate: number, hz: number, q = Math.SQRT1_2): Biquad {
+    const w = (2 * Math.PI * hz) / sampleRate;
+    const alpha = Math.sin(w) / (2 * q);
+    const cos = Math.cos(w);
+    const a0 = 1 + alpha;
+    return new Biquad((1 - cos) / 2 / a0, (1 - cos) / a0, (1 - cos) / 2 / a0, (-2 * cos) / a0, (1 - alpha) / a0);
+  }
+
+  process(x: number): number {
+    const y = this.b0 * x + this.b1 * this.x1 + this.b2 * this.x2 - this.a1 * this.y1 - this.a2 * this.y2;
+    this.x2 = this.x1;
+    this.x1 = x;
+    this.y2 = this.y1;
+    this.y1 = y;
+    return y;
+  }
+}
+
+/**
+ * The long-term power spectrum of a stream: Hann-windowed blocks of `size` samples through a
+ * radix-2 FFT, their power summed per bin. Its side lobes fall far faster than any IIR band split,
+ * so a phone band cut at 3.4 kHz reads as empty above 4 kHz instead of leaking into it.
+ */
+export class PowerSpectrum {
+  readonly power: Float64Array;
+  private readonly window: Float64Array;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+  private readonly real: Float64Array;
+  private readonly imag: Float64Array;
+  private readonly block: Float64Array;
+  private fill = 0;
+
+  constructor(
+    readonly sampleRate: number,
+    readonly size = 1024,
+  ) {
+    this.power = new Float64Array(size / 2 + 1);
+    this.window = Float64Array.from({ length: size }, (_unused, index) => 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / size));
+    this.cos = Float64Array.from({ length: size / 2 }, (_unused, index) => Math.cos((-2 * Math.PI * index) / size));
+    this.sin = Float64Array.from({ length: size / 2 }, (_unused, index) => Math.sin((-2 * Math.PI * index) / size));
+    this.real = new Float64Array(size);
+    this.imag = new Float64Array(size);
+    this.block = new Float64Array(size);
+  }
+
+  push(value: number): void {
+    this.block[this.fill++] = value;
+    if (this.fill === this.size) {
+      this.transform();
+      this.fill = 0;
     }
   }
-  const allSilent = leading < 0;
-  const quietestCount = Math.max(1, Math.floor(sorted.length * audioQuality.noiseFloorQuietestShare));
-  let quietPower = 0;
-  for (let index = 0; index < Math.min(quietestCount, sorted.length); index++) quietPower += 10 ** (sorted[index]! / 10);
 
-  const whole = blockStats(samples);
-  const durationMs = (samples.length / sampleRate) * 1000;
-  return {
-    durationMs,
-    clippedShare: whole.count > 0 ? whole.clipped / whole.count : 0,
-    speechRmsDbfs: speechCount > 0 ? meanSquareToDbfs(speechSum / speechCount) : minDbfs,
-    overallRmsDbfs: statsRmsDbfs(whole),
-    samplePeakDbfs: amplitudeToDbfs(whole.peak),
-    truePeakDbfs: amplitudeToDbfs(truePeak(samples)),
-    noiseFloorDbfs: sorted.length > 0 ? meanSquareToDbfs(quietPower / Math.min(quietestCount, sorted.length)) : minDbfs,
-    silenceShare: levels.length > 0 ? pauses / levels.length : 1,
-    longestSilenceMs: Math.min(durationMs, longest * frameMs),
-    leadingSilenceMs: Math.min(durationMs, (allSilent ? levels.length : leading) * frameMs),
-    trailingSilenceMs: Math.min(durationMs, (allSilent ? levels.length : run) * frameMs),
-  };
+  /** Share of the power between `lowHz` and `highHz` (inclusive bins), 0–1; 0 when there is none. */
+  share(lowHz: number, highHz: number): number {
+    let total = 0;
+    let inside = 0;
+    for (let bin = 1; bin < this.power.length; bin++) {
+      const hz = (bin * this.sampleRate) / this.size;
+      total += this.power[bin]!;
+      if (hz >= lowHz && hz <= highHz) inside += this.power[bin]!;
+    }
+    return total > 0 ? inside / total : 0;
+  }
+
+  private transform(): void {
+    const { size, real, imag } = this;
+    for (let index = 0, reversed = 0; index < size; index++) {
+      real[reversed] = this.block[index]! * this.window[index]!;
+      imag[reversed] = 0;
+      // Increment a bit-reversed counter.
+      let bit = size >> 1;
+      while (bit > 0 && reversed & bit) {
+        reversed ^= bit;
+        bit >>= 1;
+      }
+      reversed |= bit;
+    }
+    for (let length = 2; length <= size; length <<= 1) {
+      const half = length >> 1;
+      const step = size / length;
+      for (let start = 0; start < size; start += length) {
+        for (let offset = 0; offset < half; offset++) {
+          const wr = this.cos[offset * step]!;
+          const wi = this.sin[offset * step]!;
+          const a = start + offset;
+          const b = a + half;
+          const tr = real[b]! * wr - imag[b]! * wi;
+          const ti = real[b]! * wi + imag[b]! * wr;
+          real[b] = real[a]! - tr;
+          imag[b] = imag[a]! - ti;
+          real[a] = real[a]! + tr;
+          imag[a] = imag[a]! + ti;
+        }
+      }
+    }
+    for (let bin = 0; bin < this.power.length; bin++) this.power[bin] = this.power[bin]! + real[bin]! * real[bin]! + imag[bin]! * imag[bin]!;
+  }
+}
+
+/** A growable array of float64, so a stream of any length keeps one number per frame. */
+class FrameList {
+  values = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
+export type AnalyserOptions = {
+  /** The source was lossy-coded: a flattened top comes back as ripples, so samples near full scale count too. */
+  lossy?: boolean;
+};
+
+/**
+ * The whole-take analysis fed in pieces: memory grows by one number per frame (20 a second), never
+ * with the samples, so a take of any length is analysed from a stream. `analyseAudio` is this on one
+ * array. DC is removed first (each voiceSource.dcBlockSeconds block less its own mean), except for
+ * clipping, which is a property of the samples as recorded.
+ */
+export class VoiceAnalyser {
+  private readonly frameLength: number;
+  private readonly frameSums = new FrameList();
+  private frameSum = 0;
+  private frameFill = 0;
+  private count = 0;
+  private sumSquares = 0;
+  private peak = 0;
+  private rawPeak = 0;
+  private truePeakValue = 0;
+  /** The last samples of the previous piece, for the true-peak kernel across the seam. */
+  private tail = new Float32Array(0);
+  private runValue = Number.NaN;
+  private runLength = 0;
+  /** Flattened samples by their magnitude: which of them sit at the peak is known only at the end. */
+  private readonly flat = new Map<number, number>();
+  private nearFullScale = 0;
+  private readonly spectrum: PowerSpectrum;
+  private readonly pending: Float32Array;
+  private pendingFill = 0;
+  private filtered = new Float32Array(0);
+
+  constructor(
+    readonly sampleRate: number,
+    private readonly options: AnalyserOptions = {},
+  ) {
+    this.frameLength = Math.max(1, Math.round((sampleRate * audioQuality.frameMs) / 1000));
+    this.pending = new Float32Array(Math.max(1, Math.round(sampleRate * voiceSource.dcBlockSeconds)));
+    this.spectrum = new PowerSpectrum(sampleRate);
+  }
+
+  push(samples: Float32Array): void {
+    let offset = 0;
+    while (offset < samples.length) {
+      const take = Math.min(samples.length - offset, this.pending.length - this.pendingFill);
+      this.pending.set(samples.subarray(offset, offset + take), this.pendingFill);
+      this.pendingFill += take;
+      offset += take;
+      if (this.pendingFill === this.pending.length) {
+        this.processBlock(this.pending);
+        this.pendingFill = 0;
+      }
+    }
+  }
+
+  /**
+   * One DC block: its own mean is the offset removed. A constant or slowly drifting offset goes
+   * entirely, and unlike an IIR high-pass nothing rings on into the pause after a word.
+   */
+  private processBlock(samples: Float32Array): void {
+    let mean = 0;
+    for (let index = 0; index < samples.length; index++) mean += samples[index]!;
+    mean = samples.length > 0 ? mean / samples.length : 0;
+    const frameLength = this.frameLength;
+    const spectrum = this.spectrum;
+    const minRun = audioQuality.clipFlatRunSamples;
+    const clipLevel = audioQuality.clipLevel;
+    if (this.filtered.length < samples.length) this.filtered = new Float32Array(samples.length);
+    const filtered = this.filtered.subarray(0, samples.length);
+    for (let index = 0; index < samples.length; index++) {
+      // Flattening is seen in the samples as they are; everything else is measured without DC.
+      const raw = samples[index]!;
+      const rawMagnitude = raw < 0 ? -raw : raw;
+      const value = raw - mean;
+      filtered[index] = value;
+      const magnitude = value < 0 ? -value : value;
+      if (magnitude > this.peak) this.peak = magnitude;
+      if (rawMagnitude > this.rawPeak) this.rawPeak = rawMagnitude;
+      const square = value * value;
+      this.sumSquares += square;
+      this.frameSum += square;
+      spectrum.push(value);
+      if (rawMagnitude >= clipLevel) this.nearFullScale++;
+      if (raw === this.runValue && rawMagnitude > 0) {
+        this.runLength++;
+        if (this.runLength === minRun) this.flat.set(rawMagnitude, (this.flat.get(rawMagnitude) ?? 0) + minRun);
+        else if (this.runLength > minRun) this.flat.set(rawMagnitude, (this.flat.get(rawMagnitude) ?? 0) + 1);
+      } else {
+        this.runValue = raw;
+        this.runLength = 1;
+      }
+      if (++this.frameFill === frameLength) this.closeFrame();
+    }
+    this.count += samples.length;
+    this.scanTruePeak(filtered);
+  }
+
+  private closeFrame(): void {
+    this.frameSums.push(this.frameSum / this.frameFill);
+    this.frameSum = 0;
+    this.frameFill = 0;
+  }
+
+  /**
+   * Oversamples only near the running peak: the running peak never exceeds the final one, so every
+   * stretch the one-array method would examine is examined here too (and perhaps a few more).
+   */
+  private scanTruePeak(samples: Float32Array): void {
+    const work = new Float32Array(this.tail.length + samples.length);
+    work.set(this.tail);
+    work.set(samples, this.tail.length);
+    const near = this.peak / 2;
+    // Indices whose kernel window lies inside `work` and were not examined with the previous piece.
+    const first = Math.max(halfTaps - 1, this.tail.length - halfTaps);
+    for (let index = first; index < work.length - halfTaps; index++) {
+      if (Math.abs(work[index]!) < near && Math.abs(work[index + 1]!) < near) continue;
+      const base = index - (halfTaps - 1);
+      for (const kernel of phaseKernels) {
+        let value = 0;
+        for (let tap = 0; tap < kernel.length; tap++) value += kernel[tap]! * work[base + tap]!;
+        const magnitude = Math.abs(value);
+        if (magnitude > this.truePeakValue) this.truePeakValue = magnitude;
+      }
+    }
+    this.tail = work.slice(Math.max(0, work.length - (halfTaps * 2 - 1)));
+  }
+
+  finish(): AudioAnalysis {
+    if (this.pendingFill > 0) this.processBlock(this.pending.subarray(0, this.pendingFill));
+    this.pendingFill = 0;
+    // The last partial frame counts if at least half full.
+    if (this.frameFill >= this.frameLength / 2) this.closeFrame();
+    const frameCount = this.frameSums.length;
+    const levels = new Float32Array(frameCount);
+    for (let frame = 0; frame < frameCount; frame++) levels[frame] = meanSquareToDbfs(this.frameSums.values[frame]!);
+    const sorted = Float32Array.from(levels).sort();
+    const threshold = pauseThresholdDbfs(sorted);
+    const frameMs = audioQuality.frameMs;
+
+    let speechPower = 0;
+    let speechFrames = 0;
+    let pauses = 0;
+    let run = 0;
+    let longest = 0;
+    let leading = -1;
+    for (let frame = 0; frame < frameCount; frame++) {
+      if (levels[frame]! < threshold) {
+        pauses++;
+        run++;
+        if (run > longest) longest = run;
+      } else {
+        if (leading < 0) leading = run;
+        run = 0;
+        speechPower += this.frameSums.values[frame]!;
+        speechFrames++;
+      }
+    }
+    const allSilent = leading < 0;
+    const quietestCount = Math.max(1, Math.floor(sorted.length * audioQuality.noiseFloorQuietestShare));
+    let quietPower = 0;
+    for (let index = 0; index < Math.min(quietestCount, sorted.length); index++) quietPower += 10 ** (sorted[index]! / 10);
+
+    let flattened = 0;
+    for (const [magnitude, samples] of this.flat) if (magnitude >= this.rawPeak * audioQuality.clipLevel) flattened += samples;
+    const clipped = Math.max(flattened, this.options.lossy ? this.nearFullScale : 0);
+    const durationMs = (this.count / this.sampleRate) * 1000;
+    const truePeakValue = this.peak === 0 ? 0 : Math.max(this.peak, this.truePeakValue);
+    const loudLevel = percentile(sorted, audioQuality.speechPercentile);
+    const { highBandHz } = voiceSource.narrowband;
+    // Pauses add next to nothing to a power spectrum: it is the spectrum of the speech.
+    const upper = this.sampleRate / 2 > highBandHz * 1.25 ? this.spectrum.share(highBandHz, this.sampleRate / 2) : null;
+    const highBand = upper === null ? null : Math.max(minDbfs, 10 * Math.log10(Math.max(1e-12, upper)));
+    return {
+      durationMs,
+      clippedShare: this.count > 0 ? clipped / this.count : 0,
+      speechRmsDbfs: speechFrames > 0 ? meanSquareToDbfs(speechPower / speechFrames) : minDbfs,
+      overallRmsDbfs: this.count > 0 ? meanSquareToDbfs(this.sumSquares / this.count) : minDbfs,
+      samplePeakDbfs: amplitudeToDbfs(this.peak),
+      truePeakDbfs: amplitudeToDbfs(truePeakValue),
+      noiseFloorDbfs: sorted.length > 0 ? meanSquareToDbfs(quietPower / Math.min(quietestCount, sorted.length)) : minDbfs,
+      silenceShare: levels.length > 0 ? pauses / levels.length : 1,
+      longestSilenceMs: Math.min(durationMs, longest * frameMs),
+      leadingSilenceMs: Math.min(durationMs, (allSilent ? levels.length : leading) * frameMs),
+      trailingSilenceMs: Math.min(durationMs, (allSilent ? levels.length : run) * frameMs),
+      sampleRate: this.sampleRate,
+      highBandShareDb: highBand,
+      speechBandShare: this.spectrum.share(voiceSource.speechBandHz.low, voiceSource.speechBandHz.high),
+      levelSpreadDb: Math.max(0, loudLevel - percentile(sorted, 0.5)),
+    };
+  }
+}
+
+export function analyseAudio(samples: Float32Array, sampleRate: number, options: AnalyserOptions = {}): AudioAnalysis {
+  const analyser = new VoiceAnalyser(sampleRate, options);
+  analyser.push(samples);
+  return analyser.finish();
+}
+
+/**
+ * How speech-like a track sounds, 0–1: the share of its energy in the speech band, weighted by how
+ * widely its frame levels spread (syllables and pauses). Music and system sound are continuous, so
+ * they score low even inside the speech band; silence scores 0.
+ */
+export function speechScore(analysis: AudioAnalysis): number {
+  if (analysis.overallRmsDbfs < audioQuality.silentRmsDbfs) return 0;
+  const spread = Math.min(1, (analysis.levelSpreadDb ?? 0) / 20);
+  return Math.round((analysis.speechBandShare ?? 0) * spread * 1000) / 1000;
+}
+
+/** Power of two channels and of their sum and difference: enough to see cancellation and a dead channel. */
+export type ChannelPowers = { left: number; right: number; sum: number; difference: number };
+
+/**
+ * The mono mix that keeps the voice of a two-channel track (thresholds in voiceSource): the
+ * difference when the sum cancels (one channel inverted), one channel when the other is dead, else
+ * the average. Powers are mean squares of the DC-free channels; sum and difference are halved.
+ */
+export function chooseMix(powers: ChannelPowers): { mix: 'average' | 'left' | 'right' | 'difference'; reason: string } {
+  const db = (power: number) => meanSquareToDbfs(power);
+  const louder = Math.max(powers.left, powers.right);
+  if (louder <= 0) return { mix: 'average', reason: 'both channels are silent' };
+  if (db(powers.left) < db(powers.right) - voiceSource.deadChannelDb) {
+    return { mix: 'right', reason: `the left channel is silent (${formatDb(db(powers.left))}), so the right one is used alone` };
+  }
+  if (db(powers.right) < db(powers.left) - voiceSource.deadChannelDb) {
+    return { mix: 'left', reason: `the right channel is silent (${formatDb(db(powers.right))}), so the left one is used alone` };
+  }
+  if (db(powers.sum) < db(louder) - voiceSource.cancelledSumDb) {
+    return {
+      mix: 'difference',
+      reason: `the two channels cancel when added (one is inverted: the sum is ${Math.round(db(louder) - db(powers.sum))} dB quieter), so their difference is used`,
+    };
+  }
+  return { mix: 'average', reason: 'both channels carry the voice and are averaged' };
+}
+
+/** How each mix turns a (left, right) pair into one sample; the media engine builds the same mix as an ffmpeg `pan`. */
+export function mixSample(mix: 'mono' | 'average' | 'left' | 'right' | 'difference', left: number, right: number): number {
+  switch (mix) {
+    case 'mono':
+    case 'left':
+      return left;
+    case 'right':
+      return right;
+    case 'difference':
+      return 0.5 * (left - right);
+    case 'average':
+      return 0.5 * (left + right);
+  }
 }
 
 // ---- verdicts ---------------------------------------------------------------------------------
@@ -375,6 +733,38 @@ export function edgesCheck(analysis: AudioAnalysis): CheckResult {
     return check('edges', label, 'warn', `${measured}. Preparation removes it; trimming it here makes the length meter honest.`, Math.max(lead, trail));
   }
   return check('edges', label, 'pass', `${measured}.`, Math.max(lead, trail));
+}
+
+/**
+ * Narrowband sound (thresholds and sources in voiceSource.narrowband): from the rate the file was
+ * recorded at, and from the spectrum (a phone call resampled to 48 kHz keeps its narrow band).
+ * Null when the sound is full band: the check is only listed when it has something to say.
+ */
+export function bandwidthCheck(analysis: AudioAnalysis, sourceSampleRate: number): CheckResult | null {
+  const label = 'Bandwidth';
+  const { minSampleRate, highBandHz, highBandShareDb } = voiceSource.narrowband;
+  const advice =
+    'The cloned voice will sound like a phone call: record with the computer’s or a USB microphone instead of a phone line or a Bluetooth headset.';
+  if (sourceSampleRate > 0 && sourceSampleRate < minSampleRate) {
+    return check(
+      'bandwidth',
+      label,
+      'warn',
+      `Narrowband: recorded at ${sourceSampleRate / 1000} kHz, so nothing above ${sourceSampleRate / 2000} kHz was kept (phone and Bluetooth headset quality). ${advice}`,
+      sourceSampleRate,
+    );
+  }
+  const share = analysis.highBandShareDb;
+  if (share !== null && share !== undefined && analysis.speechRmsDbfs > audioQuality.silentRmsDbfs && share < highBandShareDb) {
+    return check(
+      'bandwidth',
+      label,
+      'warn',
+      `Narrowband: the speech has almost no sound above ${highBandHz / 1000} kHz (${formatDb(share)} of its energy), as after a phone line or a Bluetooth headset. ${advice}`,
+      share,
+    );
+  }
+  return null;
 }
 
 /** Every voice check, in the order the review shows them. */

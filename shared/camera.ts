@@ -6,6 +6,7 @@
  */
 import type { CheckResult, Draft } from './drafts';
 import type { Rect } from './exposure';
+import { orientationOf } from './media';
 import { photoRules, videoRules } from './requirements';
 
 /** The largest 16:9 rectangle centred in a frame, in whole even pixels: the v1 photo's crop and guide. */
@@ -99,17 +100,53 @@ export function photoResolutionCheck(width: number, height: number): CheckResult
   return check('resolution', 'Resolution', 'pass', `${size(width, height)}, at least ${minimum}.`, width);
 }
 
-export function photoShapeCheck(width: number, height: number): CheckResult {
-  if (!isSixteenByNine(width, height)) {
+/**
+ * Whether a picture is 16:9. A camera shot or a still is stored already cropped, so another shape
+ * fails. An imported picture is kept whole and cropped to its centred 16:9 box (photoCrop) when it
+ * is prepared (`croppedWhenPrepared`): another shape then warns, naming the crop the person sees
+ * marked on the photo, since a centred band of a portrait photo may cut off the head.
+ */
+export function photoShapeCheck(width: number, height: number, options: { croppedWhenPrepared?: boolean } = {}): CheckResult {
+  if (isSixteenByNine(width, height)) return check('shape', 'Shape', 'pass', `${size(width, height)} is 16:9, landscape.`, width / height);
+  if (!options.croppedWhenPrepared) {
     return check('shape', 'Shape', 'fail', `${size(width, height)} is not 16:9. Take the photo again, or import a 16:9 picture.`, width / height);
   }
-  return check('shape', 'Shape', 'pass', `${size(width, height)} is 16:9, landscape.`, width / height);
+  const crop = photoCrop(width, height);
+  const kept = Math.round(((crop.width * crop.height) / (width * height)) * 100);
+  const shape = height > width ? 'portrait' : width === height ? 'square' : 'not 16:9';
+  return check(
+    'shape',
+    'Shape',
+    'warn',
+    `${size(width, height)} is ${shape}: the avatar is made from its 16:9 middle only, ${size(crop.width, crop.height)} (${kept} % of it, marked on the photo). Check that the head and shoulders are inside the mark, or import a 16:9 picture.`,
+    width / height,
+  );
 }
 
-/** Why an imported picture is refused outright, or null: too small is not worth keeping. */
+/** Transparent parts of a picture are filled with neutral grey when it is prepared: said, so it is no surprise. */
+export function photoTransparencyCheck(transparentShare: number): CheckResult | null {
+  if (transparentShare <= 0) return null;
+  const percent = Math.max(1, Math.round(transparentShare * 100));
+  return check(
+    'transparency',
+    'Transparency',
+    'warn',
+    `${percent} % of the picture is transparent: it becomes a plain grey background in the avatar's photo, and is left out of the light checks.`,
+    transparentShare,
+  );
+}
+
+/**
+ * Why an imported picture is refused outright, or null: too small is not worth keeping. Judged on
+ * its centred 16:9 part, which is what preparation keeps.
+ */
 export function importedPhotoProblem(width: number, height: number): string | null {
-  if (width < photoRules.minWidth || height < photoRules.minHeight) {
-    return `It is ${size(width, height)}: the reference photo needs at least ${size(photoRules.minWidth, photoRules.minHeight)}, in 16:9. Import a larger picture.`;
+  const crop = photoCrop(width, height);
+  if (crop.width < photoRules.minWidth || crop.height < photoRules.minHeight) {
+    const minimum = size(photoRules.minWidth, photoRules.minHeight);
+    return isSixteenByNine(width, height)
+      ? `It is ${size(width, height)}: the reference photo needs at least ${minimum}, in 16:9. Import a larger picture.`
+      : `It is ${size(width, height)}, and its 16:9 middle is only ${size(crop.width, crop.height)}: the reference photo needs at least ${minimum}. Import a larger picture.`;
   }
   return null;
 }
@@ -143,10 +180,16 @@ export function videoDurationCheck(durationMs: number): CheckResult {
   return check('duration', 'Length', 'pass', `${length}, within ${clock(videoRules.minSeconds * 1000)}–${clock(videoRules.maxSeconds * 1000)}.`, durationMs);
 }
 
-/** A video take's picture: there must be one, and a small one makes a soft avatar. */
-export function videoPictureCheck(video: { codec: string; width: number; height: number; fps: number | null } | null): CheckResult {
+/**
+ * A video take's picture, as it is SHOWN (after its rotation and pixel aspect: a phone's portrait clip
+ * stored 640×360 and turned 90° is 360×640 portrait): there must be one, and a small one makes a soft
+ * avatar. A portrait picture is said to be one, since the avatar is framed from it as it is.
+ */
+export function videoPictureCheck(video: { codec: string; width: number; height: number; fps: number | null; rotation?: number } | null): CheckResult {
   if (!video) return check('picture', 'Picture', 'fail', 'The take has no picture: the camera delivered nothing.');
-  const described = `${size(video.width, video.height)}${video.fps ? ` at ${Math.round(video.fps)} fps` : ''}, ${video.codec === 'h264' ? 'H.264' : video.codec.toUpperCase()}`;
+  const shape = orientationOf(video) === 'portrait' ? ' portrait' : '';
+  const turned = video.rotation ? ` (stored turned, shown upright)` : '';
+  const described = `${size(video.width, video.height)}${shape}${video.fps ? ` at ${Math.round(video.fps)} fps` : ''}, ${video.codec === 'h264' ? 'H.264' : video.codec.toUpperCase()}${turned}`;
   if (Math.min(video.width, video.height) < videoRules.minHeight) {
     return check(
       'picture',

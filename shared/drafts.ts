@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { draftIdSchema, mediaFileNameSchema, takeIdSchema } from './ids';
 import { approvalDetailFields, attestationSchema, consentCodeSchema, preparedRecordSchema } from './consent';
+import { voiceSourceSchema } from './media';
 
 export const genders = ['male', 'female', 'nonBinary'] as const;
 export const avatarVersions = ['v1', 'v2'] as const;
@@ -76,6 +77,8 @@ export const takeSchema = z.object({
   checks: z.array(checkResultSchema).default([]),
   /** An imported file's own name, shown beside the take. */
   originalName: z.string().max(255).nullable().default(null),
+  /** Voice takes: the track and channel mix checked, drawn and prepared (null: the file's only sound, as it is). */
+  voiceSource: voiceSourceSchema.nullish(),
 });
 export type Take = z.infer<typeof takeSchema>;
 
@@ -84,11 +87,25 @@ export const photoSchema = z.object({
   source: z.enum(['camera', 'imported']),
   fileName: mediaFileNameSchema,
   createdAt: z.string(),
+  /** The size of the photo the avatar is made from: the whole stored picture, or its 16:9 middle when `original` says it is cropped. */
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   checks: z.array(checkResultSchema).default([]),
   /** An imported picture's own name, shown in the gallery (optional: older drafts and tests leave it out). */
   originalName: z.string().max(255).nullable().optional(),
+  /**
+   * An imported picture is kept whole, as sent: its upright size (after the EXIF `orientation`, 1–8)
+   * and format. Preparation keeps its largest centred 16:9 box (shared/camera.ts photoCrop of this size).
+   */
+  original: z
+    .object({
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      orientation: z.number().int().min(1).max(8),
+      format: z.enum(['jpeg', 'png', 'webp', 'avif', 'tiff']),
+    })
+    .nullable()
+    .optional(),
 });
 export type Photo = z.infer<typeof photoSchema>;
 

@@ -7,8 +7,11 @@ import { z } from 'zod';
 import type { CheckResult } from './drafts';
 import { type Verdict, exposureQuality } from './requirements';
 
-/** One byte of luma per pixel, row by row: 0 is black, 255 white. */
-export type LumaFrame = { width: number; height: number; luma: Uint8Array };
+/**
+ * One byte of luma per pixel, row by row: 0 is black, 255 white. `mask`, when present, says which
+ * pixels count (1) and which do not (0: a transparent part of a picture, which has no light to judge).
+ */
+export type LumaFrame = { width: number; height: number; luma: Uint8Array; mask?: Uint8Array };
 
 export type Rect = { x: number; y: number; width: number; height: number };
 
@@ -49,7 +52,10 @@ export function samplingStep(width: number, targetWidth: number = exposureQualit
   return Math.max(1, Math.floor(width / targetWidth));
 }
 
-/** Measures a frame, or the part of it inside `region` (the photo guide's crop, in the frame's pixels). */
+/**
+ * Measures a frame, or the part of it inside `region` (the photo guide's crop, in the frame's
+ * pixels); pixels the frame's mask leaves out are not counted anywhere.
+ */
 export function analyseExposure(frame: LumaFrame, region?: Rect | null): ExposureAnalysis {
   const x0 = Math.max(0, Math.floor(region?.x ?? 0));
   const y0 = Math.max(0, Math.floor(region?.y ?? 0));
@@ -65,9 +71,13 @@ export function analyseExposure(frame: LumaFrame, region?: Rect | null): Exposur
   let leftCount = 0;
   let rightSum = 0;
   let rightCount = 0;
+  let count = 0;
+  const mask = frame.mask;
   for (let y = y0; y < y1; y++) {
     const row = y * frame.width;
     for (let x = x0; x < x1; x++) {
+      if (mask && !mask[row + x]) continue;
+      count++;
       const value = frame.luma[row + x]!;
       sum += value;
       if (value >= clipLevel) clipped++;
@@ -81,7 +91,6 @@ export function analyseExposure(frame: LumaFrame, region?: Rect | null): Exposur
       }
     }
   }
-  const count = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
   if (count === 0) return { meanLuma: 0, clippedShare: 0, crushedShare: 0, sideDifference: 0, frames: 0 };
   const left = leftCount > 0 ? leftSum / leftCount / 255 : 0;
   const right = rightCount > 0 ? rightSum / rightCount / 255 : left;

@@ -10,5 +10,5 @@ export type TakeId = z.infer<typeof takeIdSchema>;
 /** A media file inside a draft folder: a plain name, never a path. */
 export const mediaFileNameSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_.-]{0,80}\.(webm|mp4|m4a|wav|mp3|flac|ogg|jpg|jpeg|png)$/, 'not a media file name')
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,80}\.(webm|mp4|m4a|wav|mp3|flac|ogg|jpg|jpeg|png|webp|avif)$/, 'not a media file name')
   .refine((name) => !name.includes('..'), 'not a media file name');

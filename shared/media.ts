@@ -6,22 +6,59 @@ import { voiceRules } from './requirements';
 export const mediaContainers = ['webm', 'matroska', 'mp4', 'm4a', 'mov', 'ogg', 'wav', 'mp3', 'flac', 'aac', 'jpeg', 'png'] as const;
 export type MediaContainer = (typeof mediaContainers)[number];
 
+/** One audio track of a file, as its container describes it (index counts audio tracks only, from 0). */
+export const audioTrackSchema = z.object({
+  index: z.number().int().nonnegative(),
+  codec: z.string(),
+  sampleRate: z.number().int().nonnegative(),
+  channels: z.number().int().nonnegative(),
+  /** The track's title or handler name, when the file gives one. */
+  title: z.string().nullable(),
+});
+export type AudioTrack = z.infer<typeof audioTrackSchema>;
+
 export const mediaInfoSchema = z.object({
   container: z.enum(mediaContainers),
-  /** Null only for still images. */
+  /**
+   * Null only for still images. For a file with sound and no picture this is measured by decoding
+   * the sound to its end, never read from a header (headers of joined or streamed files lie).
+   */
   durationMs: z.number().nonnegative().nullable(),
+  /** What the container's header claims, when it claims anything; compare with durationMs. */
+  headerDurationMs: z.number().nonnegative().nullable().optional(),
+  /** Every audio track, in the file's order (audio is the first of them). */
+  audioTracks: z.array(audioTrackSchema).optional(),
   bytes: z.number().int().nonnegative(),
   audio: z.object({ codec: z.string(), sampleRate: z.number().int().nonnegative(), channels: z.number().int().nonnegative() }).nullable(),
   video: z
     .object({
       codec: z.string(),
+      /** The picture as it is shown: after its rotation and with square pixels. */
       width: z.number().int().nonnegative(),
       height: z.number().int().nonnegative(),
       fps: z.number().nonnegative().nullable(),
+      /** As stored in the stream, before rotation and pixel aspect; absent where equal to width × height. */
+      codedWidth: z.number().int().nonnegative().optional(),
+      codedHeight: z.number().int().nonnegative().optional(),
+      /** Degrees a player turns the stored picture to show it (display matrix, as ffprobe reports it): 0, 90, 180 or 270. */
+      rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+      /** Sample (pixel) aspect ratio, width / height of one stored pixel; 1 for square pixels. */
+      pixelAspect: z.number().positive().optional(),
+      /** ffmpeg's pixel format (`yuv420p`, `yuv420p10le`, `yuv444p`…), null when not said. */
+      pixelFormat: z.string().nullable().optional(),
+      /** The codec profile (`High`, `High 10`, `Main 10`…), null when not said. */
+      profile: z.string().nullable().optional(),
     })
     .nullable(),
 });
 export type MediaInfo = z.infer<typeof mediaInfoSchema>;
+export type VideoInfo = NonNullable<MediaInfo['video']>;
+
+/** "portrait", "landscape" or "square", from the displayed size. */
+export function orientationOf(video: { width: number; height: number }): 'portrait' | 'landscape' | 'square' {
+  if (video.width === video.height) return 'square';
+  return video.height > video.width ? 'portrait' : 'landscape';
+}
 
 export const voiceFormatSchema = z.enum(voiceRules.formats);
 
@@ -66,3 +103,27 @@ export const preparedMediaSchema = z.object({
   audioBitrate: z.number().int().positive().nullable(),
 });
 export type PreparedMedia = z.infer<typeof preparedMediaSchema>;
+
+/**
+ * How one audio channel pair becomes the mono voice: `mono` (a one-channel track), `average` (the
+ * usual downmix), `left` or `right` alone (the other is dead), or `difference` (the channels cancel
+ * when summed: one was inverted).
+ */
+export const voiceMixes = ['mono', 'average', 'left', 'right', 'difference'] as const;
+export type VoiceMix = (typeof voiceMixes)[number];
+
+/** Which sound of a file a voice take is: checked, drawn and prepared from this and nothing else. */
+export const voiceSourceSchema = z.object({
+  /** Audio track index (audio tracks only, from 0), as ffmpeg's `-map 0:a:N`. */
+  track: z.number().int().nonnegative(),
+  mix: z.enum(voiceMixes),
+  /** `auto`: measured by the studio; `person`: picked in the review. */
+  chosenBy: z.enum(['auto', 'person']),
+  /** Every track considered, with how speech-like it measured (0–1), for the review's picker. */
+  tracks: z
+    .array(
+      z.object({ track: z.number().int().nonnegative(), label: z.string(), channels: z.number().int().nonnegative(), speechScore: z.number().min(0).max(1) }),
+    )
+    .default([]),
+});
+export type VoiceSource = z.infer<typeof voiceSourceSchema>;

@@ -21,6 +21,22 @@ export const videoRules = {
   warnBeforeMaxSeconds: 30,
   /** The studio's own floor: a picture under this height makes a soft avatar (a warning, not a failure). */
   minHeight: 720,
+  /**
+   * The studio's own ceiling for a picture copied as it is (its short side): the camera records up
+   * to 1080p. A larger one (a phone's 4K) is re-encoded at defaultHeight: 9× fewer pixels to encode
+   * and upload, and no detail the avatar would use.
+   */
+  maxCopyHeight: 1080,
+  /**
+   * Re-encoded pictures keep their frame rate up to this (frames per second): a phone's 60 fps would
+   * double the encoding time for motion a talking head does not have. Variable rates become constant.
+   */
+  maxEncodeFps: 30,
+  /**
+   * What the picture of the upload may be copied as: H.264 in 8-bit 4:2:0 (profiles up to High), the
+   * format every browser, phone and decoding library plays. High 10, 4:2:2 and 4:4:4 are re-encoded.
+   */
+  copyablePixelFormats: ['yuv420p', 'yuvj420p'],
 } as const;
 
 /**
@@ -56,8 +72,21 @@ export const photoRules = {
   minHeight: 720,
   /** The studio keeps pictures up to this size (a phone's full-size JPEG); the prepared JPEG is far smaller. */
   maxFileBytes: 50 * 1024 * 1024,
-  /** Decoding a larger picture would take hundreds of megabytes; nothing needs more than 8K. */
-  maxPixels: 7680 * 4320,
+  /**
+   * sharp's own default limit (16383² would be its exact one): a 200 MP phone photo (16320×12240) is
+   * read; libvips streams and shrinks on load, so even that stays within tens of megabytes.
+   */
+  maxPixels: 16384 * 16384,
+  /**
+   * The prepared photo is scaled down to this width (16:9, so 2160 high) when its crop is wider. The
+   * service publishes no pixel limit; the avatar is rendered at video sizes, so UHD keeps every
+   * detail it can use while a 40 MP original prepares to a few megabytes.
+   */
+  preparedMaxWidth: 3840,
+  /** JPEG quality of the prepared photo (libvips/mozjpeg scale): no visible artefacts at a fraction of PNG's size. */
+  preparedJpegQuality: 90,
+  /** A prepared photo over twinRequestRules.pictureMaxBytes is encoded again at these lower qualities, then smaller. */
+  fallbackJpegQualities: [80, 70],
 } as const;
 
 /**
@@ -79,6 +108,12 @@ export const audioQuality = {
    * Opus) turns a clipped plateau into ripples just under full scale.
    */
   clipLevel: 0.98,
+  /**
+   * Clipping is what is really flattened: a run of at least this many equal samples at the take's
+   * own peak (a converter or a float-to-integer step held at its ceiling). A float file may peak
+   * above full scale without a single flat run, and is not clipped.
+   */
+  clipFlatRunSamples: 3,
   /** Levels, pauses and noise are measured over frames this long. */
   frameMs: 50,
   /** The take's loud-frame level is this percentile of its frame levels... */
@@ -92,6 +127,58 @@ export const audioQuality = {
   /** Loudness the prepared voice file is normalised to (EBU R128 integrated, LUFS). */
   targetLufs: -19,
   targetTruePeakDbtp: -3,
+} as const;
+
+/**
+ * How the studio decides what sound a voice file holds (see README "Media engine"): its length, the
+ * track and the channel mix that carry the voice, the DC it removes and the bandwidth it expects.
+ */
+export const voiceSource = {
+  /**
+   * The studio's own limit on a file it will analyse: a take is trimmed to at most
+   * voiceRules.maxSeconds, and a recording this long is an archive, not a take. Refused from its
+   * measured length before anything is decoded into memory.
+   */
+  maxImportSeconds: 20 * 60,
+  /** A header whose length differs from the decoded sound by more than this is reported in the checks. */
+  headerMismatchMs: 1000,
+  /** The studio analyses at most this many audio tracks of a file, in the file's order. */
+  maxTracks: 4,
+  /**
+   * Preparation removes DC offset with a 2-pole Butterworth high-pass at this frequency: below the lowest voice fundamental (~70 Hz for low male voices), so the voice is
+   * untouched, while a constant offset decays within a few tens of milliseconds.
+   */
+  dcHighpassHz: 20,
+  /**
+   * The analysis removes DC by subtracting each block's own mean (blocks this long): as complete
+   * for an offset as the high-pass, and it leaves no ringing in the pause after a word, where the
+   * noise floor and the pauses are measured.
+   */
+  dcBlockSeconds: 1,
+  /**
+   * Two channels cancel when summed if their sum is this much quieter than the louder channel
+   * alone (one channel inverted): a mono voice recorded out of phase loses 40 dB or more; genuine
+   * stereo loses at most ~3 dB. The difference of the channels then carries the voice.
+   */
+  cancelledSumDb: 12,
+  /** A channel this far under the other carries nothing: the other one is used on its own. */
+  deadChannelDb: 30,
+  /**
+   * Narrowband sound: telephone audio (ITU-T G.711, 8 kHz sampling, 300–3400 Hz) and wideband
+   * headset audio (ITU-T G.722 / Bluetooth HFP mSBC, 16 kHz sampling, up to 7 kHz) lack the upper
+   * band that makes a cloned voice sound present. Any sample rate under `minSampleRate` is narrowband
+   * by construction; at any rate, speech with less than `highBandShareDb` of its energy above
+   * `highBandHz` has been band-limited on the way (a phone call resampled to 48 kHz). Measured
+   * here on the long-term spectrum: full-band speech −19 dB above 4 kHz (fricatives, breath), the
+   * same speech through an 8 kHz channel −42 dB; the line sits between, nearer the phone.
+   */
+  narrowband: { minSampleRate: 22050, highBandHz: 4000, highBandShareDb: -35 },
+  /**
+   * The speech band used to tell a voice track from music or system sound: the telephone band
+   * (ITU-T G.711) holds most of a voice's energy, and speech alternates syllables and pauses, so
+   * its frame levels spread widely (music is continuous).
+   */
+  speechBandHz: { low: 300, high: 3400 },
 } as const;
 
 /** How the media engine turns a voice take into the upload file (see README "Media engine"). */

@@ -18,12 +18,31 @@ export function useStudio(): StudioClient {
 export type Loaded<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: StudioError };
 
 export function asStudioError(error: unknown): StudioError {
-  return error instanceof StudioError ? error : new StudioError('INTERNAL', String(error));
+  return error instanceof StudioError ? error : new StudioError('INTERNAL', messageOf(error));
 }
 
-/** What to tell the person about a failure: the studio's message, or the browser's own words (a device, a format). */
+/** A media element's failure in words (MediaError carries a code and often an empty message). */
+const mediaErrorWords: Record<number, string> = {
+  1: 'playback was stopped before the file was read',
+  2: 'the file could not be read from the studio',
+  3: 'this browser could not decode it',
+  4: 'this browser cannot play this kind of file',
+};
+
+/**
+ * What to tell the person about a failure, whatever was thrown: the studio's message, the browser's
+ * own words (a device, a format), a media element's error in words; never "[object …]" or a stack.
+ */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (typeof MediaError !== 'undefined' && error instanceof MediaError) return mediaErrorWords[error.code] ?? 'this browser could not play it';
+  if (error instanceof Error) return error.message || `${error.name} (no details were given)`;
+  if (typeof error === 'string' && error.trim()) return error;
+  if (typeof Event !== 'undefined' && error instanceof Event) {
+    const target = error.target as { error?: unknown } | null;
+    return target?.error ? messageOf(target.error) : `the browser reported “${error.type}” with no details`;
+  }
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string' && error.message) return error.message;
+  return 'an unexpected problem with no details';
 }
 
 /** Runs a piece of work (usually one call) for a button, keeping the failure's message to show beside it. */

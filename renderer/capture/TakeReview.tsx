@@ -7,35 +7,43 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatDuration, overallVerdict } from '../../shared/audio-analysis';
 import type { Take } from '../../shared/drafts';
-import { mediaPath } from '../../shared/transport';
+import type { VoiceMix } from '../../shared/media';
 import { messageOf, useStudio } from '../api/studio-context';
 import { Notice } from '../ui/Notice';
 import { ChecksList, verdictSummary } from './ChecksList';
 import { DurationMeter, type DurationLimits } from './DurationMeter';
-import { TakeActions, TrimFields } from './TakeReviewParts';
+import { SoundPicker, TakeActions, TrimFields, hasSoundChoice } from './TakeReviewParts';
 import { takeLabel } from './take-label';
+import { usePlayable } from './use-playable';
 import type { TakeChoice } from './use-take-choice';
 import type { FreshTake } from './use-take-recorder';
 import { type WaveRange, useWaveform } from './use-waveform';
 
 /**
- * A saved video take's sound as peaks, from the studio (the file itself may be hundreds of MB);
- * a flat line when they cannot be had, so the picture still plays and the trim can still be set.
+ * A saved take's sound as peaks, from the studio: a video take's (the file itself may be hundreds of
+ * MB), or a voice take's whose sound is not the file's default (another track, one channel, the
+ * difference). A flat line when they cannot be had, so the take still plays and the trim can be set.
  */
-function useVideoPeaks(draftId: string, take: Take | null, wanted: boolean): { peaks: Float32Array | null; error: string | null } {
+function useStoredPeaks(
+  draftId: string,
+  take: Take | null,
+  call: 'camera/videoPeaks' | 'takes/voicePeaks' | null,
+): { peaks: Float32Array | null; error: string | null } {
   const studio = useStudio();
-  const [loaded, setLoaded] = useState<{ takeId: string; peaks: Float32Array; error: string | null } | null>(null);
+  const [loaded, setLoaded] = useState<{ key: string; peaks: Float32Array; error: string | null } | null>(null);
   const takeId = take?.id ?? null;
   const durationMs = take?.durationMs ?? 0;
+  // A new sound picked for the same take is drawn afresh.
+  const key = `${takeId}:${take?.voiceSource?.track ?? ''}:${take?.voiceSource?.mix ?? ''}`;
   useEffect(() => {
-    if (!wanted || !takeId) return;
+    if (!call || !takeId) return;
     let live = true;
-    studio.call('camera/videoPeaks', { draftId, takeId }).then(
-      (result) => live && setLoaded({ takeId, peaks: Float32Array.from(result.peaks, (value) => value / 255), error: null }),
+    studio.call(call, { draftId, takeId }).then(
+      (result) => live && setLoaded({ key, peaks: Float32Array.from(result.peaks, (value) => value / 255), error: null }),
       (failure: unknown) =>
         live &&
         setLoaded({
-          takeId,
+          key,
           peaks: new Float32Array(Math.max(1, Math.round(durationMs / 100))),
           error: `The sound of this take could not be drawn: ${messageOf(failure)}`,
         }),
@@ -43,8 +51,14 @@ function useVideoPeaks(draftId: string, take: Take | null, wanted: boolean): { p
     return () => {
       live = false;
     };
-  }, [studio, draftId, takeId, durationMs, wanted]);
-  return loaded && loaded.takeId === takeId ? loaded : { peaks: null, error: null };
+  }, [studio, draftId, takeId, durationMs, call, key]);
+  return loaded && loaded.key === key ? loaded : { peaks: null, error: null };
+}
+
+/** Whether the page's own decoding of the file would draw some other sound than the take uses. */
+function soundOtherThanDefault(take: Take | null): boolean {
+  const source = take?.voiceSource;
+  return !!source && (source.track !== 0 || source.mix === 'left' || source.mix === 'right' || source.mix === 'difference');
 }
 
 export function TakeReview({
@@ -86,11 +100,29 @@ export function TakeReview({
   const takeId = take?.id ?? fresh?.takeId ?? null;
   const saved = take !== null && take.state !== 'recording' && take.durationMs !== null;
   const durationMs = saved ? take.durationMs! : (fresh?.durationMs ?? 0);
-  const url = saved ? mediaPath(draftId, take.fileName) : '';
+  const playable = usePlayable(draftId, take, saved);
+  const url = playable.url;
   const freshPeaks = fresh && fresh.takeId === takeId && fresh.peaks.length > 0 ? fresh.peaks : null;
-  const stored = useVideoPeaks(draftId, take, video && saved && !freshPeaks);
+  const customSound = !video && saved && soundOtherThanDefault(take);
+  const stored = useStoredPeaks(draftId, take, freshPeaks || !saved ? null : video ? 'camera/videoPeaks' : customSound ? 'takes/voicePeaks' : null);
   const trim = take?.trim ?? null;
   const shown: WaveRange = dragged ?? trim ?? { startMs: 0, endMs: durationMs };
+
+  const chooseSound = useCallback(
+    async (choice: { track: number; mix: VoiceMix | null }) => {
+      if (!take || !saved) return;
+      setChecking(true);
+      setError(null);
+      try {
+        await studio.call('takes/chooseSound', { draftId, takeId: take.id, track: choice.track, mix: choice.mix });
+      } catch (failure) {
+        setError(messageOf(failure));
+      } finally {
+        setChecking(false);
+      }
+    },
+    [studio, draftId, take, saved],
+  );
 
   const commitTrim = useCallback(
     async (next: WaveRange) => {
@@ -118,7 +150,8 @@ export function TakeReview({
     media: video ? player : undefined,
     url,
     peaks: freshPeaks ?? stored.peaks,
-    decode: !video,
+    // A voice take drawn from another sound than the file's default waits for its peaks.
+    decode: !video && !customSound,
     durationMs,
     range: durationMs > 0 ? (trim ?? { startMs: 0, endMs: durationMs }) : null,
     editable: saved,
@@ -144,8 +177,14 @@ export function TakeReview({
 
   const checks = take?.checks ?? [];
   const verdict = overallVerdict(checks);
-  const busy = !saved ? 'Saving the take: repairing the file, measuring it and running the checks…' : checking ? 'Checking the trimmed range…' : null;
-  const problem = error ?? wave.error ?? stored.error;
+  const busy = !saved ? 'Saving the take: repairing the file, measuring it and running the checks…' : checking ? 'Checking the take again…' : null;
+  // The browser failing on a file is not the end: the studio makes a preview it can play (once).
+  const { canFallBack, fallBack } = playable;
+  const playFailed = wave.error !== null;
+  useEffect(() => {
+    if (playFailed && canFallBack) fallBack();
+  }, [playFailed, canFallBack, fallBack]);
+  const problem = error ?? playable.error ?? (canFallBack ? null : wave.error) ?? stored.error;
   // The voice and video reviews keep their own names on the page (tests and styles find them by these).
   const prefix = video ? 'video-' : '';
 
@@ -181,6 +220,29 @@ export function TakeReview({
       </header>
 
       {problem && <Notice tone="error">{problem}</Notice>}
+      {playable.making && (
+        <div className="preview-progress" role="status" data-testid={`${prefix}preview-progress`}>
+          <div
+            className="import-progress"
+            role="progressbar"
+            aria-label="Preview progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round((playable.making.ratio ?? 0) * 100)}
+          >
+            <div style={{ width: `${(playable.making.ratio ?? 0) * 100}%` }} />
+            <span className="small muted">Making a preview this browser can play… (checks and preparation use the original)</span>
+          </div>
+          <button type="button" className="button" onClick={playable.cancel}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {playable.note && (
+        <p className="muted small preview-note" data-testid={`${prefix}preview-note`}>
+          {playable.note} Checks and preparation use the original file.
+        </p>
+      )}
 
       {video && (
         <div className="video-review-stage">
@@ -207,6 +269,10 @@ export function TakeReview({
         </label>
         <TrimFields shown={shown} enabled={saved} trimmed={trim !== null} onEdge={setEdge} onReset={() => void commitTrim({ startMs: 0, endMs: durationMs })} />
       </div>
+
+      {!video && saved && hasSoundChoice(take.voiceSource) && (
+        <SoundPicker source={take.voiceSource} disabled={checking} onChoose={(choice) => void chooseSound(choice)} />
+      )}
 
       <DurationMeter ms={shown.endMs - shown.startMs} limits={limits} label={trim || dragged ? 'Trimmed length' : 'Length'} />
 

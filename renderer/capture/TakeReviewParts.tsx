@@ -1,5 +1,6 @@
-/** Pieces of a take's review (TakeReview.tsx): the trim fields and the take's actions. */
+/** Pieces of a take's review (TakeReview.tsx): the trim fields, the sound picker and the take's actions. */
 import type { Take } from '../../shared/drafts';
+import type { VoiceMix, VoiceSource } from '../../shared/media';
 
 export type TrimRange = { startMs: number; endMs: number };
 
@@ -74,6 +75,78 @@ export function TakeActions({
       <button type="button" className="button button-quiet" onClick={onDiscard}>
         Discard
       </button>
+    </div>
+  );
+}
+
+const mixNames: Record<VoiceMix, string> = {
+  mono: 'Mono',
+  average: 'Both channels',
+  left: 'Left channel only',
+  right: 'Right channel only',
+  difference: 'Difference (one channel inverted)',
+};
+
+/** Whether a voice take's sound is one the person may want to change: several tracks, or two channels. */
+export function hasSoundChoice(source: VoiceSource | null | undefined): source is VoiceSource {
+  if (!source) return false;
+  const chosen = source.tracks.find((track) => track.track === source.track);
+  return source.tracks.length > 1 || (chosen?.channels ?? 1) === 2;
+}
+
+/**
+ * Which track of the file and which channel mix a voice take uses: measured by the studio, changed
+ * here when the person disagrees (the take is checked again, drawn and prepared from the new one).
+ */
+export function SoundPicker({
+  source,
+  disabled,
+  onChoose,
+}: {
+  source: VoiceSource;
+  disabled: boolean;
+  onChoose: (choice: { track: number; mix: VoiceMix | null }) => void;
+}) {
+  const chosen = source.tracks.find((track) => track.track === source.track);
+  const stereo = (chosen?.channels ?? 1) === 2;
+  return (
+    <div className="sound-picker" role="group" aria-label="Sound used">
+      {source.tracks.length > 1 && (
+        <label>
+          <span>Sound track{source.chosenBy === 'auto' ? ' (chosen as speech)' : ''}</span>
+          <select
+            className="input input-compact"
+            aria-label="Sound track"
+            value={source.track}
+            disabled={disabled}
+            onChange={(event) => onChoose({ track: Number(event.target.value), mix: null })}
+          >
+            {source.tracks.map((track) => (
+              <option key={track.track} value={track.track}>
+                {track.label} · speech {Math.round(track.speechScore * 100)} %
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {stereo && (
+        <label>
+          <span>Channels</span>
+          <select
+            className="input input-compact"
+            aria-label="Channels"
+            value={source.mix}
+            disabled={disabled}
+            onChange={(event) => onChoose({ track: source.track, mix: event.target.value as VoiceMix })}
+          >
+            {(['average', 'left', 'right', 'difference'] as const).map((mix) => (
+              <option key={mix} value={mix}>
+                {mixNames[mix]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
     </div>
   );
 }

@@ -3,6 +3,7 @@
  * all off, since a voice clone wants the real voice), mono, at the device's own rate; and what to
  * tell a person when the browser or the system says no.
  */
+import { messageOf } from '../api/studio-context';
 
 export type CaptureKind = 'microphone' | 'camera';
 
@@ -58,7 +59,7 @@ export function explainCaptureError(error: unknown, request: CaptureRequest): Ca
     case 'OverconstrainedError':
       return new CaptureError('gone', `The chosen ${what} is no longer available. Pick another one.`);
     default:
-      return new CaptureError('unknown', `The ${what} could not be opened (${error instanceof Error ? error.message : String(error)}).`);
+      return new CaptureError('unknown', `The ${what} could not be opened (${messageOf(error)}).`);
   }
 }
 

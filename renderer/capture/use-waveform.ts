@@ -9,6 +9,7 @@ import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useSta
 import RegionsPlugin, { type Region } from 'wavesurfer.js/plugins/regions';
 import TimelinePlugin from 'wavesurfer.js/plugins/timeline';
 import { WaveSurfer } from './waveform';
+import { messageOf } from '../api/studio-context';
 
 export type WaveRange = { startMs: number; endMs: number };
 
@@ -75,7 +76,14 @@ export function useWaveform(options: WaveformOptions): Waveform {
   const [ready, setReady] = useState(false);
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  // An error belongs to the file it happened on: a new url (a preview instead) starts clean.
+  const [failure, setFailure] = useState<{ url: string; message: string } | null>(null);
+  const currentUrl = useRef(url);
+  useLayoutEffect(() => {
+    currentUrl.current = url;
+  });
+  const setError = useCallback((message: string) => setFailure({ url: currentUrl.current, message }), []);
+  const error = failure && failure.url === url ? failure.message : null;
   const handlers = useRef(options);
   useLayoutEffect(() => {
     handlers.current = options;
@@ -102,7 +110,7 @@ export function useWaveform(options: WaveformOptions): Waveform {
           instance.setTime(region.start);
         }
       }),
-      instance.on('error', (failure) => setError(`The take could not be played: ${String(failure)}`)),
+      instance.on('error', (failure) => setError(`The take could not be played: ${messageOf(failure)}`)),
     ];
     return () => {
       offs.forEach((off) => off());
@@ -111,7 +119,7 @@ export function useWaveform(options: WaveformOptions): Waveform {
       kept.current = null;
       instance.destroy();
     };
-  }, [id, container, timeline, height, media]);
+  }, [id, container, timeline, height, media, setError]);
 
   // The picture and the sound: the peaks first when there are some, the file once it exists.
   const durationSeconds = durationMs / 1000;
@@ -124,13 +132,13 @@ export function useWaveform(options: WaveformOptions): Waveform {
       .load(url, peaks ? [peaks] : undefined, durationSeconds)
       .then(() => live && setReady(true))
       .catch((failure: unknown) => {
-        if (live && (failure as Error)?.name !== 'AbortError') setError(`The waveform could not be drawn: ${String(failure)}`);
+        if (live && (failure as Error)?.name !== 'AbortError') setError(`The waveform could not be drawn: ${messageOf(failure)}`);
       });
     return () => {
       live = false;
       setReady(false);
     };
-  }, [id, url, peaks, decode, durationSeconds]);
+  }, [id, url, peaks, decode, durationSeconds, setError]);
 
   // The kept range, placed once the waveform is drawn and moved when it changes.
   const startMs = range?.startMs ?? null;
@@ -169,8 +177,8 @@ export function useWaveform(options: WaveformOptions): Waveform {
     }
     const region = kept.current;
     if (region && (instance.getCurrentTime() < region.start || instance.getCurrentTime() >= region.end - 0.05)) instance.setTime(region.start);
-    void instance.play().catch((failure: unknown) => setError(`The take could not be played: ${String(failure)}`));
-  }, []);
+    void instance.play().catch((failure: unknown) => setError(`The take could not be played: ${messageOf(failure)}`));
+  }, [setError]);
 
   const zoom = useCallback(
     (pixelsPerSecond: number) => {

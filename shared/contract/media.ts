@@ -1,6 +1,6 @@
 /** Calls on the media engine: probe a take, prepare the upload files, cancel a preparation. */
 import { z } from 'zod';
-import { draftIdSchema, takeIdSchema } from '../ids';
+import { draftIdSchema, mediaFileNameSchema, takeIdSchema } from '../ids';
 import { cropSchema, jobIdSchema, mediaInfoSchema, preparedMediaSchema, voiceFormatSchema } from '../media';
 import { defineCall } from './define';
 
@@ -42,6 +42,16 @@ export const mediaCalls = {
       jobId: jobIdSchema.optional(),
     }),
     preparedMediaSchema,
+  ),
+  /**
+   * The file the review plays for a take: the take's own when the browser can play it, else a
+   * preview the media engine makes (`preview-<take>.mp4|webm`, progress under `jobId`, cancel with
+   * `media/cancel`). `force` makes the preview even though the file looked playable (the browser
+   * failed on it). `reason` says why a preview is played.
+   */
+  'media/preview': defineCall(
+    z.strictObject({ draftId: draftIdSchema, takeId: takeIdSchema, force: z.boolean().optional(), jobId: jobIdSchema.optional() }),
+    z.object({ fileName: mediaFileNameSchema, preview: z.boolean(), reason: z.string().nullable() }),
   ),
   'media/cancel': defineCall(z.strictObject({ jobId: jobIdSchema }), z.object({ cancelled: z.boolean() })),
 };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { takeKinds, takeSchema, trimSchema } from '../drafts';
+import { voiceMixes } from '../media';
 
 export { takeKinds };
 import { exposureAnalysisSchema } from '../exposure';
@@ -19,6 +20,11 @@ export const takeStreaming = {
   maxChunkBytes: 4 * 1024 * 1024,
   /** No take or import file may grow beyond this (a 5-minute 96 kHz stereo WAV is ~110 MB). */
   maxTakeBytes: 256 * 1024 * 1024,
+  /**
+   * An imported video may be larger: a phone films 5 minutes of 4K at 50–100 Mbit/s (2–4 GB at 60
+   * fps HEVC is rare; H.264 4K30 is ~1.8 GB). It is streamed to disk, never held in memory.
+   */
+  maxVideoImportBytes: 4 * 1024 * 1024 * 1024,
   /** A paused recorder says it is still there this often; a take silent for staleAfterMs is orphaned. */
   keepAliveMs: 3000,
   staleAfterMs: 15_000,
@@ -73,6 +79,19 @@ export const takeCalls = {
   'takes/choose': defineCall(z.strictObject(takeRef), z.object({ chosenTakeId: takeIdSchema })),
   /** Sets (or with null clears) the range that preparation keeps; the checks are run again on it. */
   'takes/trim': defineCall(z.strictObject({ ...takeRef, trim: trimSchema.nullable() }), takeSchema),
+  /**
+   * The person's pick of a voice take's sound: another audio track of the file and, for a
+   * two-channel track, a channel mix (left out: the one measured to keep the voice). Checked again.
+   */
+  'takes/chooseSound': defineCall(
+    z.strictObject({ ...takeRef, track: z.number().int().nonnegative().max(64), mix: z.enum(voiceMixes).nullable().optional() }),
+    takeSchema,
+  ),
+  /** A voice take's sound as peaks (0–255, `perSecond` a second) from the track and mix it uses, for its waveform. */
+  'takes/voicePeaks': defineCall(
+    z.strictObject(takeRef),
+    z.object({ perSecond: z.number().int().positive(), peaks: z.instanceof(Uint8Array), durationMs: z.number().nonnegative() }),
+  ),
   /** A take recovered after a crash, accepted by the person: it becomes an ordinary complete take. */
   'takes/keep': defineCall(z.strictObject(takeRef), takeSchema),
   /** Repairs the draft's takes that stopped receiving chunks (a renderer that died mid-take). */

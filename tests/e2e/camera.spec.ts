@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
+import sharp from 'sharp';
 import type { Draft } from '../../shared/drafts';
 import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
 import { cameraY4m, fixturesDir, speechWav } from '../support/media-fixtures';
@@ -175,6 +176,44 @@ test.describe('v1 photo', () => {
     expect(imported).toMatchObject({ source: 'imported', width: 1600, height: 900, originalName: 'office.png' });
     await expect(page.locator('.photo-detail')).toContainText('office.png');
     await shot('v1-06-imported');
+    expect(violations).toEqual([]);
+  });
+
+  test('a phone’s portrait photo (EXIF orientation 6) is shown upright, warns and marks the 16:9 crop it will make', async () => {
+    const scratch = path.join(os.tmpdir(), `camera-imports-${process.pid}`);
+    mkdirSync(scratch, { recursive: true });
+    // What a phone writes: the sensor's landscape pixels and a tag saying "turn 90° clockwise to view".
+    const upright = path.join(scratch, 'upright.png');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1440x2560', '-frames:v', '1', upright]);
+    const phone = path.join(scratch, 'IMG_0042.JPG');
+    await sharp(upright).rotate(-90).jpeg({ quality: 90 }).withMetadata({ orientation: 6 }).toFile(phone);
+    expect(await sharp(phone).metadata()).toMatchObject({ width: 2560, height: 1440, orientation: 6 });
+
+    await page.getByLabel('Import a picture').setInputFiles(phone);
+    await expect(page.locator('.photo-grid li')).toHaveCount(3, { timeout: 20_000 });
+    const imported = readDraft(draftId).camera.photos[2]!;
+    expect(imported).toMatchObject({ width: 1440, height: 810, original: { width: 1440, height: 2560, orientation: 6, format: 'jpeg' } });
+    // The file kept is the one sent, byte for byte.
+    expect(readFileSync(mediaFile(draftId, imported.fileName)).equals(readFileSync(phone))).toBe(true);
+
+    const detail = page.locator('.photo-detail');
+    await expect(detail).toContainText('IMG_0042.JPG');
+    await expect(detail.getByText(/1440×2560 is portrait: the avatar is made from its 16:9 middle only, 1440×810/)).toBeVisible();
+    const mark = page.getByTestId('photo-crop-mark');
+    await expect(mark).toBeVisible();
+    await expect(mark).toContainText('16:9 used for the avatar');
+    // Shown upright: the picture on screen is taller than wide, and the mark spans its width at its middle.
+    const image = detail.locator('img.photo-large');
+    expect(await image.evaluate((element: HTMLImageElement) => [element.naturalWidth, element.naturalHeight])).toEqual([1440, 2560]);
+    const imageBox = (await image.boundingBox())!;
+    const boxBox = (await mark.locator('rect.crop-box').boundingBox())!;
+    expect(imageBox.height).toBeGreaterThan(imageBox.width * 1.5);
+    expect(Math.abs(boxBox.width - imageBox.width)).toBeLessThan(6);
+    // The marked box is the 16:9 band, not the whole picture: 810 of 2560 rows.
+    expect(Math.abs(boxBox.height - (imageBox.width * 9) / 16)).toBeLessThan(6);
+    expect(Math.abs(boxBox.y + boxBox.height / 2 - (imageBox.y + imageBox.height / 2))).toBeLessThan(6);
+    await detail.scrollIntoViewIfNeeded();
+    await detail.screenshot({ path: path.join(shots, 'camera-v1-07-portrait-crop.png') });
     expect(violations).toEqual([]);
   });
 });

@@ -9,8 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../shared/errors';
 import { analyseExposure, lumaFromPixels } from '../../shared/exposure';
@@ -45,14 +44,16 @@ function pixels(width: number, height: number, level?: number): Uint8Array {
   return data;
 }
 
-function png(width: number, height: number, level?: number): Uint8Array {
-  const image = new PNG({ width, height });
-  image.data = Buffer.from(pixels(width, height, level));
-  return new Uint8Array(PNG.sync.write(image));
+function raw(width: number, height: number, level?: number) {
+  return sharp(Buffer.from(pixels(width, height, level)), { raw: { width, height, channels: 4 } });
 }
 
-function jpg(width: number, height: number): Uint8Array {
-  return new Uint8Array(jpeg.encode({ width, height, data: Buffer.from(pixels(width, height)) }, 90).data);
+async function png(width: number, height: number, level?: number): Promise<Uint8Array> {
+  return new Uint8Array(await raw(width, height, level).png().toBuffer());
+}
+
+async function jpg(width: number, height: number): Promise<Uint8Array> {
+  return new Uint8Array(await raw(width, height).flatten().jpeg({ quality: 90 }).toBuffer());
 }
 
 async function store(draftId: string, bytes: Uint8Array, source: 'camera' | 'imported', name?: string) {
@@ -90,7 +91,7 @@ afterAll(async () => {
 describe.skipIf(missing !== null)('photos', () => {
   it('stores a 16:9 camera shot with passing size, shape and light checks', async () => {
     const draft = await drafts.create({ avatarVersion: 'v1' });
-    const photo = await store(draft.id, png(1280, 720), 'camera');
+    const photo = await store(draft.id, await png(1280, 720), 'camera');
     expect(photo).toMatchObject({ source: 'camera', width: 1280, height: 720, fileName: `photo-${photo.id}.png` });
     expect(Object.fromEntries(photo.checks.map((check) => [check.id, check.verdict]))).toEqual({
       resolution: 'pass',
@@ -104,37 +105,37 @@ describe.skipIf(missing !== null)('photos', () => {
     expect(stored.camera.photos.map((item) => item.id)).toEqual([photo.id]);
     expect(await folderNames(draft.id)).toEqual([photo.fileName]);
     // What is on disk is what was sent, byte for byte.
-    expect(readFileSync(drafts.mediaFile(draft.id, photo.fileName)).length).toBe(png(1280, 720).length);
+    expect(readFileSync(drafts.mediaFile(draft.id, photo.fileName)).length).toBe((await png(1280, 720)).length);
   });
 
   it('keeps a camera shot under the minimum, failing its resolution check', async () => {
     const draft = await drafts.create({ avatarVersion: 'v1' });
-    const photo = await store(draft.id, png(640, 360), 'camera');
+    const photo = await store(draft.id, await png(640, 360), 'camera');
     expect(photo.checks.find((check) => check.id === 'resolution')).toMatchObject({ verdict: 'fail' });
     expect((await drafts.get(draft.id)).camera.photos).toHaveLength(1);
   });
 
   it('judges the light of a dark picture', async () => {
     const draft = await drafts.create({ avatarVersion: 'v1' });
-    const photo = await store(draft.id, png(1280, 720, 12), 'camera');
+    const photo = await store(draft.id, await png(1280, 720, 12), 'camera');
     expect(photo.checks.find((check) => check.id === 'brightness')).toMatchObject({ verdict: 'fail', label: 'Brightness' });
   });
 
   it('imports a JPEG and keeps its name', async () => {
     const draft = await drafts.create({ avatarVersion: 'v1' });
-    const photo = await store(draft.id, jpg(1920, 1080), 'imported', 'portrait.jpg');
+    const photo = await store(draft.id, await jpg(1920, 1080), 'imported', 'portrait.jpg');
     expect(photo).toMatchObject({ source: 'imported', width: 1920, height: 1080, originalName: 'portrait.jpg' });
     expect(photo.fileName).toMatch(/\.jpg$/);
   });
 
   it('refuses an imported file that is not a picture, and one too small, leaving nothing behind', async () => {
     const draft = await drafts.create({ avatarVersion: 'v1' });
-    const kept = await store(draft.id, png(1280, 720), 'camera');
+    const kept = await store(draft.id, await png(1280, 720), 'camera');
     const text = new TextEncoder().encode('this is not a picture at all, only text pretending to be one');
     await expect(store(draft.id, text, 'imported', 'notes.jpg')).rejects.toThrow(/not a picture the studio can use/);
-    await expect(store(draft.id, png(320, 180), 'imported', 'tiny.png')).rejects.toThrow(/320×180.*at least 1280×720/);
+    await expect(store(draft.id, await png(320, 180), 'imported', 'tiny.png')).rejects.toThrow(/320×180.*at least 1280×720/);
     // A PNG cut short: its signature is right, its content is not.
-    await expect(store(draft.id, png(1280, 720).subarray(0, 2000), 'imported', 'cut.png')).rejects.toThrow(/damaged/);
+    await expect(store(draft.id, (await png(1280, 720)).subarray(0, 2000), 'imported', 'cut.png')).rejects.toThrow(/damaged/);
     const after = await drafts.get(draft.id);
     expect(after.camera.photos.map((photo) => photo.id)).toEqual([kept.id]);
     expect(await folderNames(draft.id)).toEqual([kept.fileName]);
@@ -150,8 +151,8 @@ describe.skipIf(missing !== null)('photos', () => {
 
   it('chooses and discards photos; discarding the chosen one clears the choice', async () => {
     const draft = await drafts.create({ avatarVersion: 'v1' });
-    const first = await store(draft.id, png(1280, 720), 'camera');
-    const second = await store(draft.id, png(1280, 720), 'camera');
+    const first = await store(draft.id, await png(1280, 720), 'camera');
+    const second = await store(draft.id, await png(1280, 720), 'camera');
     await camera.choosePhoto(draft.id, second.id);
     expect((await drafts.get(draft.id)).camera.chosenPhotoId).toBe(second.id);
     await camera.discardPhoto(draft.id, second.id);
@@ -303,7 +304,7 @@ describe.skipIf(missing !== null)('video takes', () => {
     const source = path.join(scratch, 'recorded-6s.mp4');
     const grey = (atSeconds: number) =>
       execFileSync('ffmpeg', ['-v', 'error', '-ss', String(atSeconds), '-i', source, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
-    const decoded = jpeg.decode(readFileSync(drafts.mediaFile(draft.id, still.fileName)), { useTArray: true, formatAsRGBA: true });
+    const decoded = { data: await sharp(drafts.mediaFile(draft.id, still.fileName)).ensureAlpha().raw().toBuffer() };
     const distance = (frame: Buffer) => {
       let sum = 0;
       for (let index = 0; index < frame.length; index++) sum += Math.abs(frame[index]! - decoded.data[index * 4 + 1]!);

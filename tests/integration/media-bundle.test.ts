@@ -21,7 +21,13 @@ describe.skipIf(skip !== null)('bundled media engine', () => {
   });
 
   it('starts its worker from the bundle and probes a file', async () => {
-    const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', external: ['@ffmpeg/core'], logLevel: 'error' };
+    const common: BuildOptions = {
+      bundle: true,
+      platform: 'node',
+      format: 'cjs', // As scripts/build-electron.mjs: native and wasm packages stay outside the bundle.
+      external: ['@ffmpeg/core', 'sharp'],
+      logLevel: 'error',
+    };
     await build({ ...common, entryPoints: [path.join(repoRoot, 'electron/services/media/worker.ts')], outfile: path.join(dir, 'media-worker.cjs') });
     const entry = path.join(dir, 'entry.ts');
     writeFileSync(

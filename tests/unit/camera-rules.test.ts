@@ -7,6 +7,7 @@ import {
   photoCrop,
   photoResolutionCheck,
   photoShapeCheck,
+  photoTransparencyCheck,
   videoDurationCheck,
   videoPictureCheck,
 } from '../../shared/camera';
@@ -54,6 +55,27 @@ describe('photo checks', () => {
   it('refuses an imported picture under the minimum, naming both sizes', () => {
     expect(importedPhotoProblem(320, 180)).toMatch(/320×180.*1280×720/);
     expect(importedPhotoProblem(1920, 1080)).toBeNull();
+  });
+
+  it('judges an import by the 16:9 middle preparation keeps', () => {
+    // A phone's portrait photo: its middle band is large enough.
+    expect(importedPhotoProblem(3024, 4032)).toBeNull();
+    // A story-sized portrait: the band is 1080×606, too small, and the message says which part was measured.
+    expect(importedPhotoProblem(1080, 1920)).toMatch(/1080×1920, and its 16:9 middle is only 1080×606.*1280×720/);
+  });
+
+  it('warns, naming the crop, when an import is not 16:9; a camera shot of that shape fails', () => {
+    const portrait = photoShapeCheck(3024, 4032, { croppedWhenPrepared: true });
+    expect(portrait.verdict).toBe('warn');
+    expect(portrait.reason).toMatch(/3024×4032 is portrait.*3024×1700 \(42 %/);
+    expect(photoShapeCheck(1600, 1200, { croppedWhenPrepared: true }).reason).toMatch(/not 16:9.*1600×900/);
+    expect(photoShapeCheck(1920, 1080, { croppedWhenPrepared: true }).verdict).toBe('pass');
+    expect(photoShapeCheck(3024, 4032).verdict).toBe('fail');
+  });
+
+  it('says when a picture has transparent parts, and nothing when it has none', () => {
+    expect(photoTransparencyCheck(0)).toBeNull();
+    expect(photoTransparencyCheck(0.42)).toMatchObject({ id: 'transparency', verdict: 'warn', reason: expect.stringMatching(/42 %.*grey/) });
   });
 });
 

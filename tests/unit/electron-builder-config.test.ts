@@ -46,5 +46,12 @@ describe('electron-builder.yml', () => {
   it('keeps native and wasm payloads outside the asar archive', () => {
     expect(config.asarUnpack.join(' ')).toContain('@napi-rs/keyring');
     expect(config.asarUnpack.join(' ')).toContain('@ffmpeg/core');
+    // sharp's addon and the libvips it loads live in node_modules/sharp and node_modules/@img/sharp-*.
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/sharp/**', 'node_modules/@img/**']));
+  });
+
+  it('leaves sharp out of the main-process bundle, to be loaded from node_modules', () => {
+    const script = readFileSync(path.join(repoRoot, 'scripts/build-electron.mjs'), 'utf8');
+    expect(script).toMatch(/external: \[[^\]]*'sharp'/);
   });
 });

@@ -47,6 +47,17 @@ describe('analyseExposure', () => {
     expect(analyseExposure(bright, { x: 40, y: 0, width: 80, height: 90 }).meanLuma).toBeCloseTo(200 / 255, 6);
   });
 
+  it('leaves masked pixels (transparent parts of a picture) out of every measure', () => {
+    // Left half black and masked out, right half mid-grey: judged as the grey alone.
+    const luma = new Uint8Array(100 * 10);
+    const mask = new Uint8Array(100 * 10);
+    for (let y = 0; y < 10; y++) for (let x = 50; x < 100; x++) [luma[y * 100 + x], mask[y * 100 + x]] = [128, 1];
+    const analysis = analyseExposure({ width: 100, height: 10, luma, mask });
+    expect(analysis.crushedShare).toBe(0);
+    expect(analysis.meanLuma).toBeCloseTo(128 / 255, 5);
+    expect(analyseExposure({ width: 100, height: 10, luma }).crushedShare).toBe(0.5);
+  });
+
   it('reports which half is darker', () => {
     const uneven = analyseExposure(frame((x) => (x < width / 2 ? 60 : 180)));
     expect(uneven.sideDifference).toBeCloseTo(120 / 255, 6);

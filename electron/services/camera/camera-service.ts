@@ -1,6 +1,7 @@
 /**
  * The camera step in the main process: photos arrive in pieces into a staging file (or are taken as
- * a still from a video take), are judged by their content (JPEG or PNG, size, shape, light) and then
+ * a still from a video take), are judged by their content (format, upright size, the 16:9 part
+ * preparation keeps, light without transparent areas) and then
  * join the draft; a take's sound is drawn as peaks; and the v2 choices (appearance from the video or
  * a photo, voice from the video). Video takes themselves are streamed, repaired, checked (with the
  * light measured live) and trimmed by the takes service.
@@ -8,8 +9,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { formatBytes } from '../../../shared/audio-analysis';
-import { appearanceOf, importedPhotoProblem, photoResolutionCheck, photoShapeCheck } from '../../../shared/camera';
-import type { Draft, Photo, V2Appearance } from '../../../shared/drafts';
+import { appearanceOf, importedPhotoProblem, photoCrop, photoResolutionCheck, photoShapeCheck, photoTransparencyCheck } from '../../../shared/camera';
+import type { CheckResult, Draft, Photo, V2Appearance } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { analyseExposure, exposureChecks } from '../../../shared/exposure';
 import { photoRules } from '../../../shared/requirements';
@@ -18,7 +19,7 @@ import { fileSystemError } from '../files/atomic-write';
 import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
-import { readPicture } from './picture';
+import { type MeasuredPicture, type PictureFormat, measurePicture, pictureReadFailure, uprightPipeline } from './picture';
 import { peaksOf } from './video-checks';
 
 export type CameraServiceOptions = {
@@ -37,6 +38,27 @@ type Upload = {
 };
 
 const stagingPrefix = '.photo-';
+
+/** The extension a picture is stored under; null: stored converted to PNG (Chromium shows no TIFF). */
+const storedExtension: Record<PictureFormat, string | null> = { jpeg: 'jpg', png: 'png', webp: 'webp', avif: 'avif', tiff: null };
+
+/**
+ * A photo's checks, measured on what preparation keeps: the resolution of its 16:9 part, its shape
+ * (an import is cropped, so another shape warns with the crop; a camera shot must already be 16:9),
+ * its light inside that part without transparent pixels, and a word on transparency if it has any.
+ */
+function photoChecks(picture: MeasuredPicture, imported: boolean): CheckResult[] {
+  const crop = imported ? photoCrop(picture.width, picture.height) : { x: 0, y: 0, width: picture.width, height: picture.height };
+  const scale = picture.luma.width / picture.width;
+  const region = { x: crop.x * scale, y: crop.y * scale, width: crop.width * scale, height: crop.height * scale };
+  const transparency = photoTransparencyCheck(picture.transparentShare);
+  return [
+    photoResolutionCheck(crop.width, crop.height),
+    photoShapeCheck(picture.width, picture.height, { croppedWhenPrepared: imported }),
+    ...exposureChecks(analyseExposure(picture.luma, region)),
+    ...(transparency ? [transparency] : []),
+  ];
+}
 /** Review waveforms: a hundred peaks a second, as the live one. */
 const peaksPerSecond = 100;
 /** Decoding at this rate is enough for peaks at 100/s and four times cheaper than 48 kHz. */
@@ -87,29 +109,41 @@ export class CameraService {
     try {
       if (upload.sink.bytes === 0) throw new StudioError('MEDIA', 'The file is empty.');
       if (!upload.sink.complete) throw new StudioError('MEDIA', 'The picture arrived incomplete. Take or import it again.');
-      const bytes = await fs.readFile(upload.sink.file).catch((error: unknown) => {
-        throw fileSystemError(error, 'read the photo');
-      });
-      const picture = readPicture(bytes);
+      let stored = upload.sink.file;
+      let picture = await measurePicture(stored);
       if (upload.source === 'imported') {
         const problem = importedPhotoProblem(picture.width, picture.height);
         if (problem) throw new StudioError('MEDIA', problem);
       }
-      const exposure = analyseExposure(picture.luma);
+      const extension = storedExtension[picture.format];
+      if (extension === null) {
+        // Chromium cannot show a TIFF: it is kept as an upright PNG of the same pixels, judged as stored.
+        stored = `${upload.sink.file}.png`;
+        await uprightPipeline(upload.sink.file, { flatten: false })
+          .png()
+          .toFile(stored)
+          .catch((error: unknown) => {
+            throw pictureReadFailure(error, picture.format);
+          });
+        await fs.rm(upload.sink.file, { force: true });
+        picture = await measurePicture(stored);
+      }
+      const imported = upload.source === 'imported';
+      const crop = photoCrop(picture.width, picture.height);
       const photo: Photo = {
         id: photoId,
         source: upload.source,
-        fileName: `photo-${photoId}.${picture.format === 'jpeg' ? 'jpg' : 'png'}`,
+        fileName: `photo-${photoId}.${extension ?? 'png'}`,
         createdAt: new Date().toISOString(),
-        width: picture.width,
-        height: picture.height,
+        ...(imported ? { width: crop.width, height: crop.height } : { width: picture.width, height: picture.height }),
         // A camera shot under the minimum is kept (it is what the camera gives) and fails here, visibly.
-        checks: [photoResolutionCheck(picture.width, picture.height), photoShapeCheck(picture.width, picture.height), ...exposureChecks(exposure)],
+        checks: photoChecks(picture, imported),
         originalName: upload.originalName,
+        original: imported ? { width: picture.width, height: picture.height, orientation: picture.orientation, format: picture.format } : null,
       };
       const final = this.drafts.mediaFile(draftId, photo.fileName);
       try {
-        await fs.rename(upload.sink.file, final);
+        await fs.rename(stored, final);
       } catch (error) {
         throw fileSystemError(error, 'store the photo');
       }
@@ -119,13 +153,22 @@ export class CameraService {
         await fs.rm(final, { force: true });
         throw error;
       }
-      this.log.info('photo stored', { draftId, photoId, source: upload.source, width: picture.width, height: picture.height, format: picture.format });
+      this.log.info('photo stored', {
+        draftId,
+        photoId,
+        source: upload.source,
+        width: picture.width,
+        height: picture.height,
+        format: picture.format,
+        orientation: picture.orientation,
+      });
       return photo;
     } catch (error) {
       this.log.info('photo refused', { draftId, photoId, source: upload.source, reason: error instanceof Error ? error.message : String(error) });
       throw error;
     } finally {
       await fs.rm(upload.sink.file, { force: true });
+      await fs.rm(`${upload.sink.file}.png`, { force: true });
     }
   }
 
@@ -155,19 +198,15 @@ export class CameraService {
     const staging = path.join(this.drafts.folder(draftId), `${stagingPrefix}${photoId}.part`);
     try {
       await this.engine.preparePhoto(this.drafts.mediaFile(draftId, take.fileName), staging, { atMs: at, label: 'Taking a still from the video' });
-      const picture = readPicture(await fs.readFile(staging));
+      const picture = await measurePicture(staging);
       const photo: Photo = {
         id: photoId,
         source: 'camera',
-        fileName: `photo-${photoId}.${picture.format === 'jpeg' ? 'jpg' : 'png'}`,
+        fileName: `photo-${photoId}.${storedExtension[picture.format] ?? 'png'}`,
         createdAt: new Date().toISOString(),
         width: picture.width,
         height: picture.height,
-        checks: [
-          photoResolutionCheck(picture.width, picture.height),
-          photoShapeCheck(picture.width, picture.height),
-          ...exposureChecks(analyseExposure(picture.luma)),
-        ],
+        checks: photoChecks(picture, false),
         originalName: `Still at ${(at / 1000).toFixed(1)} s of the video take`,
       };
       const final = this.drafts.mediaFile(draftId, photo.fileName);

@@ -7,16 +7,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StudioError } from '../../../shared/errors';
-import type { Crop, MediaInfo, MediaTrim, PreparedFile } from '../../../shared/media';
+import type { Crop, MediaContainer, MediaInfo, MediaTrim, PreparedFile, VoiceSource } from '../../../shared/media';
 import type { VoiceFormat } from '../../../shared/requirements';
 import type { Logger } from '../log';
 import { type JobContext } from './job';
 import { preparePhotoFile } from './photo-preparation';
-import { probeFile } from './probe';
+import { makePreviewFile } from './preview';
+import { type ProbeOptions, probeFile } from './probe';
 import { decodePcmFile, remuxFile } from './remux';
 import { type FFmpegRunner, WasmRunner, multiThreadCore } from './runner';
 import { prepareVideoFile } from './video-preparation';
 import { prepareVoiceFile } from './voice-preparation';
+import { type VoiceAnalysisOptions, type VoiceFileAnalysis, analyseVoiceFile, dropKeptSound } from './voice-source';
 
 export type { MediaInfo, PreparedFile } from '../../../shared/media';
 
@@ -32,21 +34,37 @@ export type EngineProgress = {
 
 /** Lets a caller name the job (to cancel it, to match its progress events) and label it for people. */
 export type JobOptions = { jobId?: string; label?: string };
-export type VoicePrepareOptions = JobOptions & { trim?: MediaTrim | null; format?: VoiceFormat };
+/** `source`: the track and channel mix to prepare (the take's voiceSource); null keeps the file's default sound. */
+export type VoicePrepareOptions = JobOptions & { trim?: MediaTrim | null; format?: VoiceFormat; source?: Pick<VoiceSource, 'track' | 'mix'> | null };
+export type { VoiceAnalysisOptions, VoiceFileAnalysis } from './voice-source';
 export type VideoPrepareOptions = JobOptions & { trim?: MediaTrim | null; height?: number | null };
 /** `atMs` takes the still from a video take at that moment. */
 export type PhotoPrepareOptions = JobOptions & { crop?: Crop | null; width?: number | null; atMs?: number | null };
 
 export interface MediaEngine {
   /** Container (by content), duration, size, codecs; StudioError('MEDIA') for corrupt or unsupported files. */
-  probe(file: string): Promise<MediaInfo>;
+  probe(file: string, options?: ProbeOptions): Promise<MediaInfo>;
+  /**
+   * A voice file measured: decoded length, the track and channel mix that carry the voice (or the
+   * ones given), and the analysis of that sound over an optional range; streamed through a scratch
+   * file, so memory stays flat. StudioError('MEDIA') for no sound or a file too long to take.
+   */
+  analyseVoice(file: string, options?: VoiceAnalysisOptions): Promise<VoiceFileAnalysis>;
   /** Mono float32 PCM, for quality checks. */
   decodePcm(file: string, options?: { sampleRate?: number; startMs?: number; endMs?: number }): Promise<{ samples: Float32Array; sampleRate: number }>;
-  /** Stream copy into the same container; repairs MediaRecorder WebM (duration, cues), e.g. after a crash. */
-  remux(input: string, output: string): Promise<void>;
+  /**
+   * Stream copy into the same container (repairs MediaRecorder WebM: duration, cues, e.g. after a
+   * crash), or into `to` (a QuickTime or Matroska video into MP4; see remuxFile).
+   */
+  remux(input: string, output: string, to?: MediaContainer): Promise<void>;
   prepareVoice(input: string, output: string, options: VoicePrepareOptions, signal?: AbortSignal): Promise<PreparedFile>;
   prepareVideo(input: string, output: string, options: VideoPrepareOptions, signal?: AbortSignal): Promise<PreparedFile>;
   preparePhoto(input: string, output: string, options: PhotoPrepareOptions, signal?: AbortSignal): Promise<PreparedFile>;
+  /**
+   * A copy of a take the browser can play (see preview.ts), with progress and cancel like a
+   * preparation; the original is left as it is.
+   */
+  preview(input: string, output: string, options: JobOptions, signal?: AbortSignal): Promise<PreparedFile>;
   /** Cancels a queued or running preparation; false when no such job is active. */
   cancel(jobId: string): boolean;
   /** Loads the core ahead of the first job (optional: jobs load it on demand). */
@@ -235,15 +253,29 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
   }
 
   return {
-    probe: (file) => quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal })),
+    probe: (file, probeOptions) => quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal }, probeOptions)),
+    analyseVoice: (file, voiceOptions = {}) =>
+      quickCall('Measuring the sound', (job) => analyseVoiceFile(job, file, { scratchDir: options.workDir, ...voiceOptions })),
     decodePcm: (file, decodeOptions = {}) => quickCall('Decoding the sound', (job) => decodePcmFile(job, file, decodeOptions)),
-    remux: (input, output) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output)),
+    remux: (input, output, to) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output, to)),
     prepareVoice: (input, output, voiceOptions, signal) =>
       preparation('prepareVoice', 'Preparing the voice file', voiceOptions, signal, (job) => prepareVoiceFile(job, input, output, voiceOptions)),
     prepareVideo: (input, output, videoOptions, signal) =>
       preparation('prepareVideo', 'Preparing the video', videoOptions, signal, (job) => prepareVideoFile(job, input, output, videoOptions)),
     preparePhoto: (input, output, photoOptions, signal) =>
       preparation('preparePhoto', 'Preparing the photo', photoOptions, signal, (job) => preparePhotoFile(job, input, output, photoOptions)),
+    preview: (input, output, previewOptions, signal) =>
+      preparation('preview', 'Making a preview', previewOptions, signal, async (job) => {
+        const made = await makePreviewFile(job, input, output);
+        return {
+          file: output,
+          mimeType: made.info.video ? 'video/mp4' : 'audio/webm',
+          info: made.info,
+          summary: made.summary,
+          loudnessLufs: null,
+          audioBitrate: null,
+        };
+      }),
     cancel: (jobId) => {
       const job = active.get(jobId);
       if (!job) return false;
@@ -260,6 +292,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
       await Promise.all([...new Set([runners.quick, runners.prepare, runners.encode])].map((runner) => runner.close?.()));
       // Each cancelled job removes its partial output as it unwinds; wait for that before returning.
       await Promise.all([...running].map((job) => job.settled));
+      await dropKeptSound();
     },
   };
 }

@@ -12,6 +12,7 @@ import type { PreparedFile, PreparedMedia } from '../../../shared/media';
 import { voicePreparation, voiceRules } from '../../../shared/requirements';
 import type { DraftStore } from '../drafts/draft-store';
 import type { MediaEngine } from './engine';
+import { previewName, unplayableReason } from './preview';
 import { voiceFormatProfiles } from './voice-formats';
 import { allTakes } from '../takes/take-kinds';
 
@@ -61,6 +62,8 @@ export function mediaHandlers(engine: MediaEngine, drafts: DraftStore): Pick<Stu
       const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), drafts.mediaFile(draftId, fileName), {
         trim: take.trim,
         format: chosen,
+        // The track and channel mix the take was checked on (and drawn from) is the one prepared.
+        source: take.voiceSource ?? null,
         jobId,
       });
       // Only one prepared voice file per draft: a previous one in another format is removed.
@@ -90,6 +93,22 @@ export function mediaHandlers(engine: MediaEngine, drafts: DraftStore): Pick<Stu
         jobId,
       });
       return toRenderer(jobId, preparedNames.photo, prepared);
+    },
+    'media/preview': async ({ draftId, takeId, force, jobId = newJobId() }) => {
+      const draft = await drafts.get(draftId);
+      const take = allTakes(draft).find((candidate) => candidate.id === takeId);
+      if (!take) throw new StudioError('NOT_FOUND', 'This draft has no such take.');
+      if (take.state === 'recording') throw new StudioError('CONFLICT', 'This take is still being recorded.');
+      const original = drafts.mediaFile(draftId, take.fileName);
+      const info = await engine.probe(original);
+      const reason = unplayableReason(info) ?? (force ? 'the browser could not play the original' : null);
+      if (!reason) return { fileName: take.fileName, preview: false, reason: null };
+      const fileName = previewName(take.id, info);
+      const file = drafts.mediaFile(draftId, fileName);
+      // A preview made after the take's file last changed is still its preview.
+      const [made, source] = await Promise.all([fs.stat(file).catch(() => null), fs.stat(original)]);
+      if (!made || made.mtimeMs < source.mtimeMs) await engine.preview(original, file, { jobId });
+      return { fileName, preview: true, reason };
     },
     'media/cancel': async ({ jobId }) => ({ cancelled: engine.cancel(jobId) }),
   };

@@ -21,7 +21,12 @@ type ProbeStream = {
   avg_frame_rate?: string;
   r_frame_rate?: string;
   duration?: string;
+  pix_fmt?: string;
+  profile?: string;
+  sample_aspect_ratio?: string;
   disposition?: { attached_pic?: number };
+  tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number | string }[];
 };
 type ProbeOutput = {
   streams?: ProbeStream[];
@@ -65,6 +70,33 @@ function frameRate(text: string | undefined): number | null {
   return Math.round((Number(match[1]) / Number(match[2])) * 1000) / 1000;
 }
 
+/**
+ * Degrees a player turns the stored picture to show it: from the display matrix, or the `rotate` tag
+ * of files written by older tools (ffprobe 5.1 reports both in the same sense: a file tagged
+ * `rotate=90` has a matrix it reports as 90, `rotate=270` as -90). Only whether it is a quarter turn
+ * decides the shown size; ffmpeg itself applies the turn when decoding.
+ */
+export function rotationOf(stream: Pick<ProbeStream, 'side_data_list' | 'tags'>): 0 | 90 | 180 | 270 {
+  const matrix = stream.side_data_list?.find((item) => item.side_data_type === 'Display Matrix' && item.rotation !== undefined);
+  const clockwise = matrix ? Number(matrix.rotation) : Number(stream.tags?.rotate ?? 0);
+  if (!Number.isFinite(clockwise)) return 0;
+  const quarter = (((Math.round(clockwise / 90) % 4) + 4) % 4) as 0 | 1 | 2 | 3;
+  return ([0, 90, 180, 270] as const)[quarter];
+}
+
+/** Width / height of one stored pixel: `81:256` → 0.316; unknown (`0:1`, absent) counts as square. */
+export function pixelAspectOf(text: string | undefined): number {
+  const match = /^(\d+):(\d+)$/.exec(text ?? '');
+  if (!match || Number(match[1]) === 0 || Number(match[2]) === 0) return 1;
+  return Number(match[1]) / Number(match[2]);
+}
+
+/** The picture as shown: stored size stretched by the pixel aspect, then turned by the rotation. */
+export function displayedSize(coded: { width: number; height: number }, pixelAspect: number, rotation: number): { width: number; height: number } {
+  const width = Math.round(coded.width * pixelAspect);
+  return rotation === 90 || rotation === 270 ? { width: coded.height, height: width } : { width, height: coded.height };
+}
+
 function seconds(text: string | undefined): number | null {
   const value = Number(text);
   return text !== undefined && Number.isFinite(value) && value >= 0 ? value : null;
@@ -75,10 +107,24 @@ function seconds(text: string | undefined): number | null {
  * demux it once (stream copy, no decoding) and read how far the timestamps went.
  */
 async function measureDuration(runner: FFmpegRunner, file: string, control: RunControl): Promise<number | null> {
+  return lastOutTime(runner, file, ['-map', '0', '-c', 'copy'], control);
+}
+
+/**
+ * How long the sound really is: every audio track decoded to its end (and thrown away, so memory
+ * stays flat at any length), and the furthest output time read. Headers lie: a VBR MP3 joined to
+ * another keeps the first one's length header, a streaming recorder leaves a WAV's sizes as
+ * placeholders, an editor leaves a stale MP4 movie duration. A damaged frame is skipped, not fatal.
+ */
+export async function measureDecodedAudio(runner: FFmpegRunner, file: string, control: RunControl, track: number | null = null): Promise<number | null> {
+  return lastOutTime(runner, file, ['-vn', '-sn', '-dn', '-map', track === null ? '0:a' : `0:a:${track}`], control);
+}
+
+async function lastOutTime(runner: FFmpegRunner, file: string, mapping: string[], control: RunControl): Promise<number | null> {
   const result = await runner.run(
     {
       program: 'ffmpeg',
-      args: ['-loglevel', 'error', '-nostats', '-progress', 'pipe:1', '-i', `/in/${inputName}`, '-map', '0', '-c', 'copy', '-f', 'null', '-'],
+      args: ['-loglevel', 'error', '-nostats', '-progress', 'pipe:1', '-err_detect', 'ignore_err', '-i', `/in/${inputName}`, ...mapping, '-f', 'null', '-'],
       inputs: [{ name: inputName, path: file }],
     },
     control,
@@ -88,7 +134,70 @@ async function measureDuration(runner: FFmpegRunner, file: string, control: RunC
   return last !== undefined && last > 0 ? last / 1000 : null;
 }
 
-export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}): Promise<MediaInfo> {
+/** A track's own name: its title, or a handler name an editor set (not MP4's generic "SoundHandler"). */
+function trackTitle(tags: Record<string, string> | undefined): string | null {
+  const title = tags?.title?.trim() || tags?.handler_name?.trim() || '';
+  return title && !/^(Sound|Video|Core Media Audio)\s*Handler$/i.test(title) ? title : null;
+}
+
+/** A file whose streams are known but whose picture this engine cannot decode: its message says so plainly. */
+export class UndecodableMedia extends StudioError {
+  constructor(message: string) {
+    super('MEDIA', message);
+  }
+}
+
+/** `decodePicture`: also decode the first frame of a video, and refuse the file when the engine cannot. */
+export type ProbeOptions = { decodePicture?: boolean };
+
+const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)', av1: 'AV1', vp9: 'VP9', vp8: 'VP8', prores: 'ProRes' };
+
+/**
+ * What a file holds, by content. StudioError('MEDIA') with a plain reason when it is no media, a
+ * format the studio does not work with, or (with `decodePicture`) a picture the engine cannot decode.
+ */
+export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}, options: ProbeOptions = {}): Promise<MediaInfo> {
+  const info = await probeCached(runner, file, control);
+  if (options.decodePicture && info.video && info.durationMs !== null) {
+    const failure = await pictureDecodeFailure(runner, file, control);
+    if (failure) {
+      const codec = codecNames[info.video.codec] ?? info.video.codec;
+      throw new UndecodableMedia(
+        `The studio’s media engine cannot decode this video’s picture (${codec}; ffmpeg: ${failure}). Export it from the phone or editor as H.264 MP4 and import that.`,
+      );
+    }
+  }
+  return info;
+}
+
+/**
+ * Probes of files not changed since (same inode, size and modification time): measuring a
+ * sound's length decodes it, and one take is probed by several steps in a row.
+ */
+const probed = new Map<string, { stamp: string; info: MediaInfo }>();
+const probedKept = 16;
+
+async function probeCached(runner: FFmpegRunner, file: string, control: RunControl): Promise<MediaInfo> {
+  let key: string;
+  let stamp: string;
+  try {
+    const stat = await fs.stat(file);
+    // By inode, so an import renamed into the draft is not decoded again.
+    key = `${stat.dev}:${stat.ino}`;
+    stamp = `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    throw new StudioError('NOT_FOUND', 'The media file is missing from the draft folder.');
+  }
+  const known = probed.get(key);
+  if (known && known.stamp === stamp) return structuredClone(known.info);
+  const info = await probeUncached(runner, file, control);
+  probed.delete(key);
+  probed.set(key, { stamp, info: structuredClone(info) });
+  if (probed.size > probedKept) probed.delete(probed.keys().next().value as string);
+  return info;
+}
+
+async function probeUncached(runner: FFmpegRunner, file: string, control: RunControl): Promise<MediaInfo> {
   let bytes: number;
   try {
     bytes = (await fs.stat(file)).size;
@@ -118,10 +227,17 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
   if (!container) {
     throw new StudioError('MEDIA', `This file's format (${probe.format.format_name ?? 'unknown'}) is not one the studio works with.`);
   }
-  const audioStream = probe.streams.find((stream) => stream.codec_type === 'audio');
+  const audioStreams = probe.streams.filter((stream) => stream.codec_type === 'audio');
+  const audioStream = audioStreams[0];
   const videoStream = probe.streams.find((stream) => stream.codec_type === 'video' && !stream.disposition?.attached_pic);
   const still = container === 'jpeg' || container === 'png';
-  let durationS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
+  const headerS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
+  let durationS = headerS;
+  if (!still && audioStream && !videoStream) {
+    // A file of sound alone: its length is what decodes, whatever the header says (cheap next to a picture).
+    const decodedMs = await measureDecodedAudio(runner, file, control);
+    if (decodedMs !== null) durationS = decodedMs / 1000;
+  }
   if (!still && durationS === null) {
     const measuredMs = await measureDuration(runner, file, control);
     durationS = measuredMs === null ? null : measuredMs / 1000;
@@ -130,6 +246,14 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
   return {
     container,
     durationMs: durationS === null ? null : Math.round(durationS * 1000),
+    headerDurationMs: headerS === null ? null : Math.round(headerS * 1000),
+    audioTracks: audioStreams.map((stream, index) => ({
+      index,
+      codec: stream.codec_name ?? 'unknown',
+      sampleRate: Number(stream.sample_rate ?? 0),
+      channels: stream.channels ?? 0,
+      title: trackTitle(stream.tags),
+    })),
     bytes,
     audio: audioStream
       ? {
@@ -138,13 +262,41 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
           channels: audioStream.channels ?? 0,
         }
       : null,
-    video: videoStream
-      ? {
-          codec: videoStream.codec_name ?? 'unknown',
-          width: videoStream.width ?? 0,
-          height: videoStream.height ?? 0,
-          fps: still ? null : (frameRate(videoStream.avg_frame_rate) ?? frameRate(videoStream.r_frame_rate)),
-        }
-      : null,
+    video: videoStream ? videoInfo(videoStream, still) : null,
   };
+}
+
+function videoInfo(stream: ProbeStream, still: boolean): NonNullable<MediaInfo['video']> {
+  const coded = { width: stream.width ?? 0, height: stream.height ?? 0 };
+  const rotation = still ? 0 : rotationOf(stream);
+  const pixelAspect = pixelAspectOf(stream.sample_aspect_ratio);
+  const shown = displayedSize(coded, pixelAspect, rotation);
+  return {
+    codec: stream.codec_name ?? 'unknown',
+    ...shown,
+    fps: still ? null : (frameRate(stream.avg_frame_rate) ?? frameRate(stream.r_frame_rate)),
+    codedWidth: coded.width,
+    codedHeight: coded.height,
+    rotation,
+    pixelAspect,
+    pixelFormat: stream.pix_fmt ?? null,
+    profile: stream.profile ?? null,
+  };
+}
+
+/**
+ * Whether the engine can decode this file's picture: the first frame is decoded (a header can name a
+ * codec the build lacks, such as AV1 here). Returns ffmpeg's reason when it cannot, null when it can.
+ */
+export async function pictureDecodeFailure(runner: FFmpegRunner, file: string, control: RunControl = {}): Promise<string | null> {
+  const result = await runner.run(
+    {
+      program: 'ffmpeg',
+      args: ['-hide_banner', '-loglevel', 'error', '-nostats', '-i', `/in/${inputName}`, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'],
+      inputs: [{ name: inputName, path: file }],
+    },
+    control,
+  );
+  const decodedNothing = result.log.some((line) => /Output file is empty|nothing was encoded|Decoder \(codec .*\) not found|Could not find codec/i.test(line));
+  return result.exitCode !== 0 || decodedNothing ? explainFailure(result.log).replace(`/in/${inputName}: `, '') : null;
 }

@@ -19,14 +19,38 @@ const muxers: Partial<Record<MediaContainer, string[]>> = {
 };
 
 /**
+ * Sound codecs an MP4 carries as they are; anything else (the PCM of a camera's QuickTime file, say)
+ * becomes AAC at a rate that is transparent for speech when a file moves into MP4.
+ */
+const mp4AudioCodecs = new Set(['aac', 'mp3', 'alac', 'ac3', 'eac3']);
+const mp4FallbackAudio = ['-c:a', 'aac', '-b:a', '256k'];
+
+/**
  * Rewrites the file through ffmpeg's muxer without touching the streams. MediaRecorder writes WebM
  * as a live stream (no duration, no cues) and a crash cuts it mid-cluster: the muxer writes both
  * and ffmpeg keeps every whole frame before the damage. `output` may equal `input`.
+ *
+ * `to` moves a video into another container (a QuickTime `.mov` or a Matroska file into MP4): the
+ * picture and its rotation are copied, the first picture and every sound track kept, other tracks
+ * (a phone's timed metadata) dropped, and a sound MP4 cannot hold is re-encoded to AAC.
  */
-export async function remuxFile(job: JobContext, input: string, output: string): Promise<void> {
+export async function remuxFile(job: JobContext, input: string, output: string, to?: MediaContainer): Promise<void> {
   const info = await probeFile(job.runner, input, { signal: job.signal });
-  const muxer = muxers[info.container];
+  const target = to ?? info.container;
+  const muxer = muxers[target];
   if (!muxer) throw new StudioError('MEDIA', `A ${info.container} file cannot be remuxed.`);
+  const moving = target !== info.container;
+  const streams = moving
+    ? [
+        '-map',
+        '0:v:0',
+        '-map',
+        '0:a?',
+        '-c:v',
+        'copy',
+        ...(target === 'mp4' && info.audio && !mp4AudioCodecs.has(info.audio.codec) ? mp4FallbackAudio : ['-c:a', 'copy']),
+      ]
+    : ['-map', '0', '-c', 'copy'];
   await withPartialOutput(output, async (partial) => {
     await runChecked(
       job,
@@ -42,10 +66,7 @@ export async function remuxFile(job: JobContext, input: string, output: string):
           'ignore_err',
           '-i',
           `/in/${inputName}`,
-          '-map',
-          '0',
-          '-c',
-          'copy',
+          ...streams,
           ...muxer,
           '/out/remuxed',
         ],
@@ -53,7 +74,7 @@ export async function remuxFile(job: JobContext, input: string, output: string):
         outputs: [{ name: 'remuxed', path: partial }],
       },
       { signal: job.signal },
-      'repair the recording',
+      moving ? `move the ${info.container} file into ${target}` : 'repair the recording',
     );
     const repaired = await probeFile(job.runner, partial, { signal: job.signal });
     if (!repaired.durationMs) throw new StudioError('MEDIA', 'The recording holds no complete frames.');

@@ -196,8 +196,12 @@ export class WasmRunner implements FFmpegRunner {
       };
       worker.postMessage(request);
     });
-    if (result.heapBytes > recycleHeapBytes) {
-      this.log.info('recycling the media worker', { heapMb: Math.round(result.heapBytes / 2 ** 20) });
+    // After a failed ffmpeg run the core's state is not to be trusted: later runs on it report exit
+    // code 69 for commands that succeed (seen after an AV1 file this build cannot decode). A fresh
+    // worker costs ~0.4 s, only after a failure.
+    const failed = spec.program === 'ffmpeg' && result.exitCode !== 0;
+    if (result.heapBytes > recycleHeapBytes || failed) {
+      this.log.info('recycling the media worker', { heapMb: Math.round(result.heapBytes / 2 ** 20), afterFailure: failed });
       await this.stop(null);
     }
     return result;

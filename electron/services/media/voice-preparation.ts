@@ -4,12 +4,13 @@
  * and measured again before it is called ready.
  */
 import { StudioError } from '../../../shared/errors';
-import type { MediaInfo, MediaTrim, PreparedFile } from '../../../shared/media';
+import type { MediaInfo, MediaTrim, PreparedFile, VoiceSource } from '../../../shared/media';
 import { type VoiceFormat, audioQuality, voicePreparation, voiceRules } from '../../../shared/requirements';
 import { type LoudnessSummary, parseEbur128Summary, parseMomentary } from './ffmpeg-log';
 import { type JobContext, formatSeconds, runChecked, secondsArg, stepControl, withPartialOutput } from './job';
 import { inputName, probeFile } from './probe';
 import { planEncoding, voiceFormatOfContainer, voiceFormatProfiles } from './voice-formats';
+import { sourceArgs } from './voice-source';
 
 const outputName = 'voice';
 /** True peaks an encoder adds on top of the PCM it was given: lossy codecs reshape the waveform. */
@@ -50,11 +51,23 @@ export function findSpeech(frames: { timeMs: number; lufs: number }[], integrate
   return { startMs, endMs };
 }
 
-function mono48k(extra: string[] = []): string {
-  return ['aresample=48000', 'aformat=channel_layouts=mono', ...extra].join(',');
+type Source = Pick<VoiceSource, 'track' | 'mix'> | null | undefined;
+
+/**
+ * The take's voice as mono 48 kHz: its track and channel mix (the same the checks measured), DC
+ * removed, then `extra`. Every step of a preparation reads the input through this, so the
+ * loudness measured is the loudness of what is encoded.
+ */
+function mono48k(source: Source, extra: string[] = []): string {
+  return [...sourceArgs(source).filters, 'aresample=48000', 'aformat=channel_layouts=mono', ...extra].join(',');
 }
 
-async function analyse(job: JobContext, input: string, startMs: number, lengthMs: number): Promise<SpeechAnalysis> {
+/** The input with its track selected. */
+function inputArgs(source: Source): string[] {
+  return ['-i', `/in/${inputName}`, ...sourceArgs(source).map];
+}
+
+async function analyse(job: JobContext, input: string, source: Source, startMs: number, lengthMs: number): Promise<SpeechAnalysis> {
   const result = await runChecked(
     job,
     {
@@ -68,11 +81,10 @@ async function analyse(job: JobContext, input: string, startMs: number, lengthMs
         secondsArg(startMs),
         '-t',
         secondsArg(lengthMs),
-        '-i',
-        `/in/${inputName}`,
+        ...inputArgs(source),
         '-vn',
         '-af',
-        mono48k(['ebur128=peak=true:framelog=info']),
+        mono48k(source, ['ebur128=peak=true:framelog=info']),
         '-f',
         'null',
         '-',
@@ -121,7 +133,7 @@ function levelFilters(attempt: Attempt): string[] {
 }
 
 /** Integrated loudness after gain and limiter, without encoding anything. */
-async function measureLimited(job: JobContext, input: string, startMs: number, lengthMs: number, attempt: Attempt): Promise<number> {
+async function measureLimited(job: JobContext, input: string, source: Source, startMs: number, lengthMs: number, attempt: Attempt): Promise<number> {
   const result = await runChecked(
     job,
     {
@@ -135,11 +147,10 @@ async function measureLimited(job: JobContext, input: string, startMs: number, l
         secondsArg(startMs),
         '-t',
         secondsArg(lengthMs),
-        '-i',
-        `/in/${inputName}`,
+        ...inputArgs(source),
         '-vn',
         '-af',
-        mono48k([...levelFilters(attempt), 'ebur128=framelog=verbose']),
+        mono48k(source, [...levelFilters(attempt), 'ebur128=framelog=verbose']),
         '-f',
         'null',
         '-',
@@ -178,7 +189,7 @@ export async function prepareVoiceFile(
   job: JobContext,
   input: string,
   output: string,
-  options: { trim?: MediaTrim | null; format?: VoiceFormat },
+  options: { trim?: MediaTrim | null; format?: VoiceFormat; source?: Source },
 ): Promise<VoicePreparationResult> {
   const format = options.format ?? voicePreparation.defaultFormat;
   const profile = voiceFormatProfiles[format];
@@ -187,7 +198,7 @@ export async function prepareVoiceFile(
   const range = window(info, options.trim);
   if (range.endMs - range.startMs < voiceRules.minSeconds * 1000) throw tooShort(range.endMs - range.startMs, options.trim ? 'selection' : 'take');
 
-  const analysis = await analyse(job, input, range.startMs, range.endMs - range.startMs);
+  const analysis = await analyse(job, input, options.source, range.startMs, range.endMs - range.startMs);
   const startMs = range.startMs + analysis.speechStartMs;
   // Beyond the service's maximum the end is cut: the recorder stops there anyway.
   const endMs = Math.min(range.startMs + analysis.speechEndMs, startMs + voiceRules.maxSeconds * 1000 - voicePreparation.endMarginMs);
@@ -201,7 +212,7 @@ export async function prepareVoiceFile(
     // excess, and with it some loudness. Measure that loss once and add it back before encoding
     // (half as much again: the more gain goes in, the more the limiter takes).
     attempt.limitDbfs = ceiling;
-    const limited = await measureLimited(job, input, startMs, lengthMs, attempt);
+    const limited = await measureLimited(job, input, options.source, startMs, lengthMs, attempt);
     attempt = { ...attempt, gainDb: attempt.gainDb + Math.min(3, Math.max(0, 1.5 * (audioQuality.targetLufs - limited))) };
   }
 
@@ -224,13 +235,12 @@ export async function prepareVoiceFile(
             secondsArg(startMs),
             '-t',
             secondsArg(lengthMs),
-            '-i',
-            `/in/${inputName}`,
+            ...inputArgs(options.source),
             '-vn',
             '-map_metadata',
             '-1',
             '-af',
-            mono48k(filters),
+            mono48k(options.source, filters),
             '-ac',
             '1',
             '-ar',

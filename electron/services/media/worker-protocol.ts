@@ -2,15 +2,7 @@
 
 export type WorkerInput = { name: string; path: string };
 /** `path: null` sends the bytes back to the main thread (PCM for checks), in shared memory, instead of writing a file. */
-export type WorkerOutput = {
-  name: string;
-  path: string | null;
-  /**
-   * The output is raw RGBA of this size; the worker encodes it as a JPEG and writes that to `path`.
-   * ffmpeg.wasm 0.12's own MJPEG encoder traps ("memory access out of bounds") above small sizes.
-   */
-  jpegFromRgba?: { width: number; height: number; quality: number };
-};
+export type WorkerOutput = { name: string; path: string | null };
 
 export type RunRequest = {
   type: 'run';

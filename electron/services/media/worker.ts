@@ -2,12 +2,11 @@
  * The ffmpeg.wasm worker thread: loads @ffmpeg/core once and runs one ffmpeg or ffprobe command per
  * request, reading inputs straight from disk and writing outputs to disk, so no media crosses threads.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import jpeg from 'jpeg-js';
 import { type EmscriptenFs, createDiskFs } from './disk-fs';
 import { installPthreadWorkers } from './pthreads';
 import { statsTimeMs } from './ffmpeg-log';
@@ -119,7 +118,7 @@ function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (mess
     fs.mkdir('/in');
     fs.mkdir('/out');
     // Outputs bound for disk are written there as ffmpeg produces them; PCM for the caller stays in memory.
-    const toDisk = request.outputs.length > 0 && request.outputs.every((output) => output.path !== null && !output.jpegFromRgba);
+    const toDisk = request.outputs.length > 0 && request.outputs.every((output) => output.path !== null);
     if (toDisk) fs.mount(diskFs, { files: Object.fromEntries(request.outputs.map((output) => [output.name, output.path])) }, '/out');
     const blobs = request.inputs.map((input) => {
       const fd = openSync(input.path, 'r');
@@ -133,12 +132,7 @@ function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (mess
     const succeeded = request.program === 'ffprobe' || exitCode === 0;
     if (succeeded) {
       for (const output of request.outputs) {
-        if (output.jpegFromRgba && output.path !== null) {
-          const { width, height, quality } = output.jpegFromRgba;
-          const rgba = fs.readFile(`/out/${output.name}`);
-          if (rgba.length !== width * height * 4) throw new Error(`ffmpeg wrote ${rgba.length} bytes of ${output.name}, not a ${width}×${height} picture`);
-          writeFileSync(output.path, jpeg.encode({ data: rgba, width, height }, quality).data);
-        } else if (output.path === null) {
+        if (output.path === null) {
           // Into shared memory: the main thread, and the analysis thread after it, read these bytes
           // (a 300 s take is 57 MB of PCM) without a copy on the main thread.
           const bytes = fs.readFile(`/out/${output.name}`);

@@ -1,12 +1,15 @@
 /**
  * What a kind of take is judged on, as a function the takes service calls after every save, repair
  * and trim: voice takes here, video takes in the camera service. The service supplies the file,
- * the range and the sound (decoded once and cached), so a checker never decodes on its own.
+ * the range and the sound (decoded once and cached, or measured as a stream for voice), so a
+ * checker never runs the media engine on its own.
  */
-import { type AudioAnalysis, analyseAudio, voiceChecks } from '../../../shared/audio-analysis';
+import { bandwidthCheck, formatDuration, voiceChecks } from '../../../shared/audio-analysis';
 import type { CheckResult } from '../../../shared/drafts';
-import type { MediaTrim } from '../../../shared/media';
-import { voicePreparation } from '../../../shared/requirements';
+import type { MediaTrim, VoiceSource } from '../../../shared/media';
+import { voicePreparation, voiceSource as sourceRules } from '../../../shared/requirements';
+import type { VoiceAnalysisOptions, VoiceFileAnalysis } from '../media/engine';
+import type { SourceChoice } from '../media/voice-source';
 import { planEncoding } from '../media/voice-formats';
 
 export type TakeCheckInput = {
@@ -20,11 +23,16 @@ export type TakeCheckInput = {
   previous: readonly CheckResult[];
   /** The whole take's sound, mono float PCM; decoded on first call and shared. */
   decode: () => Promise<{ samples: Float32Array; sampleRate: number }>;
-  /** `analyseAudio` on a worker thread, when the caller has one (the takes service does). */
-  analyse?: (samples: Float32Array, sampleRate: number) => Promise<AudioAnalysis>;
+  /** The track and mix the take uses so far, or the person's pick (null: not yet measured; the checker decides). */
+  voiceSource: SourceChoice | null;
+  /** The voice of the file measured as a stream (track, mix, analysis): memory stays flat at any length. */
+  analyseVoice: (options: VoiceAnalysisOptions) => Promise<VoiceFileAnalysis>;
 };
 
-export type TakeChecker = (input: TakeCheckInput) => Promise<CheckResult[]>;
+/** What a checker found; a voice checker also settles the measured length and the sound used. */
+export type TakeCheckOutcome = { checks: CheckResult[]; durationMs?: number; voiceSource?: VoiceSource | null };
+
+export type TakeChecker = (input: TakeCheckInput) => Promise<CheckResult[] | TakeCheckOutcome>;
 
 /** The size and encoding preparation plans for this much speech in the default upload format. */
 export function plannedVoiceFile(durationMs: number): { bytes: number; summary: string } {
@@ -35,12 +43,30 @@ export function plannedVoiceFile(durationMs: number): { bytes: number; summary: 
   return { bytes, summary };
 }
 
-export const voiceTakeChecker: TakeChecker = async ({ durationMs, trim, decode, analyse }) => {
-  const { samples, sampleRate } = await decode();
-  const start = trim ? Math.min(samples.length, Math.round((trim.startMs / 1000) * sampleRate)) : 0;
-  const end = trim ? Math.min(samples.length, Math.round((trim.endMs / 1000) * sampleRate)) : samples.length;
-  const analysis = analyse ? await analyse(samples.subarray(start, end), sampleRate) : analyseAudio(samples.subarray(start, end), sampleRate);
-  // The decoder may stop a few ms short of the container's duration; the file's own length is the truth.
-  if (!trim && durationMs > 0) analysis.durationMs = durationMs;
-  return voiceChecks(analysis, plannedVoiceFile(analysis.durationMs));
+/** A note on the sound used (header length, track, channel mix), or null when there is nothing to say. */
+export function sourceNote(measured: VoiceFileAnalysis): CheckResult | null {
+  const notes: string[] = [];
+  const header = measured.headerDurationMs;
+  if (header !== null && Math.abs(header - measured.durationMs) > sourceRules.headerMismatchMs) {
+    notes.push(
+      `The file’s header says ${formatDuration(header)}, but its sound decodes to ${formatDuration(measured.durationMs)}: the decoded length is the one shown, checked, trimmed and prepared.`,
+    );
+  }
+  if (measured.reasons.track) notes.push(measured.reasons.track);
+  if (measured.reasons.mix) notes.push(measured.reasons.mix);
+  if (notes.length === 0) return null;
+  return { id: 'source', label: 'Sound used', verdict: 'pass', reason: notes.join(' '), value: measured.durationMs };
+}
+
+export const voiceTakeChecker: TakeChecker = async ({ trim, voiceSource, analyseVoice }) => {
+  const measured = await analyseVoice({ startMs: trim?.startMs, endMs: trim?.endMs, source: voiceSource });
+  const { analysis } = measured;
+  // Untrimmed, the whole track's measured length is the take's length (the decoder may stop a few ms short of it).
+  if (!trim) analysis.durationMs = measured.durationMs;
+  const checks = voiceChecks(analysis, plannedVoiceFile(analysis.durationMs));
+  const band = bandwidthCheck(analysis, measured.sourceSampleRate);
+  if (band) checks.push(band);
+  const note = sourceNote(measured);
+  if (note) checks.push(note);
+  return { checks, durationMs: measured.durationMs, voiceSource: measured.source };
 };

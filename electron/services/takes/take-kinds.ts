@@ -8,7 +8,8 @@ import { consentStatement, fullName } from '../../../shared/consent';
 import type { TakeKind } from '../../../shared/contract/takes';
 import type { Draft, Take } from '../../../shared/drafts';
 import type { MediaInfo } from '../../../shared/media';
-import { voiceRules } from '../../../shared/requirements';
+import { importFormats } from '../../../shared/take-import';
+import { storedVideoContainer } from '../media/video-preparation';
 import { voiceFormatOfContainer } from '../media/voice-formats';
 
 export type TakeShelf = {
@@ -27,7 +28,10 @@ export type TakeKindEntry = {
   shelf: TakeShelf;
   /** For messages: "the take", "the consent take". */
   noun: string;
-  /** The container an import of this kind may be, by content; null when it may not be imported at all. */
+  /**
+   * The container an import of this kind is kept in (by content: a QuickTime video is kept as MP4),
+   * or null when the file may not be; the entry itself is null when the kind is never imported.
+   */
   importable: ((info: MediaInfo) => string | null) | null;
   /** The accepted import formats, for the message that refuses another. */
   importNames: string;
@@ -48,7 +52,7 @@ const voice: TakeKindEntry = {
   noun: 'the take',
   media: 'audio',
   importable: (info) => (info.audio ? voiceFormatOfContainer(info.container) : null),
-  importNames: voiceRules.formats.join(', '),
+  importNames: importFormats.voice.names,
   shelf: {
     single: false,
     list: (draft) => draft.voice.takes,
@@ -61,8 +65,8 @@ const voice: TakeKindEntry = {
 const video: TakeKindEntry = {
   noun: 'the video take',
   media: 'video',
-  importable: (info) => (info.video && (info.container === 'mp4' || info.container === 'webm' || info.container === 'mov') ? info.container : null),
-  importNames: 'mp4, webm, mov',
+  importable: (info) => (info.video ? storedVideoContainer(info.container) : null),
+  importNames: importFormats.video.names,
   shelf: {
     single: false,
     list: (draft) => draft.camera.videoTakes,

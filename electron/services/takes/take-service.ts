@@ -13,15 +13,19 @@ import { type TakeKind, takeStreaming } from '../../../shared/contract/takes';
 import type { CheckResult, Take } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { type ExposureAnalysis, exposureCheckIds, exposureChecks } from '../../../shared/exposure';
-import type { MediaInfo, MediaTrim } from '../../../shared/media';
+import type { MediaContainer, MediaInfo, MediaTrim, VoiceMix } from '../../../shared/media';
 import { voiceRules } from '../../../shared/requirements';
+import { importRefusal, maxImportBytes } from '../../../shared/take-import';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
+import { previewNames } from '../media/preview';
+import { UndecodableMedia } from '../media/probe';
+import { type SourceChoice, peaksPerSecond, scratchPrefix, tooLongForVoice } from '../media/voice-source';
 import { AudioAnalyser } from './audio-analyser';
 import { LiveDecode } from './live-decode';
-import { type TakeChecker, voiceTakeChecker } from './take-checker';
+import { type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
 export type { TakeKind };
@@ -82,6 +86,8 @@ export class TakeService {
   private readonly checkers: Partial<Record<TakeKind, TakeChecker>>;
   private readonly sessions = new Map<string, Session>();
   private pcm: PcmCache | null = null;
+  /** Peaks of the voice take drawn last, by file version and sound. */
+  private peaks: { key: string; peaks: Uint8Array<ArrayBuffer> } | null = null;
   /** Repairs under way, so start-up recovery and a window's own recover call never repair one take twice. */
   private readonly repairs = new Map<string, Promise<Take>>();
   /** Sound decoded while recording, by the file of the finished take it will be checked from. */
@@ -107,11 +113,17 @@ export class TakeService {
     const draft = await this.drafts.get(input.draftId);
     if (!this.checkers[input.kind]) throw new StudioError('NOT_AVAILABLE', `This studio cannot take ${input.kind} recordings.`);
     if (input.source === 'imported' && !entry.importable) throw new StudioError('BAD_REQUEST', `${capitalise(entry.noun)} can only be recorded, not imported.`);
-    if (input.expectedBytes !== undefined && input.expectedBytes > takeStreaming.maxTakeBytes) {
+    const maxBytes = input.source === 'imported' && input.kind !== 'consent' ? maxImportBytes(input.kind) : takeStreaming.maxTakeBytes;
+    if (input.expectedBytes !== undefined && input.expectedBytes > maxBytes) {
       throw new StudioError(
         'MEDIA',
         `This file is ${formatBytes(input.expectedBytes)}: far larger than any ${voiceRules.maxSeconds}-second recording. Import a shorter or compressed recording.`,
       );
+    }
+    if (input.source === 'imported' && input.originalName && input.kind !== 'consent') {
+      // The page checks the name before sending; a caller that did not is told the same, before any byte.
+      const refusal = importRefusal(input.kind, input.originalName, input.expectedBytes ?? 1);
+      if (refusal) throw new StudioError('MEDIA', refusal);
     }
     if (input.kind === 'consent' && (!draft.person.firstName.trim() || !draft.person.lastName.trim() || !draft.consent.code)) {
       throw new StudioError(
@@ -139,7 +151,7 @@ export class TakeService {
       input.source === 'recorded' ? this.drafts.mediaFile(draft.id, take.fileName) : path.join(this.drafts.folder(draft.id), `${importPrefix}${takeId}.part`);
     const sink = await ChunkSink.open(file, {
       what: entry.noun,
-      maxBytes: takeStreaming.maxTakeBytes,
+      maxBytes,
       expectedBytes: input.source === 'imported' ? input.expectedBytes : undefined,
       now: this.now,
       syncEveryMs: this.syncEveryMs,
@@ -251,8 +263,47 @@ export class TakeService {
       range = trim.startMs === 0 && endMs === take.durationMs ? null : { startMs: trim.startMs, endMs };
     }
     const file = this.drafts.mediaFile(draftId, take.fileName);
-    const checks = await this.check(found.kind, file, take.durationMs, range, take.checks);
-    return this.updateTake(draftId, takeId, (current) => ({ ...current, trim: range, checks }));
+    const { checks, voiceSource } = await this.check(found.kind, file, take.durationMs, range, take.checks, take.voiceSource ?? null);
+    return this.updateTake(draftId, takeId, (current) => ({ ...current, trim: range, checks, ...(voiceSource ? { voiceSource } : {}) }));
+  }
+
+  /**
+   * The person's pick of the sound a voice take uses: another audio track of the file (and, for a
+   * two-channel track, a mix; by default the one measured to keep the voice). The take is checked
+   * again on it, and preparation uses it.
+   */
+  async chooseSound(draftId: string, takeId: string, choice: { track: number; mix?: VoiceMix | null }): Promise<Take> {
+    const draft = await this.drafts.get(draftId);
+    const found = findTake(draft, takeId);
+    if (!found) throw new StudioError('NOT_FOUND', 'This take no longer exists.');
+    const { take } = found;
+    if (found.kind !== 'voice') throw new StudioError('BAD_REQUEST', 'Only a voice take has a sound track to choose.');
+    if (take.state === 'recording' || !take.durationMs) throw new StudioError('CONFLICT', 'The sound can be chosen once the take has been saved and read.');
+    const source: SourceChoice = { track: choice.track, mix: choice.mix ?? null, chosenBy: 'person', tracks: take.voiceSource?.tracks ?? [] };
+    const file = this.drafts.mediaFile(draftId, take.fileName);
+    const { checks, voiceSource } = await this.check(found.kind, file, take.durationMs, take.trim, take.checks, source);
+    return this.updateTake(draftId, takeId, (current) => ({ ...current, checks, voiceSource: voiceSource ?? current.voiceSource }));
+  }
+
+  /**
+   * A voice take's whole sound as peaks, from the track and mix it uses (a file's first track, which
+   * the page could decode itself, may be the wrong one). Kept from its last whole analysis.
+   */
+  async voicePeaks(draftId: string, takeId: string): Promise<{ perSecond: number; peaks: Uint8Array<ArrayBuffer>; durationMs: number }> {
+    const draft = await this.drafts.get(draftId);
+    const found = findTake(draft, takeId);
+    if (!found || found.kind !== 'voice') throw new StudioError('NOT_FOUND', 'This voice take no longer exists.');
+    const { take } = found;
+    if (take.state === 'recording' || !take.durationMs) throw new StudioError('CONFLICT', 'The take can be drawn once it has been saved and read.');
+    const file = this.drafts.mediaFile(draftId, take.fileName);
+    const stat = await fs.stat(file);
+    const source = take.voiceSource ?? null;
+    const key = `${file}:${stat.mtimeMs}:${source?.track ?? 0}:${source?.mix ?? ''}`;
+    if (this.peaks?.key !== key) {
+      const measured = await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), source });
+      this.peaks = { key, peaks: measured.peaks };
+    }
+    return { perSecond: peaksPerSecond, peaks: this.peaks.peaks, durationMs: take.durationMs };
   }
 
   /** A take recovered after a crash, accepted by the person: it becomes an ordinary complete take. */
@@ -295,6 +346,8 @@ export class TakeService {
     for (const summary of drafts) {
       const live = new Set([...this.sessions.values()].map((session) => session.sink.file));
       await sweepStaleChunks(this.drafts.folder(summary.id), importPrefix, live);
+      // Sound decoded for an analysis that a crash interrupted.
+      await sweepStaleChunks(this.drafts.folder(summary.id), scratchPrefix);
       count += (await this.recover(summary.id).catch(() => [])).length;
     }
     if (count > 0) this.log.info('recovered interrupted takes', { count });
@@ -370,15 +423,16 @@ export class TakeService {
         checks: [unreadableCheck(`The recording could not be repaired: ${message}`)],
       }));
     }
-    const checks = await this.check(take.kind, final, info.durationMs ?? 0, take.trim, take.checks);
+    const checked = await this.check(take.kind, final, info.durationMs ?? 0, take.trim, take.checks, take.voiceSource ?? null);
     const updated = await this.updateTake(draftId, take.id, (current) => ({
       ...current,
       fileName: finalName,
       mimeType: takeMimeType(current.kind, info, current.mimeType),
       state,
-      durationMs: info.durationMs,
+      durationMs: checked.durationMs ?? info.durationMs,
       bytes: info.bytes,
-      checks,
+      checks: checked.checks,
+      ...(checked.voiceSource ? { voiceSource: checked.voiceSource } : {}),
     }));
     if (final !== raw) await fs.rm(raw, { force: true });
     if (state === 'complete') await this.accepted(draftId, updated);
@@ -408,8 +462,10 @@ export class TakeService {
       if (!session.sink.complete) throw new StudioError('MEDIA', 'The file arrived incomplete. Nothing was imported; try again.');
       let info: MediaInfo;
       try {
-        info = await this.engine.probe(file);
+        // A video's picture must decode here too: a header may name a codec this engine lacks.
+        info = await this.engine.probe(file, { decodePicture: entry.media === 'video' });
       } catch (error) {
+        if (error instanceof UndecodableMedia) throw error;
         throw new StudioError(
           'MEDIA',
           `This file is not a recording the studio can read${error instanceof StudioError ? ` (${error.message.replace(/\.$/, '')})` : ''}. Import ${entry.importNames}.`,
@@ -420,14 +476,25 @@ export class TakeService {
         const what = session.kind === 'voice' && !info.audio ? 'no sound' : info.container;
         throw new StudioError('MEDIA', `This file holds ${what}, which the service does not accept. Import ${entry.importNames}.`);
       }
-      const durationMs = info.durationMs;
-      if (!durationMs) throw new StudioError('MEDIA', 'This file holds no complete recording: it may be damaged.');
+      if (!info.durationMs) throw new StudioError('MEDIA', 'This file holds no complete recording: it may be damaged.');
+      // A sound's length was measured by decoding it to nothing: a file too long is refused before anything holds it.
+      const tooLong = entry.media === 'audio' && !info.video ? tooLongForVoice(info.durationMs) : null;
+      if (tooLong) throw tooLong;
       const fileName = `${session.kind}-${takeId}.${format}`;
       const final = this.drafts.mediaFile(draftId, fileName);
-      // Recorder-made WebM carries no duration: give it one, as for our own recordings.
+      // Recorder-made WebM carries no duration: give it one, as for our own recordings. A QuickTime or
+      // Matroska video moves into MP4, the container the service takes.
       if (info.container === 'webm') await this.engine.remux(file, final);
-      else await fs.rename(file, final);
-      const checks = await this.check(session.kind, final, durationMs, null, []).catch(async (error: unknown) => {
+      else if (format !== info.container && entry.media === 'video') {
+        await this.engine.remux(file, final, format as MediaContainer);
+        info = await this.engine.probe(final);
+      } else await fs.rename(file, final);
+      const durationMs = info.durationMs ?? 0;
+      const {
+        checks,
+        durationMs: measuredMs,
+        voiceSource,
+      } = await this.check(session.kind, final, durationMs, null, [], null).catch(async (error: unknown) => {
         await fs.rm(final, { force: true });
         throw error;
       });
@@ -439,11 +506,12 @@ export class TakeService {
         mimeType: takeMimeType(session.kind, info, 'application/octet-stream'),
         createdAt: new Date().toISOString(),
         state: 'complete',
-        durationMs,
+        durationMs: measuredMs ?? durationMs,
         bytes: (await fs.stat(final)).size,
         trim: null,
         checks,
         originalName: session.originalName,
+        ...(voiceSource ? { voiceSource } : {}),
       };
       await this.drafts.update(draftId, (draft) => entry.shelf.put(draft, [...entry.shelf.list(draft), take]));
       this.log.info('take imported', { draftId, takeId, container: info.container, durationMs: info.durationMs });
@@ -454,17 +522,33 @@ export class TakeService {
   }
 
   /** The checks of a take's file, or of its trimmed range, by its kind's checker. */
-  private async check(kind: TakeKind, file: string, durationMs: number, trim: MediaTrim | null, previous: readonly CheckResult[]): Promise<CheckResult[]> {
+  private async check(
+    kind: TakeKind,
+    file: string,
+    durationMs: number,
+    trim: MediaTrim | null,
+    previous: readonly CheckResult[],
+    voiceSource: SourceChoice | null,
+  ): Promise<TakeCheckOutcome> {
     const checker = this.checkers[kind];
     if (!checker) throw new StudioError('NOT_AVAILABLE', `This studio cannot check ${kind} takes.`);
-    return checker({
+    const outcome = await checker({
       file,
       durationMs,
       trim,
       previous,
+      voiceSource,
       decode: () => this.decode(file),
-      analyse: (samples, sampleRate) => this.analyser.analyse(samples, sampleRate),
+      analyseVoice: async (options) => {
+        const measured = await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options });
+        if (options.startMs === undefined && options.endMs === undefined) {
+          const stat = await fs.stat(file);
+          this.peaks = { key: `${file}:${stat.mtimeMs}:${measured.source.track}:${measured.source.mix}`, peaks: measured.peaks };
+        }
+        return measured;
+      },
     });
+    return Array.isArray(outcome) ? { checks: outcome } : outcome;
   }
 
   private async decode(file: string): Promise<{ samples: Float32Array; sampleRate: number }> {
@@ -529,7 +613,7 @@ export class TakeService {
   }
 
   private async removeFiles(draftId: string, take: Take): Promise<void> {
-    for (const name of new Set([take.fileName, take.fileName.replace(/\.rec\./, '.')])) {
+    for (const name of new Set([take.fileName, take.fileName.replace(/\.rec\./, '.'), ...previewNames(take.id)])) {
       await fs.rm(this.drafts.mediaFile(draftId, name), { force: true });
     }
     if (this.pcm?.file.includes(take.id)) this.pcm = null;

@@ -14,6 +14,8 @@ export function takeHandlers(takes: TakeService): Pick<StudioHandlers, keyof typ
     },
     'takes/choose': async ({ draftId, takeId }) => ({ chosenTakeId: await takes.choose(draftId, takeId) }),
     'takes/trim': ({ draftId, takeId, trim }) => takes.trim(draftId, takeId, trim),
+    'takes/chooseSound': ({ draftId, takeId, track, mix }) => takes.chooseSound(draftId, takeId, { track, mix }),
+    'takes/voicePeaks': ({ draftId, takeId }) => takes.voicePeaks(draftId, takeId),
     'takes/keep': ({ draftId, takeId }) => takes.keep(draftId, takeId),
     'takes/recover': async ({ draftId }) => ({ recovered: await takes.recover(draftId) }),
   };

@@ -11,6 +11,7 @@ import type { Draft, Photo, V2Appearance } from '../../../shared/drafts';
 import { photoRules, videoRules } from '../../../shared/requirements';
 import { useAct, useStudio } from '../../api/studio-context';
 import { durationLimits } from '../../capture/DurationMeter';
+import { ImportTake } from '../../capture/ImportTake';
 import { RecoveredTakes } from '../../capture/RecoveredTakes';
 import { TakeList, takesSummary } from '../../capture/TakeList';
 import { OpenTakeReview } from '../../capture/TakeReview';
@@ -165,8 +166,9 @@ function VideoCapture({ draft }: { draft: Draft }) {
           recording={take.takeId ? { takeId: take.takeId, meters: take.meters } : null}
           onReview={choice.review}
           label="Video takes"
-          empty="No video takes yet. Turn the camera on and record one above."
+          empty="No video takes yet. Turn the camera on and record one above, or import a video."
         />
+        <ImportTake draftId={draft.id} kind="video" onImported={(imported) => choice.review(imported.id)} />
       </section>
     </>
   );

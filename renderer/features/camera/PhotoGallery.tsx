@@ -11,6 +11,7 @@ import { ChecksList, verdictSummary } from '../../capture/ChecksList';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { FileDrop } from '../../ui/FileDrop';
 import type { PhotoControl } from './use-photo';
+import { PhotoView } from './PhotoView';
 
 function photoName(photo: Photo, number: number): string {
   return photo.source === 'imported' ? (photo.originalName ?? `Imported picture ${number}`) : `Photo ${number}`;
@@ -78,8 +79,8 @@ export function PhotoGallery({
 
       {selected && (
         <div className="photo-detail" data-photo={selected.id}>
-          <img
-            className="photo-large"
+          <PhotoView
+            photo={selected}
             src={mediaPath(draftId, selected.fileName)}
             alt={`${photoName(selected, selectedNumber)}, ${selected.width}×${selected.height}`}
           />
@@ -112,9 +113,9 @@ export function PhotoGallery({
 
       <FileDrop
         title="Import a picture"
-        hint={`A JPEG or PNG of at least ${photoRules.minWidth}×${photoRules.minHeight}; it is cropped to 16:9 around its centre and gets the same checks as a photo.`}
+        hint={`A JPEG, PNG, WebP, AVIF or TIFF whose 16:9 middle is at least ${photoRules.minWidth}×${photoRules.minHeight}; the avatar is made from that 16:9 part (marked on the photo), and it gets the same checks as a photo.`}
         button={importing ? 'Importing…' : 'Choose picture…'}
-        accept="image/jpeg,image/png,.jpg,.jpeg,.png"
+        accept="image/jpeg,image/png,image/webp,image/avif,image/tiff,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.avif,.tif,.tiff,.heic,.heif"
         inputLabel="Import a picture"
         busy={importing}
         onFile={(file) => void control.importFile(file)}

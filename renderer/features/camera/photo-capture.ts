@@ -1,7 +1,7 @@
 /**
- * Pixels into the v1 photo: a camera frame at the camera's own resolution, cropped to the guide's
- * 16:9 box (never mirrored: the preview is, the photo is not), or an imported picture cropped the
- * same way. Both are stored as PNG, so the only lossy step is the prepared upload JPEG.
+ * A camera frame into the v1 photo: at the camera's own resolution, cropped to the guide's 16:9 box
+ * (never mirrored: the preview is, the photo is not) and stored as PNG, so the only lossy step is
+ * the prepared upload JPEG. Imported pictures are not touched here: their own bytes go to the studio.
  */
 import { photoCrop } from '../../../shared/camera';
 
@@ -28,23 +28,4 @@ function cropToPng(source: CanvasImageSource, width: number, height: number): Pr
 export function captureFrame(video: HTMLVideoElement): Promise<PhotoPixels> {
   if (video.readyState < 2 || video.videoWidth === 0) throw new Error('The camera has not delivered a picture yet.');
   return cropToPng(video, video.videoWidth, video.videoHeight);
-}
-
-/**
- * An imported file cropped to the largest centred 16:9 picture. Null when the browser cannot decode
- * it: the file then goes to the studio as it is, which names what is wrong with it.
- */
-export async function cropImport(file: Blob): Promise<PhotoPixels | null> {
-  let bitmap: ImageBitmap;
-  try {
-    // EXIF orientation applied: a phone's portrait photo is cropped as it is seen.
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  } catch {
-    return null;
-  }
-  try {
-    return await cropToPng(bitmap, bitmap.width, bitmap.height);
-  } finally {
-    bitmap.close();
-  }
 }

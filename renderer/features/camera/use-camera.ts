@@ -8,7 +8,7 @@ import { type RefCallback, useCallback, useEffect, useRef, useState } from 'reac
 import { photoCrop } from '../../../shared/camera';
 import type { ExposureAnalysis } from '../../../shared/exposure';
 import { cameraCapture, exposureQuality } from '../../../shared/requirements';
-import { asStudioError, useStudio } from '../../api/studio-context';
+import { asStudioError, messageOf, useStudio } from '../../api/studio-context';
 import { AudioMonitor, type MeterReading, PeakTrack, silentReading } from '../../capture/audio-monitor';
 import { CaptureError, type CaptureRequest, openCapture, showStream, stopStream } from '../../capture/capture-stream';
 import { type CaptureDevice, listDevices, pickDevice, useDevices } from '../../capture/devices';
@@ -299,7 +299,7 @@ export function useCamera(version: AvatarVersion): CameraSession {
       try {
         await track.applyConstraints({ width: { ideal: next.width }, height: { ideal: next.height }, frameRate: { ideal: next.frameRate } });
       } catch (failure) {
-        setError(`The camera refused ${next.width}×${next.height} at ${next.frameRate} fps (${failure instanceof Error ? failure.message : String(failure)}).`);
+        setError(`The camera refused ${next.width}×${next.height} at ${next.frameRate} fps (${messageOf(failure)}).`);
       }
       const current = session.get().live;
       if (current) setActual(actualOf(current.stream));

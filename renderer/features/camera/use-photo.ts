@@ -1,13 +1,13 @@
 /**
  * Taking and importing v1 photos: a countdown (so the person can settle and look into the lens),
- * one frame at the camera's full resolution cropped to the 16:9 guide, or a picture from disk
- * cropped the same way; each stored and checked by the studio, which refuses what it cannot use.
+ * one frame at the camera's full resolution cropped to the 16:9 guide, or a picture from disk sent
+ * as it is; each stored and checked by the studio, which refuses what it cannot use.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Photo } from '../../../shared/drafts';
 import { cameraCapture } from '../../../shared/requirements';
-import { asStudioError, useStudio } from '../../api/studio-context';
-import { captureFrame, cropImport } from './photo-capture';
+import { asStudioError, messageOf, useStudio } from '../../api/studio-context';
+import { captureFrame } from './photo-capture';
 import { uploadPhoto } from './photo-upload';
 import type { CameraSession } from './use-camera';
 
@@ -59,7 +59,7 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
       const photo = await uploadPhoto(studio, draftId, pixels.blob, { source: 'camera' });
       onSavedRef.current(photo);
     } catch (failure) {
-      setError(`The photo could not be taken: ${failure instanceof Error ? failure.message : String(failure)}`);
+      setError(`The photo could not be taken: ${messageOf(failure)}`);
     } finally {
       sessionRef.current.setBusy(false);
       setPhase('idle');
@@ -94,9 +94,8 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
       setImportError(null);
       setPhase('importing');
       try {
-        // Cropped here when the browser can read it; otherwise sent as it is, and the studio says why it is refused.
-        const cropped = await cropImport(file);
-        const photo = await uploadPhoto(studio, draftId, cropped?.blob ?? file, { source: 'imported', originalName: file.name });
+        // The file's own bytes: the studio decodes, turns upright and crops it (a 40 MP JPEG stays 20 MB, not a 90 MB PNG).
+        const photo = await uploadPhoto(studio, draftId, file, { source: 'imported', originalName: file.name });
         onSavedRef.current(photo);
       } catch (failure) {
         setImportError(`“${file.name}” was not imported. ${asStudioError(failure).message}`);

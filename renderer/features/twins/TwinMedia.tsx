@@ -3,7 +3,7 @@
  * process fetches them and the page shows them from blob: URLs, released when no longer shown.
  */
 import { useEffect, useState } from 'react';
-import { useStudio } from '../../api/studio-context';
+import { messageOf, useStudio } from '../../api/studio-context';
 
 function useTwinBlob(id: string, kind: 'preview' | 'videoLoop', wanted: boolean): { url: string | null; failed: string | null } {
   const studio = useStudio();
@@ -19,7 +19,7 @@ function useTwinBlob(id: string, kind: 'preview' | 'videoLoop', wanted: boolean)
         made = URL.createObjectURL(new Blob([bytes], { type: contentType }));
         setUrl(made);
       },
-      (error: unknown) => live && setFailed(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => live && setFailed(messageOf(error)),
     );
     return () => {
       live = false;

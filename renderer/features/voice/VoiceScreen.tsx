@@ -9,6 +9,7 @@ import { draftStatus } from '../../../shared/draft-status';
 import type { Draft } from '../../../shared/drafts';
 import { voiceRules } from '../../../shared/requirements';
 import { durationLimits } from '../../capture/DurationMeter';
+import { ImportTake } from '../../capture/ImportTake';
 import { RecoveredTakes } from '../../capture/RecoveredTakes';
 import { TakeList, takesSummary } from '../../capture/TakeList';
 import { OpenTakeReview } from '../../capture/TakeReview';
@@ -16,7 +17,6 @@ import { useTakeChoice } from '../../capture/use-take-choice';
 import { routeHref } from '../../navigation/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
-import { ImportRecording } from './ImportRecording';
 import { RecorderPanel } from './RecorderPanel';
 import { Teleprompter } from './Teleprompter';
 import { useVoiceCapture } from './use-voice-capture';
@@ -72,7 +72,7 @@ export function VoiceScreen({ draft }: { draft: Draft }) {
               empty="No takes yet. Record one above, or import an existing recording."
             />
           )}
-          <ImportRecording draftId={draft.id} onImported={(take) => choice.review(take.id)} />
+          <ImportTake draftId={draft.id} kind="voice" onImported={(take) => choice.review(take.id)} />
         </section>
       </div>
     </Screen>

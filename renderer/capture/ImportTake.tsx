@@ -1,32 +1,43 @@
 /**
- * Importing an existing recording, by drop or by file picker: sent to the main process in pieces
- * like a recording, where its content (never its name) decides whether it is accepted.
+ * Importing an existing recording or video, by drop or by file picker: the file's name is checked
+ * first (shared/take-import.ts, the rule the takes service applies too), then it is sent to the main
+ * process in pieces like a recording, where its content (never its name) decides whether it is
+ * accepted. A refused file leaves the draft as it was.
  */
 import { useState } from 'react';
-import { formatBytes } from '../../../shared/audio-analysis';
-import { takeStreaming } from '../../../shared/contract/takes';
-import type { Take } from '../../../shared/drafts';
-import { voiceRules } from '../../../shared/requirements';
-import { sendInPieces } from '../../api/send-in-pieces';
-import { messageOf, useStudio } from '../../api/studio-context';
-import { FileDrop } from '../../ui/FileDrop';
+import type { Take } from '../../shared/drafts';
+import { importAccept, importFormats, importRefusal, type ImportKind } from '../../shared/take-import';
+import { sendInPieces } from '../api/send-in-pieces';
+import { messageOf, useStudio } from '../api/studio-context';
+import { FileDrop } from '../ui/FileDrop';
 
-export function ImportRecording({ draftId, onImported }: { draftId: string; onImported: (take: Take) => void }) {
+const words: Record<ImportKind, { title: string; hint: string; label: string }> = {
+  voice: { title: 'Import a recording', hint: 'It gets the same checks as a recording.', label: 'Import a recording' },
+  video: {
+    title: 'Import a video',
+    hint: 'From a phone or camera (portrait or landscape, HEVC, 4K): it is shown upright and gets the same checks as a recording.',
+    label: 'Import a video',
+  },
+};
+
+export function ImportTake({ draftId, kind, onImported }: { draftId: string; kind: ImportKind; onImported: (take: Take) => void }) {
   const studio = useStudio();
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const text = words[kind];
 
   async function importFile(file: File) {
     setError(null);
-    if (file.size > takeStreaming.maxTakeBytes) {
-      setError(`“${file.name}” is ${formatBytes(file.size)}: far larger than any ${voiceRules.maxSeconds / 60}-minute recording.`);
+    const refusal = importRefusal(kind, file.name, file.size);
+    if (refusal) {
+      setError(refusal);
       return;
     }
     setProgress(0);
     try {
       const take = await studio.call('takes/begin', {
         draftId,
-        kind: 'voice',
+        kind,
         source: 'imported',
         mimeType: file.type.slice(0, 120),
         originalName: file.name.slice(0, 255),
@@ -52,11 +63,11 @@ export function ImportRecording({ draftId, onImported }: { draftId: string; onIm
 
   return (
     <FileDrop
-      title="Import a recording"
-      hint={`Drop a file here or choose one: ${voiceRules.formats.join(', ')}. It gets the same checks as a recording.`}
+      title={text.title}
+      hint={`Drop a file here or choose one: ${importFormats[kind].names}. ${text.hint}`}
       button="Choose file…"
-      accept="audio/*,video/mp4,video/webm,.mp3,.wav,.m4a,.flac,.ogg,.webm,.mp4"
-      inputLabel="Import a recording"
+      accept={importAccept(kind)}
+      inputLabel={text.label}
       busy={progress !== null}
       onFile={(file) => void importFile(file)}
       progress={
@@ -70,7 +81,7 @@ export function ImportRecording({ draftId, onImported }: { draftId: string; onIm
             aria-valuenow={Math.round(progress * 100)}
           >
             <div style={{ width: `${progress * 100}%` }} />
-            <span className="small muted">{progress < 1 ? 'Reading the file…' : 'Checking the recording…'}</span>
+            <span className="small muted">{progress < 1 ? 'Reading the file…' : kind === 'video' ? 'Checking the video…' : 'Checking the recording…'}</span>
           </div>
         )
       }

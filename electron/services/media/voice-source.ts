@@ -1,0 +1,353 @@
+/**
+ * Which sound of a file is the voice, and what it measures: every audio track (or the one chosen)
+ * is decoded to a scratch file on disk and read back in pieces, so memory stays flat at any length;
+ * a two-channel track is mixed so the voice survives (cancellation, a dead channel); DC is removed
+ * before anything is measured. Preparation builds the very same track and mix with `sourceArgs`.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  type AudioAnalysis,
+  Biquad,
+  type ChannelPowers,
+  VoiceAnalyser,
+  chooseMix,
+  formatDuration,
+  mixSample,
+  speechScore,
+} from '../../../shared/audio-analysis';
+import { StudioError } from '../../../shared/errors';
+import type { AudioTrack, MediaInfo, VoiceMix, VoiceSource } from '../../../shared/media';
+import { voiceRules, voiceSource as sourceRules } from '../../../shared/requirements';
+import { type JobContext, runChecked } from './job';
+import { inputName, measureDecodedAudio, probeFile } from './probe';
+
+/** Analysis runs at the file's own rate up to this: enough for clipping and the upper band. */
+const maxAnalysisRate = 48000;
+/** Bytes read from the scratch file at a time (a quarter second of 48 kHz stereo float and some). */
+const readBytes = 1 << 20;
+
+/** Codecs that give back exactly the samples they were given: only a flat run is clipping there. */
+const losslessCodec = /^(pcm_|flac$|alac$|wavpack$|tta$|ape$|mlp$|truehd$)/;
+
+export type VoiceFileAnalysis = {
+  /** The chosen track and mix, with every track considered. */
+  source: VoiceSource;
+  /** The analysis of the chosen sound over the range asked for. */
+  analysis: AudioAnalysis;
+  /** The chosen track's own sample rate (before any resampling for analysis). */
+  sourceSampleRate: number;
+  /** Measured length of the whole chosen track, ms (decoded, never from a header). */
+  durationMs: number;
+  /** What the container's header claims, ms, or null. */
+  headerDurationMs: number | null;
+  /** Why this track and this mix, in plain words, for the take's checks. */
+  reasons: { track: string | null; mix: string | null };
+  /** The chosen sound over the range as peaks for the review's waveform (0–255, `peaksPerSecond` a second). */
+  peaks: Uint8Array<ArrayBuffer>;
+};
+
+/** Review waveforms: a hundred peaks a second, as the live one. */
+export const peaksPerSecond = 100;
+
+/** A track to keep, with its mix when settled (a VoiceSource is one); `tracks` carries the list already measured. */
+export type SourceChoice = { track: number; mix?: VoiceMix | null; chosenBy?: VoiceSource['chosenBy']; tracks?: VoiceSource['tracks'] };
+
+/** Scratch files of an analysis, named so a start-up sweep can remove any a crash left behind. */
+export const scratchPrefix = '.voice-pcm-';
+
+export type VoiceAnalysisOptions = {
+  startMs?: number;
+  endMs?: number;
+  /** Keep this track (and this mix, if given) instead of measuring which carries the voice. */
+  source?: SourceChoice | null;
+  /** Where the scratch PCM goes (default: the OS temp folder). */
+  scratchDir?: string;
+};
+
+/** The ffmpeg arguments and filters that select a voice source's track and mix: used by preparation. */
+export function sourceArgs(source: Pick<VoiceSource, 'track' | 'mix'> | null | undefined): { map: string[]; filters: string[] } {
+  const dc = `highpass=f=${sourceRules.dcHighpassHz}`;
+  if (!source) return { map: [], filters: [dc] };
+  const pan: Record<VoiceMix, string | null> = {
+    mono: 'pan=mono|c0=c0',
+    average: null,
+    left: 'pan=mono|c0=c0',
+    right: 'pan=mono|c0=c1',
+    difference: 'pan=mono|c0=0.5*c0-0.5*c1',
+  };
+  const mix = pan[source.mix];
+  // More than two channels are folded to stereo first, as the analysis decode does.
+  const filters = mix && source.mix !== 'mono' ? ['aformat=channel_layouts=stereo', mix] : mix ? [mix] : [];
+  return { map: ['-map', `0:a:${source.track}`], filters: [...filters, dc] };
+}
+
+function trackLabel(track: AudioTrack, count: number): string {
+  const channels = track.channels === 1 ? 'mono' : track.channels === 2 ? 'stereo' : `${track.channels} channels`;
+  const name = track.title ? `“${track.title}”` : `Track ${track.index + 1}${count > 1 ? ` of ${count}` : ''}`;
+  return `${name} (${channels}, ${Math.round(track.sampleRate / 100) / 10} kHz)`;
+}
+
+/** Sample frames `first` up to `end` (null: to the end of the file). */
+type FrameRange = { first: number; end: number | null };
+
+/**
+ * The whole decoded track analysed last, kept on disk (never in memory) so moving the trim reads
+ * its range again without decoding: one at a time, replaced by the next track analysed.
+ */
+let kept: { key: string; path: string } | null = null;
+
+async function keep(key: string, scratch: string): Promise<void> {
+  const previous = kept;
+  kept = { key, path: scratch };
+  if (previous && previous.path !== scratch) await fs.rm(previous.path, { force: true });
+}
+
+/** Removes the kept decoded track (the engine closing, or a file it belonged to going away). */
+export async function dropKeptSound(): Promise<void> {
+  const previous = kept;
+  kept = null;
+  if (previous) await fs.rm(previous.path, { force: true });
+}
+
+/** Reads a scratch file of interleaved float32 frames in pieces, handing whole frames to `each`. */
+async function readFrames(file: string, channels: number, range: FrameRange, each: (samples: Float32Array) => void): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const frameBytes = 4 * channels;
+    const chunk = new Uint8Array(readBytes - (readBytes % frameBytes));
+    let position = range.first * frameBytes;
+    const end = range.end === null ? Infinity : range.end * frameBytes;
+    for (;;) {
+      let filled = 0;
+      const wanted = Math.min(chunk.length, end - position);
+      while (filled < wanted) {
+        const { bytesRead } = await handle.read(chunk, filled, wanted - filled, position + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      const whole = filled - (filled % frameBytes);
+      if (whole > 0) each(new Float32Array(chunk.buffer, 0, whole / 4));
+      position += filled;
+      if (filled < wanted || position >= end) return;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+type TrackResult = {
+  track: AudioTrack;
+  analysis: AudioAnalysis;
+  mix: VoiceMix;
+  mixReason: string | null;
+  rate: number;
+  peaks: Uint8Array<ArrayBuffer>;
+  /** Keeps this track's decoded sound for the next analysis of it; the others are removed. */
+  keep: () => Promise<void>;
+  scratch: string;
+};
+
+/** Peaks of a stream, one per slice of samples, grown as it comes. */
+class PeakList {
+  private values = new Uint8Array(4096);
+  private length = 0;
+  private peak = 0;
+  private fill = 0;
+
+  constructor(private readonly slice: number) {}
+
+  push(samples: Float32Array): void {
+    for (let index = 0; index < samples.length; index++) {
+      const value = Math.abs(samples[index]!);
+      if (value > this.peak) this.peak = value;
+      if (++this.fill === this.slice) this.close();
+    }
+  }
+
+  finish(): Uint8Array<ArrayBuffer> {
+    if (this.fill > 0) this.close();
+    return this.values.slice(0, this.length);
+  }
+
+  private close(): void {
+    if (this.length === this.values.length) {
+      const grown = new Uint8Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = Math.min(255, Math.round(this.peak * 255));
+    this.peak = 0;
+    this.fill = 0;
+  }
+}
+
+async function analyseTrack(
+  job: JobContext,
+  file: string,
+  track: AudioTrack,
+  range: { startMs: number; endMs: number | null },
+  mixChoice: VoiceMix | null,
+  scratchDir: string,
+): Promise<TrackResult> {
+  const channels = Math.min(2, Math.max(1, track.channels));
+  const rate = Math.min(maxAnalysisRate, track.sampleRate || maxAnalysisRate);
+  const stat = await fs.stat(file);
+  const key = `${file}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${track.index}:${channels}:${rate}`;
+  const reuse =
+    kept?.key === key &&
+    (await fs.stat(kept.path).then(
+      () => true,
+      () => false,
+    ));
+  const scratch = reuse && kept ? kept.path : path.join(scratchDir, `${scratchPrefix}${randomBytes(6).toString('hex')}.f32`);
+  const frames: FrameRange = { first: Math.round((range.startMs / 1000) * rate), end: range.endMs === null ? null : Math.round((range.endMs / 1000) * rate) };
+  let keepIt = false;
+  try {
+    // The whole track is decoded, whatever the range: the next trim then reads its range from disk.
+    if (!reuse)
+      await runChecked(
+        job,
+        {
+          program: 'ffmpeg',
+          args: [
+            '-hide_banner',
+            '-loglevel',
+            'error',
+            '-err_detect',
+            'ignore_err',
+            '-i',
+            `/in/${inputName}`,
+            '-vn',
+            '-map',
+            `0:a:${track.index}`,
+            '-ac',
+            String(channels),
+            '-ar',
+            String(rate),
+            '-f',
+            'f32le',
+            '-c:a',
+            'pcm_f32le',
+            '/out/pcm',
+          ],
+          inputs: [{ name: inputName, path: file }],
+          // Written to disk as it is decoded: an hour of sound never sits in memory.
+          outputs: [{ name: 'pcm', path: scratch }],
+        },
+        { signal: job.signal },
+        'decode the sound',
+      );
+    let mix: VoiceMix = channels === 1 ? 'mono' : (mixChoice ?? 'average');
+    let mixReason: string | null = null;
+    if (channels === 2 && mixChoice === null) {
+      // First pass: the DC-free power of each channel, their sum and their difference.
+      const filters = [Biquad.highpass(rate, sourceRules.dcHighpassHz), Biquad.highpass(rate, sourceRules.dcHighpassHz)];
+      const powers: ChannelPowers = { left: 0, right: 0, sum: 0, difference: 0 };
+      let counted = 0;
+      await readFrames(scratch, 2, frames, (samples) => {
+        for (let index = 0; index < samples.length; index += 2) {
+          const left = filters[0]!.process(samples[index]!);
+          const right = filters[1]!.process(samples[index + 1]!);
+          powers.left += left * left;
+          powers.right += right * right;
+          powers.sum += 0.25 * (left + right) ** 2;
+          powers.difference += 0.25 * (left - right) ** 2;
+        }
+        counted += samples.length / 2;
+      });
+      if (counted > 0) for (const name of Object.keys(powers) as (keyof ChannelPowers)[]) powers[name] /= counted;
+      const chosen = chooseMix(powers);
+      mix = chosen.mix;
+      mixReason = chosen.reason;
+    }
+    const analyser = new VoiceAnalyser(rate, { lossy: !losslessCodec.test(track.codec) });
+    const peaks = new PeakList(Math.max(1, Math.round(rate / peaksPerSecond)));
+    const mono = new Float32Array(readBytes / 4);
+    await readFrames(scratch, channels, frames, (samples) => {
+      let sound = samples;
+      if (channels === 2) {
+        const count = samples.length / 2;
+        for (let frame = 0; frame < count; frame++) mono[frame] = mixSample(mix, samples[frame * 2]!, samples[frame * 2 + 1]!);
+        sound = mono.subarray(0, count);
+      }
+      analyser.push(sound);
+      peaks.push(sound);
+    });
+    const result = { track, analysis: analyser.finish(), mix, mixReason, rate, peaks: peaks.finish(), keep: async () => keep(key, scratch), scratch };
+    keepIt = true;
+    return result;
+  } finally {
+    // Kept only if the caller keeps it (the chosen track); otherwise removed once analysed.
+    if (!keepIt && !reuse) await fs.rm(scratch, { force: true });
+  }
+}
+
+/** The refusal of a sound too long to take as a voice (voiceSource.maxImportSeconds), or null. */
+export function tooLongForVoice(measuredMs: number): StudioError | null {
+  if (measuredMs <= sourceRules.maxImportSeconds * 1000) return null;
+  return new StudioError(
+    'MEDIA',
+    `This recording is ${formatDuration(measuredMs)} long (measured); the studio takes recordings up to ${formatDuration(sourceRules.maxImportSeconds * 1000)}, and the service uses at most ${formatDuration(voiceRules.maxSeconds * 1000)} of it. Cut out the part to use in an editor and import that.`,
+  );
+}
+
+/**
+ * Measures a voice file: its decoded length, which track carries speech (speech-band energy and
+ * pause structure, `speechScore`), the mix that keeps the voice, and the full analysis of that sound.
+ * StudioError('MEDIA') for a file with no sound, or longer than voiceSource.maxImportSeconds
+ * (refused from its measured length, before anything is decoded to analyse).
+ */
+export async function analyseVoiceFile(job: JobContext, file: string, options: VoiceAnalysisOptions = {}): Promise<VoiceFileAnalysis> {
+  const info: MediaInfo = await probeFile(job.runner, file, { signal: job.signal });
+  const tracks = (info.audioTracks ?? []).slice(0, sourceRules.maxTracks);
+  if (tracks.length === 0) throw new StudioError('MEDIA', 'This file holds no sound.');
+  // With a picture, probe trusted the header; the sound's own length is measured here all the same.
+  const measuredMs = info.video ? await measureDecodedAudio(job.runner, file, { signal: job.signal }) : info.durationMs;
+  if (!measuredMs) throw new StudioError('MEDIA', 'This file holds no sound that can be decoded: it may be damaged.');
+  const tooLong = tooLongForVoice(measuredMs);
+  if (tooLong) throw tooLong;
+  const startMs = Math.max(0, Math.min(options.startMs ?? 0, measuredMs));
+  const endMs = options.endMs === undefined ? null : Math.min(options.endMs, measuredMs);
+  if (endMs !== null && endMs <= startMs) throw new StudioError('BAD_REQUEST', 'The range to analyse lies outside the take.');
+  const scratchDir = options.scratchDir ?? os.tmpdir();
+  const fixed = options.source ?? null;
+  if (fixed && !tracks.some((track) => track.index === fixed.track)) throw new StudioError('BAD_REQUEST', 'This file has no such sound track.');
+  const candidates = fixed ? tracks.filter((track) => track.index === fixed.track) : tracks;
+  const results: TrackResult[] = [];
+  for (const track of candidates) {
+    results.push(await analyseTrack(job, file, track, { startMs, endMs }, fixed?.mix ?? null, scratchDir));
+  }
+  const scored = results.map((result) => ({ result, score: speechScore(result.analysis) }));
+  const best = scored.reduce((winner, item) => (item.score > winner.score ? item : winner), scored[0]!);
+  const chosen = best.result;
+  await chosen.keep();
+  for (const result of results) if (result !== chosen && result.scratch !== kept?.path) await fs.rm(result.scratch, { force: true });
+  const trackList =
+    fixed?.tracks && fixed.tracks.length > 0
+      ? fixed.tracks
+      : tracks.map((track) => ({
+          track: track.index,
+          label: trackLabel(track, tracks.length),
+          channels: track.channels,
+          speechScore: scored.find((item) => item.result.track.index === track.index)?.score ?? 0,
+        }));
+  const trackReason =
+    tracks.length > 1
+      ? fixed
+        ? `${trackLabel(chosen.track, tracks.length)} is used, as chosen in the review.`
+        : `${trackLabel(chosen.track, tracks.length)} sounds most like speech of the file’s ${tracks.length} sound tracks, so it is the one checked and prepared.`
+      : null;
+  const mixReason = chosen.mixReason && chosen.mix !== 'average' ? `Channels: ${chosen.mixReason}.` : null;
+  return {
+    source: { track: chosen.track.index, mix: chosen.mix, chosenBy: fixed?.chosenBy ?? 'auto', tracks: trackList },
+    analysis: chosen.analysis,
+    sourceSampleRate: chosen.track.sampleRate,
+    durationMs: measuredMs,
+    headerDurationMs: info.headerDurationMs ?? null,
+    reasons: { track: trackReason, mix: mixReason },
+    peaks: chosen.peaks,
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Files from phones and other apps in a real Chromium against the browser host: a portrait HEVC
+ * phone video with rotation metadata imported on the Camera step (previewed upright, judged
+ * portrait), a file refused by its name before any byte is sent, and an Apple Lossless voice memo
+ * that Chromium cannot decode, played and drawn from the preview the media engine makes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Page, expect, test } from '@playwright/test';
+import type { Draft } from '../../shared/drafts';
+import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { speechWav } from '../support/media-fixtures';
+import { missingPrerequisite } from '../support/prerequisites';
+import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
+
+const shots = path.join(repoRoot, 'tests', '.artifacts', 'screenshots');
+
+let host: RunningHost;
+let browser: StudioBrowser;
+let page: Page;
+let scratch = '';
+const problems: string[] = [];
+
+test.describe.configure({ mode: 'serial' });
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+}
+
+test.beforeAll(async () => {
+  const missing = missingPrerequisite([chromiumPath, 'ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The media import end-to-end tests');
+  test.skip(missing !== null, missing ?? '');
+  test.setTimeout(240_000);
+  mkdirSync(shots, { recursive: true });
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'media-import-e2e-'));
+  // A phone's portrait clip: shown 360×640 with the upper half red, stored 640×360 turned, HEVC, 62 s.
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=red:s=360x320:r=15',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=blue:s=360x320:r=15',
+    '-i',
+    speechWav(62),
+    '-filter_complex',
+    '[0][1]vstack,drawtext=text=TOP:fontsize=60:x=120:y=120:fontcolor=white,transpose=clock',
+    '-map',
+    '2:a',
+    '-t',
+    '62',
+    '-c:v',
+    'libx265',
+    '-preset',
+    'ultrafast',
+    '-x265-params',
+    'log-level=error',
+    '-tag:v',
+    'hvc1',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-f',
+    'mov',
+    path.join(scratch, 'stored.mov'),
+  ]);
+  ffmpeg(['-i', path.join(scratch, 'stored.mov'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', '-f', 'mov', path.join(scratch, 'IMG_0042.MOV')]);
+  // A voice memo in Apple Lossless.
+  ffmpeg(['-i', speechWav(65), '-c:a', 'alac', path.join(scratch, 'memo.m4a')]);
+  host = await startStudioHost();
+  browser = await launchChromium({ audio: speechWav(30) });
+  page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1360, height: 1500 });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  });
+});
+
+test.afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+function readDraft(id: string): Draft {
+  return JSON.parse(readFileSync(path.join(host.dataDir, 'drafts', id, 'draft.json'), 'utf8')) as Draft;
+}
+
+async function newDraft(step: 'Camera' | 'Voice'): Promise<string> {
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'New draft' }).click();
+  await expect(page.getByRole('heading', { name: 'Person', level: 2 })).toBeVisible();
+  const draftId = /#\/draft\/([^/]+)\//.exec(page.url())![1]!;
+  await page.getByRole('link', { name: new RegExp(`^${step}:`) }).click();
+  await expect(page.getByRole('heading', { name: step, level: 2 })).toBeVisible();
+  return draftId;
+}
+
+test('a file whose name says it is no video is refused before it is sent', async () => {
+  const draftId = await newDraft('Camera');
+  await page.getByLabel('Import a video').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a video') });
+  await expect(page.getByText(/“notes\.txt” is a \.txt file, which the studio cannot import as a video/)).toBeVisible();
+  expect(readDraft(draftId).camera.videoTakes).toEqual([]);
+});
+
+test('a portrait HEVC phone video imports on the Camera step, is judged portrait and previewed upright', async () => {
+  test.setTimeout(240_000);
+  const draftId = await newDraft('Camera');
+  await page.getByLabel('Import a video').setInputFiles(path.join(scratch, 'IMG_0042.MOV'));
+  const review = page.locator('section.video-review');
+  await expect(review).toHaveAttribute('data-saved', 'true', { timeout: 120_000 });
+  const take = readDraft(draftId).camera.videoTakes[0]!;
+  expect(take).toMatchObject({ source: 'imported', originalName: 'IMG_0042.MOV' });
+  expect(take.fileName).toMatch(/\.mp4$/);
+  await expect(review.getByText(/360×640 portrait/)).toBeVisible();
+  await expect(review.getByTestId('video-preview-note')).toContainText('HEVC', { timeout: 150_000 });
+  await expect(review).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  // The preview plays upright: the element's own picture is portrait, and its upper half is red.
+  const size = await review.locator('video').evaluate((video: HTMLVideoElement) => ({ width: video.videoWidth, height: video.videoHeight }));
+  expect(size).toEqual({ width: 360, height: 640 });
+  await review.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(async () => review.locator('video').evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.5);
+  await review.getByRole('button', { name: 'Pause' }).click();
+  const colours = await review.locator('video').evaluate((video: HTMLVideoElement) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(video, 0, 0);
+    const at = (y: number) => [...context.getImageData(180, y, 1, 1).data.slice(0, 3)];
+    return { top: at(40), bottom: at(600) };
+  });
+  expect(colours.top[0]).toBeGreaterThan(180);
+  expect(colours.top[2]).toBeLessThan(80);
+  expect(colours.bottom[2]).toBeGreaterThan(180);
+  await expect(page.locator('body')).not.toContainText('[object');
+  await page.screenshot({ path: path.join(shots, 'media-import-phone-video.png'), fullPage: true });
+  expect(problems).toEqual([]);
+});
+
+test('an Apple Lossless voice memo plays and draws from its preview', async () => {
+  test.setTimeout(180_000);
+  const draftId = await newDraft('Voice');
+  await page.getByLabel('Import a recording').setInputFiles(path.join(scratch, 'memo.m4a'));
+  const review = page.locator('section.review').first();
+  await expect(review).toHaveAttribute('data-saved', 'true', { timeout: 60_000 });
+  expect(readDraft(draftId).voice.takes[0]).toMatchObject({ source: 'imported', originalName: 'memo.m4a' });
+  await expect(review.getByTestId('preview-note')).toContainText('ALAC', { timeout: 60_000 });
+  await expect(review).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  // Drawn: the waveform's canvas holds ink.
+  await expect
+    .poll(
+      async () =>
+        review.getByTestId('review-waveform').evaluate((box) => {
+          const root = box.querySelector('div')?.shadowRoot ?? box;
+          return [...root.querySelectorAll('canvas')].some((canvas) => {
+            const context = canvas.getContext('2d');
+            if (!context || canvas.width === 0) return false;
+            const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+            for (let index = 3; index < data.length; index += 4) if (data[index]! > 0) return true;
+            return false;
+          });
+        }),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  await review.getByRole('button', { name: 'Play' }).click();
+  await expect(review.getByLabel('Playback position')).not.toHaveText(/^0:00 \//, { timeout: 15_000 });
+  await review.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.locator('body')).not.toContainText('[object');
+  await expect(page.locator('body')).not.toContainText('could not be played');
+  await page.screenshot({ path: path.join(shots, 'media-import-alac-voice.png'), fullPage: true });
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,362 @@
+/**
+ * Video from phones, cameras and screen recorders through the takes service and the media engine
+ * (real ffmpeg.wasm): every input is made at test time by native ffmpeg, and every prepared file is
+ * read back by native ffprobe and by decoding its pixels.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Take } from '../../shared/drafts';
+import { StudioError } from '../../shared/errors';
+import { importRefusal } from '../../shared/take-import';
+import { createVideoTakeChecker } from '../../electron/services/camera/video-checks';
+import { DraftStore } from '../../electron/services/drafts/draft-store';
+import { createLogger } from '../../electron/services/log';
+import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
+import { mediaHandlers } from '../../electron/services/media/media-handlers';
+import { TakeService } from '../../electron/services/takes/take-service';
+import { speechWav } from '../support/media-fixtures';
+import { missingPrerequisite } from '../support/prerequisites';
+
+const missing = missingPrerequisite(['ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The video import tests');
+const quiet = createLogger('video-import-test', () => undefined);
+
+let scratch = '';
+let dataDir = '';
+let engine: MediaEngine;
+let drafts: DraftStore;
+let takes: TakeService;
+const file = (name: string) => path.join(scratch, name);
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+}
+
+/** Sound for every clip: speech, so the video checks have something to judge. */
+const speech = () => ['-i', speechWav(300)];
+
+/**
+ * A picture whose upper half is red and lower half blue as it should be SHOWN, `width`×`height`.
+ * `-vf` is applied before encoding, so a rotated clip is stored turned and told to turn back.
+ */
+function halves(width: number, height: number): string[] {
+  return [
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=red:s=${width}x${Math.floor(height / 2)}:r=30`,
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=blue:s=${width}x${height - Math.floor(height / 2)}:r=30`,
+  ];
+}
+
+type NativeStream = { codec_name: string; width?: number; height?: number; pix_fmt?: string; sample_aspect_ratio?: string; side_data_list?: unknown[] };
+
+function nativeVideo(target: string): NativeStream {
+  const probed = JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', '-select_streams', 'v:0', target]).toString(),
+  ) as {
+    streams: NativeStream[];
+  };
+  return probed.streams[0]!;
+}
+
+/** One decoded frame, as native ffmpeg shows it (rotation applied), in RGB. */
+function frameRgb(target: string, width: number, height: number): Buffer {
+  return execFileSync('ffmpeg', ['-v', 'error', '-i', target, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
+    maxBuffer: 64 * 2 ** 20,
+  }).subarray(0, width * height * 3);
+}
+
+function pixel(rgb: Buffer, width: number, x: number, y: number): [number, number, number] {
+  const at = (y * width + x) * 3;
+  return [rgb[at]!, rgb[at + 1]!, rgb[at + 2]!];
+}
+
+async function importVideo(draftId: string, source: string, name: string): Promise<Take> {
+  const bytes = readFileSync(source);
+  const take = await takes.begin({ draftId, kind: 'video', source: 'imported', mimeType: '', originalName: name, expectedBytes: bytes.length });
+  let seq = 0;
+  for (let offset = 0; offset < bytes.length; offset += 1024 * 1024) {
+    await takes.append(draftId, take.id, seq++, new Uint8Array(bytes.subarray(offset, offset + 1024 * 1024)));
+  }
+  return takes.finish(draftId, take.id);
+}
+
+const pictureReason = (take: Take) => take.checks.find((check) => check.id === 'picture')?.reason ?? '';
+
+describe.skipIf(missing !== null)('video import and preparation', () => {
+  beforeAll(async () => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'video-import-'));
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'video-import-data-'));
+    // An iPhone-like QuickTime file: H.264 with 16-bit PCM sound (as many cameras write), 'qt' brand.
+    ffmpeg([
+      ...halves(640, 360),
+      ...speech(),
+      '-filter_complex',
+      '[0][1]vstack',
+      '-map',
+      '2:a',
+      '-t',
+      '4',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      'mov',
+      file('iphone.mov'),
+    ]);
+    // A phone's portrait clip: shown 360×640 (red on top), stored 640×360 turned, with rotation metadata.
+    ffmpeg([
+      ...halves(360, 640),
+      ...speech(),
+      '-filter_complex',
+      '[0][1]vstack,transpose=clock',
+      '-map',
+      '2:a',
+      '-t',
+      '4',
+      '-c:v',
+      'libx265',
+      '-preset',
+      'ultrafast',
+      '-x265-params',
+      'log-level=error',
+      '-tag:v',
+      'hvc1',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      file('portrait-stored.mp4'),
+    ]);
+    // The stored picture was turned clockwise; the display matrix turns it back (a copy keeps the matrix).
+    ffmpeg(['-i', file('portrait-stored.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', file('portrait-hevc.mp4')]);
+    // High 10 H.264 from an editor.
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=30',
+      ...speech(),
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-t',
+      '3',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p10le',
+      '-c:a',
+      'aac',
+      file('high10.mp4'),
+    ]);
+    // A screen recorder's window capture: odd sides, H.264 4:4:4 in Matroska.
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=853x479:rate=30',
+      ...speech(),
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-t',
+      '2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv444p',
+      '-c:a',
+      'libopus',
+      file('window.mkv'),
+    ]);
+    // A VP9 clip in WebM (a browser's screen recording).
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=640x360:rate=30',
+      '-t',
+      '1',
+      '-c:v',
+      'libvpx-vp9',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      file('clip-vp9.webm'),
+    ]);
+    // 4K at 60 fps, H.264 8-bit: copyable in kind, but far above what the upload needs.
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=3840x2160:rate=60',
+      ...speech(),
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-t',
+      '1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      file('4k60.mp4'),
+    ]);
+    // AV1, which this ffmpeg.wasm build cannot decode.
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-t', '1', '-c:v', 'libaom-av1', '-cpu-used', '8', '-b:v', '200k', file('clip-av1.mp4')]);
+    // Apple Lossless sound, which Chromium cannot play.
+    ffmpeg(['-i', speechWav(300), '-t', '5', '-c:a', 'alac', file('voice-alac.m4a')]);
+
+    engine = createMediaEngine({ log: quiet });
+    drafts = new DraftStore({ dataDir, log: quiet });
+    await drafts.init();
+    takes = new TakeService({ drafts, engine, log: quiet, checkers: { video: createVideoTakeChecker(engine) } });
+  }, 240_000);
+
+  afterAll(async () => {
+    await takes?.close();
+    await engine?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a file by its name before any byte is sent, with one rule for page and service', async () => {
+    expect(importRefusal('video', 'IMG_0042.MOV', 10)).toBeNull();
+    expect(importRefusal('video', 'notes.txt', 10)).toMatch(/\.txt file.*mp4, mov/);
+    expect(importRefusal('voice', 'clip.mov', 10)).toMatch(/\.mov file/);
+    const draft = await drafts.create();
+    await expect(
+      takes.begin({ draftId: draft.id, kind: 'video', source: 'imported', mimeType: '', originalName: 'notes.txt', expectedBytes: 10 }),
+    ).rejects.toThrow(/notes\.txt.*cannot import/);
+  });
+
+  it('imports a QuickTime .mov as MP4, keeping its picture and turning its PCM sound into AAC', async () => {
+    const draft = await drafts.create();
+    const take = await importVideo(draft.id, file('iphone.mov'), 'IMG_0042.MOV');
+    expect(take.fileName).toMatch(/^video-t_[a-z0-9]+\.mp4$/);
+    expect(take.mimeType).toBe('video/mp4');
+    expect(take.durationMs).toBeGreaterThan(3900);
+    const stored = path.join(drafts.folder(draft.id), take.fileName);
+    expect(nativeVideo(stored)).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+    expect((await engine.probe(stored)).audio?.codec).toBe('aac');
+    expect((await drafts.get(draft.id)).camera.videoTakes.map((item) => item.id)).toEqual([take.id]);
+  }, 120_000);
+
+  it('reports a portrait HEVC clip with rotation as portrait and prepares it upright, H.264, square pixels', async () => {
+    const draft = await drafts.create();
+    const take = await importVideo(draft.id, file('portrait-hevc.mp4'), 'portrait.mp4');
+    const stored = path.join(drafts.folder(draft.id), take.fileName);
+    const info = await engine.probe(stored);
+    expect(info.video).toMatchObject({ codec: 'hevc', width: 360, height: 640, codedWidth: 640, codedHeight: 360 });
+    expect(info.video?.rotation).not.toBe(0);
+    expect(pictureReason(take)).toMatch(/^360×640 portrait/);
+
+    const prepared = await engine.prepareVideo(stored, file('portrait-prepared.mp4'), {});
+    expect(prepared.summary).toMatch(/re-encoded.*hevc/);
+    const native = nativeVideo(file('portrait-prepared.mp4'));
+    expect(native).toMatchObject({ codec_name: 'h264', width: 360, height: 640, pix_fmt: 'yuv420p' });
+    expect(native.sample_aspect_ratio ?? '1:1').toBe('1:1');
+    // Upright: red on top, blue below, in the pixels themselves (no rotation left for a player to apply).
+    const rgb = frameRgb(file('portrait-prepared.mp4'), 360, 640);
+    const top = pixel(rgb, 360, 180, 100);
+    const bottom = pixel(rgb, 360, 180, 540);
+    expect(top[0]).toBeGreaterThan(200);
+    expect(top[2]).toBeLessThan(60);
+    expect(bottom[2]).toBeGreaterThan(200);
+    expect(bottom[0]).toBeLessThan(60);
+  }, 180_000);
+
+  it('re-encodes High 10 H.264 to 8-bit 4:2:0', async () => {
+    const prepared = await engine.prepareVideo(file('high10.mp4'), file('high10-prepared.mp4'), {});
+    expect(prepared.summary).toMatch(/yuv420p10le/);
+    expect(nativeVideo(file('high10-prepared.mp4'))).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 1280, height: 720 });
+  }, 180_000);
+
+  it('prepares an odd-sized window capture at even dimensions', async () => {
+    const draft = await drafts.create();
+    const take = await importVideo(draft.id, file('window.mkv'), 'capture.mkv');
+    expect(take.fileName).toMatch(/\.mp4$/);
+    expect(pictureReason(take)).toMatch(/^853×479/);
+    const prepared = await engine.prepareVideo(path.join(drafts.folder(draft.id), take.fileName), file('window-prepared.mp4'), {});
+    expect(nativeVideo(file('window-prepared.mp4'))).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 852, height: 478 });
+    expect(prepared.summary).toMatch(/yuv444p/);
+    expect(prepared.summary).toMatch(/odd/);
+  }, 180_000);
+
+  it('prepares a 4K 60 fps clip at the default 720p and 30 fps', async () => {
+    const prepared = await engine.prepareVideo(file('4k60.mp4'), file('4k-prepared.mp4'), {});
+    expect(prepared.info.video).toMatchObject({ codec: 'h264', width: 1280, height: 720 });
+    expect(prepared.info.video?.fps).toBe(30);
+    expect(nativeVideo(file('4k-prepared.mp4'))).toMatchObject({ width: 1280, height: 720, pix_fmt: 'yuv420p' });
+  }, 240_000);
+
+  it('refuses a video whose picture the engine cannot decode, plainly, and changes nothing', async () => {
+    const draft = await drafts.create();
+    const error = await importVideo(draft.id, file('clip-av1.mp4'), 'clip.mp4').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StudioError);
+    expect((error as StudioError).message).toMatch(/cannot decode this video’s picture \(AV1/);
+    expect((error as StudioError).message).not.toMatch(/\[object/);
+    expect((await drafts.get(draft.id)).camera.videoTakes).toEqual([]);
+    // The engine is still good for the next file.
+    expect((await engine.probe(file('clip-vp9.webm'))).video?.codec).toBe('vp9');
+  }, 120_000);
+
+  it('plays a preview of what the browser cannot decode: ALAC sound and rotated HEVC', async () => {
+    const handlers = mediaHandlers(engine, drafts);
+    const draft = await drafts.create();
+    const bytes = readFileSync(file('voice-alac.m4a'));
+    const begun = await takes.begin({
+      draftId: draft.id,
+      kind: 'voice',
+      source: 'imported',
+      mimeType: 'audio/mp4',
+      originalName: 'memo.m4a',
+      expectedBytes: bytes.length,
+    });
+    await takes.append(draft.id, begun.id, 0, new Uint8Array(bytes));
+    const voice = await takes.finish(draft.id, begun.id);
+    const played = await handlers['media/preview']({ draftId: draft.id, takeId: voice.id });
+    expect(played).toMatchObject({ fileName: `preview-${voice.id}.webm`, preview: true });
+    expect(played.reason).toMatch(/Apple Lossless/);
+    const preview = await engine.probe(path.join(drafts.folder(draft.id), played.fileName));
+    expect(preview).toMatchObject({ container: 'webm', audio: { codec: 'opus' } });
+    expect(Math.abs((preview.durationMs ?? 0) - (voice.durationMs ?? 0))).toBeLessThan(100);
+
+    const video = await importVideo(draft.id, file('portrait-hevc.mp4'), 'portrait.mp4');
+    const shown = await handlers['media/preview']({ draftId: draft.id, takeId: video.id });
+    expect(shown).toMatchObject({ fileName: `preview-${video.id}.mp4`, preview: true });
+    const rgb = frameRgb(path.join(drafts.folder(draft.id), shown.fileName), 360, 640);
+    expect(pixel(rgb, 360, 180, 100)[0]).toBeGreaterThan(200);
+    expect(pixel(rgb, 360, 180, 540)[2]).toBeGreaterThan(200);
+
+    // A file the browser plays is played as it is; a discarded take takes its preview with it.
+    const mov = await importVideo(draft.id, file('iphone.mov'), 'IMG_0042.MOV');
+    expect(await handlers['media/preview']({ draftId: draft.id, takeId: mov.id })).toMatchObject({ fileName: mov.fileName, preview: false });
+    await takes.discard(draft.id, video.id);
+    expect(() => readFileSync(path.join(drafts.folder(draft.id), shown.fileName))).toThrow();
+  }, 240_000);
+});

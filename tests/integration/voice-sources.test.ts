@@ -1,0 +1,256 @@
+/**
+ * Voice files of the kinds people really bring, made at test time and judged by the real takes
+ * service and media engine (ffmpeg.wasm): lengths measured from decoded sound whatever the header
+ * says, the speech track of a multi-track file, channel mixes that keep the voice, DC offset,
+ * float peaks above full scale, true clipping, and narrowband sound.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyseAudio } from '../../shared/audio-analysis';
+import type { Take } from '../../shared/drafts';
+import { StudioError } from '../../shared/errors';
+import { DraftStore } from '../../electron/services/drafts/draft-store';
+import { createLogger } from '../../electron/services/log';
+import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
+import { TakeService } from '../../electron/services/takes/take-service';
+import { speechWav } from '../support/media-fixtures';
+import { missingPrerequisite } from '../support/prerequisites';
+
+const missing = missingPrerequisite(['ffmpeg', 'ffprobe', 'espeak-ng', 'sox'], 'The voice source tests');
+const quiet = createLogger('voice-sources-test', () => undefined);
+
+let dataDir: string;
+let scratch: string;
+let engine: MediaEngine;
+let drafts: DraftStore;
+let takes: TakeService;
+
+const at = (name: string) => path.join(scratch, name);
+const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+
+async function importFile(draftId: string, file: string): Promise<Take> {
+  const bytes = readFileSync(file);
+  const take = await takes.begin({ draftId, kind: 'voice', source: 'imported', mimeType: '', originalName: path.basename(file), expectedBytes: bytes.length });
+  let seq = 0;
+  for (let offset = 0; offset < bytes.length; offset += 1024 * 1024) {
+    await takes.append(draftId, take.id, seq++, new Uint8Array(bytes.subarray(offset, offset + 1024 * 1024)));
+  }
+  return takes.finish(draftId, take.id);
+}
+
+const checkOf = (take: Take, id: string) => take.checks.find((check) => check.id === id);
+
+/** Mono float samples of a file, decoded by native ffmpeg (the reference the engine is held to). */
+function nativePcm(file: string, rate = 48000): Float32Array {
+  const bytes = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-ar', String(rate), '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+/** Speech of `seconds` from the shared espeak-ng fixture, 48 kHz mono 16-bit. */
+const speech = (seconds: number) => speechWav(seconds);
+
+describe.skipIf(missing !== null)('voice sources', () => {
+  let draftId: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'voice-sources-'));
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'voice-sources-in-'));
+    engine = createMediaEngine({ log: quiet });
+    drafts = new DraftStore({ dataDir, log: quiet });
+    await drafts.init();
+    takes = new TakeService({ drafts, engine, log: quiet });
+    draftId = (await drafts.create()).id;
+  });
+
+  afterAll(async () => {
+    await takes?.close();
+    await engine?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  describe('length is measured from the decoded sound', () => {
+    it('measures two joined MP3s (VBR with a length header, then CBR) as 100 s, passes, and trims to the end', async () => {
+      ffmpeg('-i', speech(100), '-t', '20', '-c:a', 'libmp3lame', '-q:a', '4', at('vbr.mp3'));
+      ffmpeg('-ss', '20', '-i', speech(100), '-t', '80', '-c:a', 'libmp3lame', '-b:a', '128k', '-write_xing', '0', at('cbr.mp3'));
+      writeFileSync(at('joined.mp3'), Buffer.concat([readFileSync(at('vbr.mp3')), readFileSync(at('cbr.mp3'))]));
+      const take = await importFile(draftId, at('joined.mp3'));
+      expect(Math.abs((take.durationMs ?? 0) - 100_000)).toBeLessThan(500);
+      expect(checkOf(take, 'duration')?.verdict).toBe('pass');
+      expect(checkOf(take, 'source')?.reason).toMatch(/header says \d+:\d\d, but its sound decodes to 1:40/);
+      const trimmed = await takes.trim(draftId, take.id, { startMs: 30_000, endMs: 99_500 });
+      expect(trimmed.trim).toEqual({ startMs: 30_000, endMs: 99_500 });
+      expect(checkOf(trimmed, 'duration')?.value).toBeGreaterThan(69_000);
+      // Preparation reads the same measured length: the whole 100 s, less its silent ends.
+      const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), at('joined-prepared.mp3'), { source: take.voiceSource });
+      expect(prepared.info.durationMs).toBeGreaterThan(95_000);
+    }, 180_000);
+
+    it('measures a VBR MP3 without a length header', async () => {
+      ffmpeg('-i', speech(70), '-c:a', 'libmp3lame', '-q:a', '7', '-write_xing', '0', at('noheader.mp3'));
+      const take = await importFile(draftId, at('noheader.mp3'));
+      expect(Math.abs((take.durationMs ?? 0) - 70_000)).toBeLessThan(500);
+      expect(checkOf(take, 'duration')?.verdict).toBe('pass');
+    }, 120_000);
+
+    it('measures an M4A whose movie header claims 20 s', async () => {
+      ffmpeg('-i', speech(70), '-c:a', 'aac', '-b:a', '96k', at('long.m4a'));
+      const bytes = readFileSync(at('long.m4a'));
+      const mvhd = bytes.indexOf('mvhd');
+      expect(mvhd).toBeGreaterThan(0);
+      // Version 0: flags, creation and modification times, then the time scale and the duration.
+      const timescale = bytes.readUInt32BE(mvhd + 16);
+      bytes.writeUInt32BE(timescale * 20, mvhd + 20);
+      writeFileSync(at('stale.m4a'), bytes);
+      const take = await importFile(draftId, at('stale.m4a'));
+      expect(Math.abs((take.durationMs ?? 0) - 70_000)).toBeLessThan(500);
+      expect(checkOf(take, 'duration')?.verdict).toBe('pass');
+      expect(checkOf(take, 'source')?.reason).toMatch(/header says 0:20, but its sound decodes to 1:10/);
+    }, 120_000);
+
+    it('measures WAVs with placeholder sizes, as streaming recorders leave them', async () => {
+      const wav = readFileSync(speech(70));
+      const data = wav.indexOf('data');
+      for (const [name, size] of [
+        ['ffff.wav', 0xffffffff],
+        ['zero.wav', 0],
+      ] as const) {
+        const patched = Buffer.from(wav);
+        patched.writeUInt32LE(0xffffffff, 4);
+        patched.writeUInt32LE(size, data + 4);
+        writeFileSync(at(name), patched);
+        const take = await importFile(draftId, at(name));
+        expect(Math.abs((take.durationMs ?? 0) - 70_000), name).toBeLessThan(500);
+        expect(checkOf(take, 'duration')?.verdict, name).toBe('pass');
+      }
+    }, 120_000);
+
+    it('refuses a recording too long to take from its measured length', async () => {
+      ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=16000', '-t', '1300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '16k', at('long.mp3'));
+      const error = await importFile(draftId, at('long.mp3')).catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(StudioError);
+      expect((error as StudioError).message).toMatch(/21:40 long \(measured\)/);
+      expect((await drafts.get(draftId)).voice.takes.every((take) => take.originalName !== 'long.mp3')).toBe(true);
+    }, 240_000);
+  });
+
+  describe('the right sound', () => {
+    it('chooses the speech track of a two-track file, prepares from it, and lets the person pick the other', async () => {
+      ffmpeg(
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=523:sample_rate=48000',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=659:sample_rate=48000',
+        '-t',
+        '70',
+        '-filter_complex',
+        '[0][1]amix=inputs=2,volume=0.5',
+        at('music.wav'),
+      );
+      ffmpeg(
+        '-i',
+        at('music.wav'),
+        '-i',
+        speech(70),
+        '-map',
+        '0:a',
+        '-map',
+        '1:a',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '96k',
+        '-metadata:s:a:0',
+        'handler_name=System sound',
+        at('two-tracks.m4a'),
+      );
+      const take = await importFile(draftId, at('two-tracks.m4a'));
+      expect(take.voiceSource?.track).toBe(1);
+      expect(take.voiceSource?.chosenBy).toBe('auto');
+      expect(take.voiceSource?.tracks.map((track) => track.track)).toEqual([0, 1]);
+      expect(checkOf(take, 'source')?.reason).toMatch(/Track 2 of 2 .* sounds most like speech/);
+      expect(checkOf(take, 'silence')?.verdict).not.toBe('fail');
+
+      const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), at('two-tracks-prepared.mp3'), { source: take.voiceSource });
+      // The prepared voice has the pauses of speech, not the steady chord of the other track.
+      const analysis = analyseAudio(nativePcm(prepared.file), 48000);
+      expect(analysis.silenceShare).toBeGreaterThan(0.05);
+      expect(analysis.levelSpreadDb).toBeGreaterThan(5);
+
+      const picked = await takes.chooseSound(draftId, take.id, { track: 0 });
+      expect(picked.voiceSource).toMatchObject({ track: 0, chosenBy: 'person' });
+      expect(picked.voiceSource?.tracks).toHaveLength(2);
+      expect(checkOf(picked, 'source')?.reason).toMatch(/System sound.*as chosen in the review/);
+    }, 240_000);
+
+    it('keeps the voice of stereo whose channels cancel, and of stereo with a dead channel', async () => {
+      const reference = (await engine.analyseVoice(speech(70))).analysis.speechRmsDbfs;
+      ffmpeg('-i', speech(70), '-af', 'pan=stereo|c0=c0|c1=-1*c0', '-c:a', 'pcm_s16le', at('inverted.wav'));
+      ffmpeg('-i', speech(70), '-af', 'pan=stereo|c0=c0|c1=0*c0', '-c:a', 'pcm_s16le', at('dead-right.wav'));
+      for (const [name, mix] of [
+        ['inverted.wav', 'difference'],
+        ['dead-right.wav', 'left'],
+      ] as const) {
+        const take = await importFile(draftId, at(name));
+        expect(take.voiceSource?.mix, name).toBe(mix);
+        expect(checkOf(take, 'level')?.verdict, name).not.toBe('fail');
+        expect(Math.abs((checkOf(take, 'level')?.value ?? -120) - reference), name).toBeLessThanOrEqual(3);
+        expect(checkOf(take, 'source')?.reason, name).toMatch(mix === 'difference' ? /cancel when added/ : /right channel is silent/);
+        const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), at(`${name}.mp3`), { source: take.voiceSource });
+        expect(prepared.loudnessLufs, name).not.toBeNull();
+        expect(Math.abs((prepared.loudnessLufs ?? 0) + 19), name).toBeLessThanOrEqual(1);
+      }
+    }, 240_000);
+  });
+
+  describe('faults judged as what they are', () => {
+    it('removes DC offset before the analysis and in the prepared file', async () => {
+      ffmpeg('-i', speech(70), '-af', 'aeval=val(0)+0.05', '-c:a', 'pcm_s16le', at('dc.wav'));
+      const before = nativePcm(at('dc.wav'));
+      expect(before.reduce((sum, value) => sum + value, 0) / before.length).toBeGreaterThan(0.04);
+      const take = await importFile(draftId, at('dc.wav'));
+      expect(checkOf(take, 'noise')?.value).toBeLessThan(-60);
+      expect(checkOf(take, 'noise')?.verdict).toBe('pass');
+      const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), at('dc.mp3'), { source: take.voiceSource });
+      const after = nativePcm(prepared.file);
+      expect(Math.abs(after.reduce((sum, value) => sum + value, 0) / after.length)).toBeLessThan(0.005);
+    }, 240_000);
+
+    it('does not call float peaks above full scale clipped, and fails a truly clipped 16-bit file', async () => {
+      ffmpeg('-i', speech(70), '-af', 'volume=12dB', '-c:a', 'pcm_f32le', at('hot-float.wav'));
+      expect(nativePcm(at('hot-float.wav')).reduce((peak, value) => Math.max(peak, Math.abs(value)), 0)).toBeGreaterThan(1.2);
+      const float = await importFile(draftId, at('hot-float.wav'));
+      expect(checkOf(float, 'clipping')?.verdict).toBe('pass');
+      ffmpeg('-i', at('hot-float.wav'), '-c:a', 'pcm_s16le', at('clipped-16bit.wav'));
+      const clipped = await importFile(draftId, at('clipped-16bit.wav'));
+      expect(checkOf(clipped, 'clipping')?.verdict).toBe('fail');
+    }, 240_000);
+
+    it('warns about narrowband sound from the sample rate and from the spectrum', async () => {
+      ffmpeg('-i', speech(70), '-ar', '8000', '-c:a', 'pcm_s16le', at('phone-8k.wav'));
+      ffmpeg('-i', speech(70), '-ar', '16000', '-c:a', 'pcm_s16le', at('headset-16k.wav'));
+      // A phone call (8 kHz) resampled to 48 kHz by an editor: the rate says nothing, the spectrum does.
+      ffmpeg('-i', speech(70), '-af', 'aresample=8000,aresample=48000', '-c:a', 'pcm_s16le', at('phone-48k.wav'));
+      for (const [name, reason] of [
+        ['phone-8k.wav', /recorded at 8 kHz/],
+        ['headset-16k.wav', /recorded at 16 kHz/],
+        ['phone-48k.wav', /no sound above 4 kHz/],
+      ] as const) {
+        const take = await importFile(draftId, at(name));
+        expect(checkOf(take, 'bandwidth')?.verdict, name).toBe('warn');
+        expect(checkOf(take, 'bandwidth')?.reason, name).toMatch(/Narrowband/);
+        expect(checkOf(take, 'bandwidth')?.reason, name).toMatch(reason);
+      }
+      const full = await importFile(draftId, speech(70));
+      expect(checkOf(full, 'bandwidth')).toBeUndefined();
+      await fs.rm(at('phone-48k.wav'), { force: true });
+    }, 240_000);
+  });
+});
