@@ -26,11 +26,11 @@ await build({
   outfile: 'dist/electron/media-worker.cjs',
   target: 'node22',
 });
-// The thread that analyses a take's sound for its checks, off the main thread.
+// The thread that measures a voice recording's sound as it arrives (its checks are ready at Stop).
 await build({
   ...common,
-  entryPoints: ['electron/services/takes/analysis-worker.ts'],
-  outfile: 'dist/electron/analysis-worker.cjs',
+  entryPoints: ['electron/services/takes/live-voice-worker.ts'],
+  outfile: 'dist/electron/live-voice-worker.cjs',
   target: 'node22',
 });
 // A sandboxed preload may require only `electron`: everything else is bundled in.

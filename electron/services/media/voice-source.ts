@@ -184,6 +184,99 @@ class PeakList {
   }
 }
 
+/** The DC-free power of each channel of a stereo stream, their sum and their difference: what `chooseMix` decides on. */
+class ChannelPowerMeter {
+  private readonly filters: [Biquad, Biquad];
+  private readonly sums: ChannelPowers = { left: 0, right: 0, sum: 0, difference: 0 };
+  private frames = 0;
+
+  constructor(rate: number) {
+    this.filters = [Biquad.highpass(rate, sourceRules.dcHighpassHz), Biquad.highpass(rate, sourceRules.dcHighpassHz)];
+  }
+
+  /** Interleaved left/right float samples. */
+  push(samples: Float32Array): void {
+    const [leftFilter, rightFilter] = this.filters;
+    for (let index = 0; index + 1 < samples.length; index += 2) {
+      const left = leftFilter.process(samples[index]!);
+      const right = rightFilter.process(samples[index + 1]!);
+      this.sums.left += left * left;
+      this.sums.right += right * right;
+      this.sums.sum += 0.25 * (left + right) ** 2;
+      this.sums.difference += 0.25 * (left - right) ** 2;
+    }
+    this.frames += Math.floor(samples.length / 2);
+  }
+
+  /** Mean squares over everything pushed. */
+  powers(): ChannelPowers {
+    const count = Math.max(1, this.frames);
+    return { left: this.sums.left / count, right: this.sums.right / count, sum: this.sums.sum / count, difference: this.sums.difference / count };
+  }
+}
+
+const stereoMixes: readonly VoiceMix[] = ['average', 'left', 'right', 'difference'];
+
+/** What a track's sound measured: the analysis of the mix used, why that mix, and its peaks. */
+export type TrackMeasurement = { analysis: AudioAnalysis; mix: VoiceMix; mixReason: string | null; peaks: Uint8Array<ArrayBuffer>; frames: number };
+
+/**
+ * One track's sound measured as it streams by (interleaved float frames of one or two channels):
+ * the analysis (`VoiceAnalyser`) and peaks of its mix. With the mix given, or one channel, that is
+ * one analysis; a stereo track whose mix is still open is analysed in every mix at once beside the
+ * channel powers, and `chooseMix` picks one at the end, so a stream read once (a recording as it
+ * arrives) gets the same answer as a file read twice (powers first, then the chosen mix).
+ */
+export class TrackMeasure {
+  private readonly powers: ChannelPowerMeter | null;
+  private readonly candidates: { mix: VoiceMix; analyser: VoiceAnalyser; peaks: PeakList }[];
+  private mono = new Float32Array(0);
+  private frames = 0;
+
+  constructor(
+    readonly rate: number,
+    readonly channels: 1 | 2,
+    options: { lossy: boolean; mix: VoiceMix | null },
+  ) {
+    const mixes = channels === 1 ? ['mono' as const] : options.mix ? [options.mix] : stereoMixes;
+    this.powers = channels === 2 && !options.mix ? new ChannelPowerMeter(rate) : null;
+    const slice = Math.max(1, Math.round(rate / peaksPerSecond));
+    this.candidates = mixes.map((mix) => ({ mix, analyser: new VoiceAnalyser(rate, { lossy: options.lossy }), peaks: new PeakList(slice) }));
+  }
+
+  push(samples: Float32Array): void {
+    const count = Math.floor(samples.length / this.channels);
+    this.frames += count;
+    if (this.channels === 1) {
+      for (const candidate of this.candidates) {
+        candidate.analyser.push(samples);
+        candidate.peaks.push(samples);
+      }
+      return;
+    }
+    this.powers?.push(samples);
+    if (this.mono.length < count) this.mono = new Float32Array(count);
+    const mono = this.mono.subarray(0, count);
+    for (const candidate of this.candidates) {
+      for (let frame = 0; frame < count; frame++) mono[frame] = mixSample(candidate.mix, samples[frame * 2]!, samples[frame * 2 + 1]!);
+      candidate.analyser.push(mono);
+      candidate.peaks.push(mono);
+    }
+  }
+
+  finish(): TrackMeasurement {
+    const chosen = this.powers ? chooseMix(this.powers.powers()) : null;
+    const candidate = this.candidates.find((item) => item.mix === chosen?.mix) ?? this.candidates[0]!;
+    return {
+      analysis: candidate.analyser.finish(),
+      mix: candidate.mix,
+      mixReason: chosen?.reason ?? null,
+      peaks: candidate.peaks.finish(),
+      frames: this.frames,
+    };
+  }
+}
+
 async function analyseTrack(
   job: JobContext,
   file: string,
@@ -192,7 +285,7 @@ async function analyseTrack(
   mixChoice: VoiceMix | null,
   scratchDir: string,
 ): Promise<TrackResult> {
-  const channels = Math.min(2, Math.max(1, track.channels));
+  const channels = Math.min(2, Math.max(1, track.channels)) as 1 | 2;
   const rate = Math.min(maxAnalysisRate, track.sampleRate || maxAnalysisRate);
   const stat = await fs.stat(file);
   const key = `${file}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${track.index}:${channels}:${rate}`;
@@ -240,43 +333,29 @@ async function analyseTrack(
         { signal: job.signal },
         'decode the sound',
       );
-    let mix: VoiceMix = channels === 1 ? 'mono' : (mixChoice ?? 'average');
+    let mix: VoiceMix | null = mixChoice;
     let mixReason: string | null = null;
     if (channels === 2 && mixChoice === null) {
-      // First pass: the DC-free power of each channel, their sum and their difference.
-      const filters = [Biquad.highpass(rate, sourceRules.dcHighpassHz), Biquad.highpass(rate, sourceRules.dcHighpassHz)];
-      const powers: ChannelPowers = { left: 0, right: 0, sum: 0, difference: 0 };
-      let counted = 0;
-      await readFrames(scratch, 2, frames, (samples) => {
-        for (let index = 0; index < samples.length; index += 2) {
-          const left = filters[0]!.process(samples[index]!);
-          const right = filters[1]!.process(samples[index + 1]!);
-          powers.left += left * left;
-          powers.right += right * right;
-          powers.sum += 0.25 * (left + right) ** 2;
-          powers.difference += 0.25 * (left - right) ** 2;
-        }
-        counted += samples.length / 2;
-      });
-      if (counted > 0) for (const name of Object.keys(powers) as (keyof ChannelPowers)[]) powers[name] /= counted;
-      const chosen = chooseMix(powers);
+      // A file is read twice rather than analysed in every mix at once: powers first, then the chosen mix.
+      const meter = new ChannelPowerMeter(rate);
+      await readFrames(scratch, 2, frames, (samples) => meter.push(samples));
+      const chosen = chooseMix(meter.powers());
       mix = chosen.mix;
       mixReason = chosen.reason;
     }
-    const analyser = new VoiceAnalyser(rate, { lossy: !losslessCodec.test(track.codec) });
-    const peaks = new PeakList(Math.max(1, Math.round(rate / peaksPerSecond)));
-    const mono = new Float32Array(readBytes / 4);
-    await readFrames(scratch, channels, frames, (samples) => {
-      let sound = samples;
-      if (channels === 2) {
-        const count = samples.length / 2;
-        for (let frame = 0; frame < count; frame++) mono[frame] = mixSample(mix, samples[frame * 2]!, samples[frame * 2 + 1]!);
-        sound = mono.subarray(0, count);
-      }
-      analyser.push(sound);
-      peaks.push(sound);
-    });
-    const result = { track, analysis: analyser.finish(), mix, mixReason, rate, peaks: peaks.finish(), keep: async () => keep(key, scratch), scratch };
+    const measure = new TrackMeasure(rate, channels, { lossy: !losslessCodec.test(track.codec), mix: channels === 2 ? (mix ?? 'average') : null });
+    await readFrames(scratch, channels, frames, (samples) => measure.push(samples));
+    const measured = measure.finish();
+    const result = {
+      track,
+      analysis: measured.analysis,
+      mix: measured.mix,
+      mixReason,
+      rate,
+      peaks: measured.peaks,
+      keep: async () => keep(key, scratch),
+      scratch,
+    };
     keepIt = true;
     return result;
   } finally {
@@ -320,11 +399,30 @@ export async function analyseVoiceFile(job: JobContext, file: string, options: V
   for (const track of candidates) {
     results.push(await analyseTrack(job, file, track, { startMs, endMs }, fixed?.mix ?? null, scratchDir));
   }
+  const described = describeVoice(tracks, results, fixed, { durationMs: measuredMs, headerDurationMs: info.headerDurationMs ?? null });
+  const chosen = results.find((result) => result.track.index === described.source.track)!;
+  await chosen.keep();
+  for (const result of results) if (result !== chosen && result.scratch !== kept?.path) await fs.rm(result.scratch, { force: true });
+  return described;
+}
+
+/** A track's measured sound, as `describeVoice` weighs it. */
+export type MeasuredTrack = { track: AudioTrack } & Pick<TrackMeasurement, 'analysis' | 'mix' | 'mixReason' | 'peaks'>;
+
+/**
+ * A file's voice from its measured tracks: the most speech-like one (or the one fixed), with every
+ * track listed and the reasons for the track and the mix in plain words. Shared by the analysis of
+ * a file and of a recording measured as it arrives, so both say the same things.
+ */
+export function describeVoice(
+  tracks: readonly AudioTrack[],
+  results: readonly MeasuredTrack[],
+  fixed: SourceChoice | null,
+  lengths: { durationMs: number; headerDurationMs: number | null },
+): VoiceFileAnalysis {
   const scored = results.map((result) => ({ result, score: speechScore(result.analysis) }));
   const best = scored.reduce((winner, item) => (item.score > winner.score ? item : winner), scored[0]!);
   const chosen = best.result;
-  await chosen.keep();
-  for (const result of results) if (result !== chosen && result.scratch !== kept?.path) await fs.rm(result.scratch, { force: true });
   const trackList =
     fixed?.tracks && fixed.tracks.length > 0
       ? fixed.tracks
@@ -345,8 +443,8 @@ export async function analyseVoiceFile(job: JobContext, file: string, options: V
     source: { track: chosen.track.index, mix: chosen.mix, chosenBy: fixed?.chosenBy ?? 'auto', tracks: trackList },
     analysis: chosen.analysis,
     sourceSampleRate: chosen.track.sampleRate,
-    durationMs: measuredMs,
-    headerDurationMs: info.headerDurationMs ?? null,
+    durationMs: lengths.durationMs,
+    headerDurationMs: lengths.headerDurationMs,
     reasons: { track: trackReason, mix: mixReason },
     peaks: chosen.peaks,
   };

@@ -1,7 +1,7 @@
 /** Messages between the media engine (main thread) and its ffmpeg.wasm worker thread. */
 
 export type WorkerInput = { name: string; path: string };
-/** `path: null` sends the bytes back to the main thread (PCM for checks), in shared memory, instead of writing a file. */
+/** `path: null` sends the bytes back to the main thread (PCM for checks) instead of writing a file. */
 export type WorkerOutput = { name: string; path: string | null };
 
 export type RunRequest = {

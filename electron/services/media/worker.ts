@@ -132,14 +132,8 @@ function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (mess
     const succeeded = request.program === 'ffprobe' || exitCode === 0;
     if (succeeded) {
       for (const output of request.outputs) {
-        if (output.path === null) {
-          // Into shared memory: the main thread, and the analysis thread after it, read these bytes
-          // (a 300 s take is 57 MB of PCM) without a copy on the main thread.
-          const bytes = fs.readFile(`/out/${output.name}`);
-          const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
-          shared.set(bytes);
-          data[output.name] = shared;
-        } else if (!existsSync(output.path)) throw new Error(`ffmpeg wrote no ${output.name}`);
+        if (output.path === null) data[output.name] = fs.readFile(`/out/${output.name}`);
+        else if (!existsSync(output.path)) throw new Error(`ffmpeg wrote no ${output.name}`);
       }
     }
     return { exitCode, stdout, log: request.keepLog === 'tail' ? lines.slice(-tailLines) : lines, data, heapBytes: core.HEAPU8.length };
@@ -181,7 +175,8 @@ async function main(): Promise<void> {
   port.on('message', (request: RunRequest) => {
     try {
       const result = run(core, diskFs, request, post);
-      port.postMessage({ type: 'done', id: request.id, ...result } satisfies WorkerMessage);
+      const transfer = Object.values(result.data).map((bytes) => bytes.buffer as ArrayBuffer);
+      port.postMessage({ type: 'done', id: request.id, ...result } satisfies WorkerMessage, transfer);
     } catch (error) {
       // A wasm trap leaves the module in an unknown state: the engine replaces this worker.
       const fatal = error instanceof Error && (error.name === 'RuntimeError' || /memory/i.test(error.message));

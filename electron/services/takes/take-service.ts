@@ -23,8 +23,7 @@ import type { MediaEngine } from '../media/engine';
 import { previewNames } from '../media/preview';
 import { UndecodableMedia } from '../media/probe';
 import { type SourceChoice, peaksPerSecond, scratchPrefix, tooLongForVoice } from '../media/voice-source';
-import { AudioAnalyser } from './audio-analyser';
-import { LiveDecode } from './live-decode';
+import { LiveVoice } from './live-voice';
 import { type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
@@ -41,11 +40,6 @@ export type TakeServiceOptions = {
   now?: () => number;
   /** How often chunks are forced to disk while a take is recorded (default: the piece receiver's policy). */
   syncEveryMs?: number;
-  /**
-   * Decode a recording's sound while it is recorded (live-decode.ts). Off by default: on a 300 s take
-   * the stretches fell behind on the quick lane and Stop waited 21 s for the checks (see README).
-   */
-  liveDecode?: boolean;
 };
 
 /** What a finished recording brings that only the page could measure, live, while it was made. */
@@ -59,8 +53,10 @@ type Session = {
   originalName: string | null;
   /** The raw recording in the draft folder, or an import's staging file. */
   sink: ChunkSink;
-  /** A recording's sound, decoded as it arrives (imports are decoded whole once accepted). */
-  live: LiveDecode | null;
+  /** A voice recording's sound, measured as its pieces land (see live-voice.ts). */
+  live: LiveVoice | null;
+  /** The next piece the live measure expects: a piece sent again is written once and measured once. */
+  liveSeq: number;
 };
 
 /** PCM of the take analysed last, so moving the trim does not decode the file again. */
@@ -90,10 +86,8 @@ export class TakeService {
   private peaks: { key: string; peaks: Uint8Array<ArrayBuffer> } | null = null;
   /** Repairs under way, so start-up recovery and a window's own recover call never repair one take twice. */
   private readonly repairs = new Map<string, Promise<Take>>();
-  /** Sound decoded while recording, by the file of the finished take it will be checked from. */
-  private readonly liveByFile = new Map<string, LiveDecode>();
-  private readonly analyser: AudioAnalyser;
-  private readonly liveDecode: boolean;
+  /** Voice recordings measured as they arrived, by the file of the finished take, while it is saved. */
+  private readonly liveByFile = new Map<string, LiveVoice>();
 
   constructor(options: TakeServiceOptions) {
     this.drafts = options.drafts;
@@ -102,8 +96,6 @@ export class TakeService {
     this.now = options.now ?? (() => Date.now());
     this.syncEveryMs = options.syncEveryMs;
     this.checkers = { voice: voiceTakeChecker, ...options.checkers };
-    this.analyser = new AudioAnalyser(this.log);
-    this.liveDecode = options.liveDecode ?? false;
   }
 
   // ---- recording and importing ----------------------------------------------------------------
@@ -169,13 +161,18 @@ export class TakeService {
         throw error;
       }
     }
-    // The analysis thread starts now, not at Stop, when its start-up would delay the checks.
-    if (input.source === 'recorded') this.analyser.warm();
-    const live =
-      input.source === 'recorded' && this.liveDecode
-        ? new LiveDecode({ engine: this.engine, file, log: this.log, maxSampleRate: maxAnalysisRate, now: this.now })
-        : null;
-    this.sessions.set(takeId, { draftId: draft.id, takeId, kind: input.kind, source: input.source, originalName: input.originalName ?? null, sink, live });
+    // A voice recording is measured as it arrives, so that its checks are ready at Stop.
+    const live = input.source === 'recorded' && input.kind === 'voice' ? new LiveVoice(this.log) : null;
+    this.sessions.set(takeId, {
+      draftId: draft.id,
+      takeId,
+      kind: input.kind,
+      source: input.source,
+      originalName: input.originalName ?? null,
+      sink,
+      live,
+      liveSeq: 0,
+    });
     this.log.info('take started', { draftId: draft.id, takeId, kind: input.kind, source: input.source, mimeType: input.mimeType });
     return take;
   }
@@ -183,7 +180,10 @@ export class TakeService {
   async append(draftId: string, takeId: string, seq: number, bytes: Uint8Array): Promise<{ nextSeq: number; bytes: number }> {
     const session = this.session(draftId, takeId);
     const progress = await session.sink.append(seq, bytes);
-    session.live?.landed();
+    if (session.live && seq === session.liveSeq) {
+      session.liveSeq++;
+      session.live.push(bytes);
+    }
     return progress;
   }
 
@@ -216,12 +216,17 @@ export class TakeService {
     const liveChecks = live.exposure ? exposureChecks(live.exposure) : [];
     const checks = [...found.take.checks.filter((item) => !exposureIds.includes(item.id)), ...liveChecks];
     const finalFile = this.drafts.mediaFile(draftId, found.take.fileName.replace(/\.rec\./, '.'));
-    if (session.live) this.liveByFile.set(finalFile, session.live);
+    const liveVoice = session.live;
+    if (liveVoice) this.liveByFile.set(finalFile, liveVoice);
+    let saved: Take;
     try {
-      return await this.repair(draftId, { ...found.take, checks }, 'complete');
+      saved = await this.repair(draftId, { ...found.take, checks }, 'complete');
     } finally {
-      if (this.liveByFile.get(finalFile) === session.live) this.liveByFile.delete(finalFile);
+      if (this.liveByFile.get(finalFile) === liveVoice) this.liveByFile.delete(finalFile);
     }
+    // Checks measured as the take arrived are confirmed from the file on disk, after the review has them.
+    if (liveVoice && (await liveVoice.finish()) && saved.state === 'complete') void this.confirmFromFile(draftId, saved);
+    return saved;
   }
 
   async discard(draftId: string, takeId: string): Promise<void> {
@@ -364,7 +369,6 @@ export class TakeService {
       else await session.sink.close().catch(() => undefined);
     }
     this.pcm = null;
-    await this.analyser.close();
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -382,7 +386,7 @@ export class TakeService {
     await session.sink.close();
   }
 
-  /** A session that ends other than by finish (discard, recovery, closing) needs no sound. */
+  /** A session that ends other than by finish (discard, recovery) needs no measure of its sound. */
   private async dropSession(session: Session): Promise<void> {
     session.live?.stop();
     await this.closeSession(session);
@@ -412,7 +416,8 @@ export class TakeService {
     let info: MediaInfo;
     try {
       await this.engine.remux(raw, final);
-      info = await this.engine.probe(final);
+      // A recording measured as it arrived has its length from that decode: the header's will do here.
+      info = await this.engine.probe(final, this.liveByFile.has(final) ? { soundLength: 'header' } : undefined);
     } catch (error) {
       const message = error instanceof StudioError ? error.message : String(error);
       this.log.warn('could not repair a take', { draftId, takeId: take.id, message });
@@ -540,7 +545,9 @@ export class TakeService {
       voiceSource,
       decode: () => this.decode(file),
       analyseVoice: async (options) => {
-        const measured = await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options });
+        const whole = options.startMs === undefined && options.endMs === undefined && !options.source;
+        const live = whole ? await this.liveByFile.get(file)?.finish() : null;
+        const measured = live ?? (await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options }));
         if (options.startMs === undefined && options.endMs === undefined) {
           const stat = await fs.stat(file);
           this.peaks = { key: `${file}:${stat.mtimeMs}:${measured.source.track}:${measured.source.mix}`, peaks: measured.peaks };
@@ -551,14 +558,57 @@ export class TakeService {
     return Array.isArray(outcome) ? { checks: outcome } : outcome;
   }
 
+  /**
+   * Measures a voice take checked at Stop from its sound as it arrived once more from its file, and
+   * puts the file's checks, length and sound in place of those when anything differs (figures from
+   * two decoders differ in the last digits; a length by a few ms), unless the take has changed
+   * meanwhile (trimmed, another sound chosen, replaced). Failures are logged: the take keeps the
+   * checks it has.
+   */
+  private async confirmFromFile(draftId: string, take: Take): Promise<void> {
+    try {
+      const file = this.drafts.mediaFile(draftId, take.fileName);
+      const confirmed = await this.check('voice', file, take.durationMs ?? 0, null, take.checks, null);
+      // What the file says otherwise, by name (check ids, length, sound), for the log.
+      const differs = [
+        ...confirmed.checks
+          .filter((check) => JSON.stringify(check) !== JSON.stringify(take.checks.find((item) => item.id === check.id)))
+          .map((check) => check.id),
+        ...take.checks.filter((check) => !confirmed.checks.some((item) => item.id === check.id)).map((check) => check.id),
+        ...((confirmed.durationMs ?? take.durationMs) !== take.durationMs ? ['durationMs'] : []),
+        ...(JSON.stringify(confirmed.voiceSource ?? null) !== JSON.stringify(take.voiceSource ?? null) ? ['voiceSource'] : []),
+      ];
+      // Of those, the checks whose verdict or words differ: what the person sees change.
+      const shown = confirmed.checks
+        .filter((check) => {
+          const before = take.checks.find((item) => item.id === check.id);
+          return before?.verdict !== check.verdict || before.reason !== check.reason;
+        })
+        .map((check) => check.id);
+      this.log.info('checks confirmed from the file', { draftId, takeId: take.id, differs, shown });
+      if (differs.length === 0) return;
+      await this.updateTake(draftId, take.id, (current) => {
+        const untouched = current.fileName === take.fileName && current.trim === null && JSON.stringify(current.checks) === JSON.stringify(take.checks);
+        if (!untouched || current.voiceSource?.chosenBy === 'person') return current;
+        return {
+          ...current,
+          checks: confirmed.checks,
+          durationMs: confirmed.durationMs ?? current.durationMs,
+          ...(confirmed.voiceSource ? { voiceSource: confirmed.voiceSource } : {}),
+        };
+      });
+    } catch (error) {
+      this.log.warn('could not confirm the checks from the file', {
+        draftId,
+        takeId: take.id,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   private async decode(file: string): Promise<{ samples: Float32Array; sampleRate: number }> {
     const stat = await fs.stat(file);
     if (this.pcm && this.pcm.file === file && this.pcm.mtimeMs === stat.mtimeMs) return this.pcm;
-    const live = await this.liveByFile.get(file)?.complete(file);
-    if (live && live.samples.length > 0) {
-      this.pcm = { file, mtimeMs: stat.mtimeMs, samples: live.samples, sampleRate: live.sampleRate };
-      return this.pcm;
-    }
     const info = await this.engine.probe(file);
     const sampleRate = Math.min(maxAnalysisRate, info.audio?.sampleRate || maxAnalysisRate);
     const decoded = await this.engine.decodePcm(file, { sampleRate });
