@@ -26,7 +26,13 @@ await build({
   outfile: 'dist/electron/media-worker.cjs',
   target: 'node22',
 });
-// The thread that measures a voice recording's sound as it arrives (its checks are ready at Stop).
+// The threads that measure sound: a file's decoded sound, and a voice recording's as it arrives.
+await build({
+  ...common,
+  entryPoints: ['electron/services/media/measure-worker.ts'],
+  outfile: 'dist/electron/measure-worker.cjs',
+  target: 'node22',
+});
 await build({
   ...common,
   entryPoints: ['electron/services/takes/live-voice-worker.ts'],

@@ -149,10 +149,11 @@ export class UndecodableMedia extends StudioError {
 
 /**
  * `decodePicture`: also decode the first frame of a video, and refuse the file when the engine cannot.
- * `soundLength: 'header'`: take a sound's length from the header instead of decoding it to its end,
- * for a caller that measures it by decoding anyway (a recording measured as it arrived).
+ * `length: 'header'`: the length the header gives (null when it gives none), neither decoded nor
+ * read from the packets: for a caller that needs only the streams (a remux), or that measures the
+ * length by decoding anyway (a recording measured as it arrived).
  */
-export type ProbeOptions = { decodePicture?: boolean; soundLength?: 'decoded' | 'header' };
+export type ProbeOptions = { decodePicture?: boolean; length?: 'measured' | 'header' };
 
 const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)', av1: 'AV1', vp9: 'VP9', vp8: 'VP8', prores: 'ProRes' };
 
@@ -161,7 +162,7 @@ const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)'
  * format the studio does not work with, or (with `decodePicture`) a picture the engine cannot decode.
  */
 export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}, options: ProbeOptions = {}): Promise<MediaInfo> {
-  const info = await probeCached(runner, file, control, options.soundLength !== 'header');
+  const info = await probeCached(runner, file, control, options.length !== 'header');
   if (options.decodePicture && info.video && info.durationMs !== null) {
     const failure = await pictureDecodeFailure(runner, file, control);
     if (failure) {
@@ -178,10 +179,10 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
  * Probes of files not changed since (same inode, size and modification time): measuring a
  * sound's length decodes it, and one take is probed by several steps in a row.
  */
-const probed = new Map<string, { stamp: string; info: MediaInfo; decodedSound: boolean }>();
+const probed = new Map<string, { stamp: string; info: MediaInfo; measured: boolean }>();
 const probedKept = 16;
 
-async function probeCached(runner: FFmpegRunner, file: string, control: RunControl, decodeSound: boolean): Promise<MediaInfo> {
+async function probeCached(runner: FFmpegRunner, file: string, control: RunControl, measure: boolean): Promise<MediaInfo> {
   let key: string;
   let stamp: string;
   try {
@@ -193,15 +194,15 @@ async function probeCached(runner: FFmpegRunner, file: string, control: RunContr
     throw new StudioError('NOT_FOUND', 'The media file is missing from the draft folder.');
   }
   const known = probed.get(key);
-  if (known && known.stamp === stamp && (known.decodedSound || !decodeSound)) return structuredClone(known.info);
-  const info = await probeUncached(runner, file, control, decodeSound);
+  if (known && known.stamp === stamp && (known.measured || !measure)) return structuredClone(known.info);
+  const info = await probeUncached(runner, file, control, measure);
   probed.delete(key);
-  probed.set(key, { stamp, info: structuredClone(info), decodedSound: decodeSound });
+  probed.set(key, { stamp, info: structuredClone(info), measured: measure });
   if (probed.size > probedKept) probed.delete(probed.keys().next().value as string);
   return info;
 }
 
-async function probeUncached(runner: FFmpegRunner, file: string, control: RunControl, decodeSound: boolean): Promise<MediaInfo> {
+async function probeUncached(runner: FFmpegRunner, file: string, control: RunControl, measure: boolean): Promise<MediaInfo> {
   let bytes: number;
   try {
     bytes = (await fs.stat(file)).size;
@@ -237,12 +238,12 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
   const still = container === 'jpeg' || container === 'png';
   const headerS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
   let durationS = headerS;
-  if (!still && audioStream && !videoStream && (decodeSound || headerS === null)) {
+  if (!still && audioStream && !videoStream && measure) {
     // A file of sound alone: its length is what decodes, whatever the header says (cheap next to a picture).
     const decodedMs = await measureDecodedAudio(runner, file, control);
     if (decodedMs !== null) durationS = decodedMs / 1000;
   }
-  if (!still && durationS === null) {
+  if (!still && durationS === null && measure) {
     const measuredMs = await measureDuration(runner, file, control);
     durationS = measuredMs === null ? null : measuredMs / 1000;
     if (durationS === null) throw new StudioError('MEDIA', 'This recording holds no audio or video frames: it may be damaged.');

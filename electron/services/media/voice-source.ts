@@ -5,29 +5,23 @@
  * before anything is measured. Preparation builds the very same track and mix with `sourceArgs`.
  */
 import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  type AudioAnalysis,
-  Biquad,
-  type ChannelPowers,
-  VoiceAnalyser,
-  chooseMix,
-  formatDuration,
-  mixSample,
-  speechScore,
-} from '../../../shared/audio-analysis';
+import { type AudioAnalysis, formatDuration, speechScore } from '../../../shared/audio-analysis';
 import { StudioError } from '../../../shared/errors';
 import type { AudioTrack, MediaInfo, VoiceMix, VoiceSource } from '../../../shared/media';
 import { voiceRules, voiceSource as sourceRules } from '../../../shared/requirements';
 import { type JobContext, runChecked } from './job';
 import { inputName, measureDecodedAudio, probeFile } from './probe';
+import type { FrameRange, ScratchMeasureReply, ScratchMeasureRequest, TrackMeasurement } from './sound-measure';
+import { workerEntry } from '../worker-entry';
+
+export { peaksPerSecond, type TrackMeasurement } from './sound-measure';
 
 /** Analysis runs at the file's own rate up to this: enough for clipping and the upper band. */
 const maxAnalysisRate = 48000;
-/** Bytes read from the scratch file at a time (a quarter second of 48 kHz stereo float and some). */
-const readBytes = 1 << 20;
 
 /** Codecs that give back exactly the samples they were given: only a flat run is clipping there. */
 const losslessCodec = /^(pcm_|flac$|alac$|wavpack$|tta$|ape$|mlp$|truehd$)/;
@@ -48,9 +42,6 @@ export type VoiceFileAnalysis = {
   /** The chosen sound over the range as peaks for the review's waveform (0–255, `peaksPerSecond` a second). */
   peaks: Uint8Array<ArrayBuffer>;
 };
-
-/** Review waveforms: a hundred peaks a second, as the live one. */
-export const peaksPerSecond = 100;
 
 /** A track to keep, with its mix when settled (a VoiceSource is one); `tracks` carries the list already measured. */
 export type SourceChoice = { track: number; mix?: VoiceMix | null; chosenBy?: VoiceSource['chosenBy']; tracks?: VoiceSource['tracks'] };
@@ -90,9 +81,6 @@ function trackLabel(track: AudioTrack, count: number): string {
   return `${name} (${channels}, ${Math.round(track.sampleRate / 100) / 10} kHz)`;
 }
 
-/** Sample frames `first` up to `end` (null: to the end of the file). */
-type FrameRange = { first: number; end: number | null };
-
 /**
  * The whole decoded track analysed last, kept on disk (never in memory) so moving the trim reads
  * its range again without decoding: one at a time, replaced by the next track analysed.
@@ -112,32 +100,6 @@ export async function dropKeptSound(): Promise<void> {
   if (previous) await fs.rm(previous.path, { force: true });
 }
 
-/** Reads a scratch file of interleaved float32 frames in pieces, handing whole frames to `each`. */
-async function readFrames(file: string, channels: number, range: FrameRange, each: (samples: Float32Array) => void): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const frameBytes = 4 * channels;
-    const chunk = new Uint8Array(readBytes - (readBytes % frameBytes));
-    let position = range.first * frameBytes;
-    const end = range.end === null ? Infinity : range.end * frameBytes;
-    for (;;) {
-      let filled = 0;
-      const wanted = Math.min(chunk.length, end - position);
-      while (filled < wanted) {
-        const { bytesRead } = await handle.read(chunk, filled, wanted - filled, position + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      const whole = filled - (filled % frameBytes);
-      if (whole > 0) each(new Float32Array(chunk.buffer, 0, whole / 4));
-      position += filled;
-      if (filled < wanted || position >= end) return;
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 type TrackResult = {
   track: AudioTrack;
   analysis: AudioAnalysis;
@@ -150,130 +112,26 @@ type TrackResult = {
   scratch: string;
 };
 
-/** Peaks of a stream, one per slice of samples, grown as it comes. */
-class PeakList {
-  private values = new Uint8Array(4096);
-  private length = 0;
-  private peak = 0;
-  private fill = 0;
-
-  constructor(private readonly slice: number) {}
-
-  push(samples: Float32Array): void {
-    for (let index = 0; index < samples.length; index++) {
-      const value = Math.abs(samples[index]!);
-      if (value > this.peak) this.peak = value;
-      if (++this.fill === this.slice) this.close();
-    }
-  }
-
-  finish(): Uint8Array<ArrayBuffer> {
-    if (this.fill > 0) this.close();
-    return this.values.slice(0, this.length);
-  }
-
-  private close(): void {
-    if (this.length === this.values.length) {
-      const grown = new Uint8Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = Math.min(255, Math.round(this.peak * 255));
-    this.peak = 0;
-    this.fill = 0;
-  }
-}
-
-/** The DC-free power of each channel of a stereo stream, their sum and their difference: what `chooseMix` decides on. */
-class ChannelPowerMeter {
-  private readonly filters: [Biquad, Biquad];
-  private readonly sums: ChannelPowers = { left: 0, right: 0, sum: 0, difference: 0 };
-  private frames = 0;
-
-  constructor(rate: number) {
-    this.filters = [Biquad.highpass(rate, sourceRules.dcHighpassHz), Biquad.highpass(rate, sourceRules.dcHighpassHz)];
-  }
-
-  /** Interleaved left/right float samples. */
-  push(samples: Float32Array): void {
-    const [leftFilter, rightFilter] = this.filters;
-    for (let index = 0; index + 1 < samples.length; index += 2) {
-      const left = leftFilter.process(samples[index]!);
-      const right = rightFilter.process(samples[index + 1]!);
-      this.sums.left += left * left;
-      this.sums.right += right * right;
-      this.sums.sum += 0.25 * (left + right) ** 2;
-      this.sums.difference += 0.25 * (left - right) ** 2;
-    }
-    this.frames += Math.floor(samples.length / 2);
-  }
-
-  /** Mean squares over everything pushed. */
-  powers(): ChannelPowers {
-    const count = Math.max(1, this.frames);
-    return { left: this.sums.left / count, right: this.sums.right / count, sum: this.sums.sum / count, difference: this.sums.difference / count };
-  }
-}
-
-const stereoMixes: readonly VoiceMix[] = ['average', 'left', 'right', 'difference'];
-
-/** What a track's sound measured: the analysis of the mix used, why that mix, and its peaks. */
-export type TrackMeasurement = { analysis: AudioAnalysis; mix: VoiceMix; mixReason: string | null; peaks: Uint8Array<ArrayBuffer>; frames: number };
-
-/**
- * One track's sound measured as it streams by (interleaved float frames of one or two channels):
- * the analysis (`VoiceAnalyser`) and peaks of its mix. With the mix given, or one channel, that is
- * one analysis; a stereo track whose mix is still open is analysed in every mix at once beside the
- * channel powers, and `chooseMix` picks one at the end, so a stream read once (a recording as it
- * arrives) gets the same answer as a file read twice (powers first, then the chosen mix).
- */
-export class TrackMeasure {
-  private readonly powers: ChannelPowerMeter | null;
-  private readonly candidates: { mix: VoiceMix; analyser: VoiceAnalyser; peaks: PeakList }[];
-  private mono = new Float32Array(0);
-  private frames = 0;
-
-  constructor(
-    readonly rate: number,
-    readonly channels: 1 | 2,
-    options: { lossy: boolean; mix: VoiceMix | null },
-  ) {
-    const mixes = channels === 1 ? ['mono' as const] : options.mix ? [options.mix] : stereoMixes;
-    this.powers = channels === 2 && !options.mix ? new ChannelPowerMeter(rate) : null;
-    const slice = Math.max(1, Math.round(rate / peaksPerSecond));
-    this.candidates = mixes.map((mix) => ({ mix, analyser: new VoiceAnalyser(rate, { lossy: options.lossy }), peaks: new PeakList(slice) }));
-  }
-
-  push(samples: Float32Array): void {
-    const count = Math.floor(samples.length / this.channels);
-    this.frames += count;
-    if (this.channels === 1) {
-      for (const candidate of this.candidates) {
-        candidate.analyser.push(samples);
-        candidate.peaks.push(samples);
-      }
-      return;
-    }
-    this.powers?.push(samples);
-    if (this.mono.length < count) this.mono = new Float32Array(count);
-    const mono = this.mono.subarray(0, count);
-    for (const candidate of this.candidates) {
-      for (let frame = 0; frame < count; frame++) mono[frame] = mixSample(candidate.mix, samples[frame * 2]!, samples[frame * 2 + 1]!);
-      candidate.analyser.push(mono);
-      candidate.peaks.push(mono);
-    }
-  }
-
-  finish(): TrackMeasurement {
-    const chosen = this.powers ? chooseMix(this.powers.powers()) : null;
-    const candidate = this.candidates.find((item) => item.mix === chosen?.mix) ?? this.candidates[0]!;
-    return {
-      analysis: candidate.analyser.finish(),
-      mix: candidate.mix,
-      mixReason: chosen?.reason ?? null,
-      peaks: candidate.peaks.finish(),
-      frames: this.frames,
-    };
+/** `measureScratch` (sound-measure.ts) on a worker thread of its own, ended once it answers or the job is stopped. */
+async function measureOnThread(request: ScratchMeasureRequest, signal?: AbortSignal): Promise<TrackMeasurement> {
+  signal?.throwIfAborted();
+  const entry = workerEntry('measure-worker.cjs', 'media/measure-worker.ts');
+  const worker = new Worker(entry.file, { eval: entry.eval, workerData: request });
+  let onAbort: () => void = () => undefined;
+  try {
+    const reply = await new Promise<ScratchMeasureReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the measuring thread ended (${code})`)));
+      // A cancelled job or one past its time limit ends the thread at once.
+      onAbort = () => reject(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    if ('error' in reply) throw new StudioError('INTERNAL', `The sound could not be measured: ${reply.error}`);
+    return reply.measurement;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await worker.terminate();
   }
 }
 
@@ -333,24 +191,13 @@ async function analyseTrack(
         { signal: job.signal },
         'decode the sound',
       );
-    let mix: VoiceMix | null = mixChoice;
-    let mixReason: string | null = null;
-    if (channels === 2 && mixChoice === null) {
-      // A file is read twice rather than analysed in every mix at once: powers first, then the chosen mix.
-      const meter = new ChannelPowerMeter(rate);
-      await readFrames(scratch, 2, frames, (samples) => meter.push(samples));
-      const chosen = chooseMix(meter.powers());
-      mix = chosen.mix;
-      mixReason = chosen.reason;
-    }
-    const measure = new TrackMeasure(rate, channels, { lossy: !losslessCodec.test(track.codec), mix: channels === 2 ? (mix ?? 'average') : null });
-    await readFrames(scratch, channels, frames, (samples) => measure.push(samples));
-    const measured = measure.finish();
+    // Measured on a worker thread: some 15 million samples for 5 minutes of sound, kept off the main loop.
+    const measured = await measureOnThread({ scratch, channels, rate, frames, mix: mixChoice, lossy: !losslessCodec.test(track.codec) }, job.signal);
     const result = {
       track,
       analysis: measured.analysis,
       mix: measured.mix,
-      mixReason,
+      mixReason: measured.mixReason,
       rate,
       peaks: measured.peaks,
       keep: async () => keep(key, scratch),

@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Decoder, type EbmlTag } from 'ebml';
 import { OpusDecoder } from 'opus-decoder';
-import { TrackMeasure } from '../media/voice-source';
+import { TrackMeasure } from '../media/sound-measure';
 import type { LiveVoiceReply, LiveVoiceRequest } from './live-voice';
 
 /** What a track entry says, gathered between its start and end. */

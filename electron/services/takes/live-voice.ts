@@ -6,7 +6,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log';
-import { type TrackMeasurement, type VoiceFileAnalysis, describeVoice } from '../media/voice-source';
+import type { TrackMeasurement } from '../media/sound-measure';
+import { type VoiceFileAnalysis, describeVoice } from '../media/voice-source';
 import { workerEntry } from '../worker-entry';
 
 export type LiveVoiceRequest = { type: 'bytes'; bytes: Uint8Array } | { type: 'finish' };

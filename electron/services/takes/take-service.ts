@@ -206,6 +206,7 @@ export class TakeService {
     if (session.source === 'imported') return this.acceptImport(session);
     const draft = await this.drafts.get(draftId);
     const found = findTake(draft, takeId);
+    if (!found || session.sink.bytes === 0) session.live?.stop();
     if (!found) throw new StudioError('NOT_FOUND', 'This take was discarded while it was being saved.');
     if (session.sink.bytes === 0) {
       await this.removeTake(draftId, takeId);
@@ -223,6 +224,8 @@ export class TakeService {
       saved = await this.repair(draftId, { ...found.take, checks }, 'complete');
     } finally {
       if (this.liveByFile.get(finalFile) === liveVoice) this.liveByFile.delete(finalFile);
+      // Its answer, if the checks asked for it, is kept; a repair that failed never asked.
+      liveVoice?.stop();
     }
     // Checks measured as the take arrived are confirmed from the file on disk, after the review has them.
     if (liveVoice && (await liveVoice.finish()) && saved.state === 'complete') void this.confirmFromFile(draftId, saved);
@@ -417,7 +420,7 @@ export class TakeService {
     try {
       await this.engine.remux(raw, final);
       // A recording measured as it arrived has its length from that decode: the header's will do here.
-      info = await this.engine.probe(final, this.liveByFile.has(final) ? { soundLength: 'header' } : undefined);
+      info = await this.engine.probe(final, this.liveByFile.has(final) ? { length: 'header' } : undefined);
     } catch (error) {
       const message = error instanceof StudioError ? error.message : String(error);
       this.log.warn('could not repair a take', { draftId, takeId: take.id, message });
