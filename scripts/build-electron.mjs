@@ -8,7 +8,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // Native and wasm payloads stay in node_modules (unpacked from asar by electron-builder).
-  external: ['electron', '@napi-rs/keyring', '@ffmpeg/core', 'sharp'],
+  external: ['electron', '@napi-rs/keyring', '@ffmpeg/core', '@ffmpeg/core-mt', 'sharp'],
 };
 
 // import.meta.url is only read when running from the TypeScript sources, never in the bundle.
@@ -34,6 +34,19 @@ await build({
   outfile: 'dist/electron/face-worker.cjs',
   target: 'node22',
   logOverride: { 'empty-import-meta': 'silent' },
+});
+// The threads that measure sound: a file's decoded sound, and a voice recording's as it arrives.
+await build({
+  ...common,
+  entryPoints: ['electron/services/media/measure-worker.ts'],
+  outfile: 'dist/electron/measure-worker.cjs',
+  target: 'node22',
+});
+await build({
+  ...common,
+  entryPoints: ['electron/services/takes/live-voice-worker.ts'],
+  outfile: 'dist/electron/live-voice-worker.cjs',
+  target: 'node22',
 });
 // A sandboxed preload may require only `electron`: everything else is bundled in.
 await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', target: 'chrome130' });

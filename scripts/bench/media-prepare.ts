@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { PreparedFile } from '../../shared/media';
 import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
 import type { JobContext } from '../../electron/services/media/job';
-import { WasmRunner } from '../../electron/services/media/runner';
+import { WasmRunner, multiThreadCore } from '../../electron/services/media/runner';
 import { prepareVideoFile } from '../../electron/services/media/video-preparation';
 import { prepareVoiceFile } from '../../electron/services/media/voice-preparation';
 import { speechWav } from '../../tests/support/media-fixtures';
@@ -30,21 +30,37 @@ type Preparation = {
   targets: (figures: { ratio: number | null; wasmMs: number; maxLoopDelayMs: number }) => Figures;
 };
 
-const loopDelayTargetMs = 50;
+const loopDelayTargetMs = 30;
+
+/**
+ * The second job that runs beside a measured preparation: what checking a 300 s voice take from its
+ * file costs the main process (probe, decode on the quick lane, the streamed analysis), started 1 s
+ * into the preparation, so the loop delay is measured with two jobs and their results moving.
+ */
+async function secondJob(engine: MediaEngine, voice: string, scratchDir: string): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const started = performance.now();
+  await engine.analyseVoice(voice, { scratchDir });
+  return Math.round(performance.now() - started);
+}
 
 function preparationBenchmark(spec: Preparation): Benchmark {
   return {
     key: spec.key,
     description: spec.description,
     async run(context: BenchContext): Promise<Figures> {
-      const input = await spec.input(await mediaInputs(context), context);
+      const inputs = await mediaInputs(context);
+      const input = await spec.input(inputs, context);
       const output = (name: string) => path.join(context.workDir, `${spec.key}-${name}.${spec.extension}`);
-      const runners = { quick: new WasmRunner(context.quiet), prepare: new WasmRunner(context.quiet) };
+      // As the studio composes them: the multi-threaded core re-encodes pictures where it can run.
+      const multi = multiThreadCore();
+      const prepare = new WasmRunner(context.quiet);
+      const runners = { quick: new WasmRunner(context.quiet), prepare, encode: multi ? new WasmRunner(context.quiet, { core: multi }) : prepare };
       const engine = createMediaEngine({ log: context.quiet, runners });
       try {
         // As the studio does at start-up: the core is loaded before the first job.
         await engine.warm();
-        const coreLoadMs = Math.max(...runners.prepare.loadTimes);
+        const coreLoadMs = Math.max(...runners.prepare.loadTimes, ...runners.encode.loadTimes);
         const native = nativeAvailable() ? new NativeRunner() : null;
         const runNative = async (name: string): Promise<number | null> => {
           if (!native) return null;
@@ -55,8 +71,19 @@ function preparationBenchmark(spec: Preparation): Benchmark {
         };
         // Each wasm run is followed at once by its native twin, so that both meet the same load
         // on a shared machine; the ratios are taken pair by pair.
-        context.note(`${spec.key}: ffmpeg.wasm`);
-        const first = await measure(() => spec.viaEngine(engine, input, output('wasm')));
+        // The second job runs beside the repeat where there is one, so the first run's ratio stays a
+        // like-for-like comparison with native; beside the only run otherwise.
+        const withSecondJob = async (name: string) => {
+          const [prepared, secondJobMs] = await Promise.all([
+            spec.viaEngine(engine, input, output(name)),
+            secondJob(engine, inputs.voice300Webm, context.workDir),
+          ]);
+          secondJobMsSeen = secondJobMs;
+          return prepared;
+        };
+        let secondJobMsSeen: number | null = null;
+        context.note(`${spec.key}: ffmpeg.wasm${spec.repeat ? '' : ' (and a second job)'}`);
+        const first = await measure(() => (spec.repeat ? spec.viaEngine(engine, input, output('wasm')) : withSecondJob('wasm')));
         const nativeMs = await runNative('native');
         let repeatMs: number | null = null;
         let nativeRepeatMs: number | null = null;
@@ -65,8 +92,8 @@ function preparationBenchmark(spec: Preparation): Benchmark {
         let peakRssMb = first.peakRssMb;
         let loadAverage = first.loadAverage;
         if (spec.repeat) {
-          context.note(`${spec.key}: ffmpeg.wasm again`);
-          const again = await measure(() => spec.viaEngine(engine, input, output('wasm-again')));
+          context.note(`${spec.key}: ffmpeg.wasm again, and a second job`);
+          const again = await measure(() => withSecondJob('wasm-again'));
           nativeRepeatMs = await runNative('native-again');
           repeatMs = again.ms;
           maxLoopDelayMs = Math.max(maxLoopDelayMs, again.maxLoopDelayMs);
@@ -88,6 +115,7 @@ function preparationBenchmark(spec: Preparation): Benchmark {
           nativeRepeatMs,
           repeatRatio: repeatMs === null ? null : ratio(repeatMs, nativeRepeatMs),
           nativePeakRssMb,
+          secondJobMs: secondJobMsSeen,
           coreLoadMs,
           inputMb: round(statSync(input).size / 2 ** 20, 2),
           outputMb: round(prepared.info.bytes / 2 ** 20, 2),
@@ -129,13 +157,16 @@ export const videoPrepare120sMp4 = preparationBenchmark({
 
 export const videoPrepare120sWebm = preparationBenchmark({
   key: 'videoPrepare120sWebm',
-  description: 'video preparation of a 120 s 1280×720 VP8/Opus WebM take: picture re-encoded to H.264 (no time target)',
+  description: 'video preparation of a 120 s 1280×720 VP8/Opus WebM take: picture re-encoded to H.264 on every core (target: within 3.5× native)',
   input: (inputs) => inputs.camera120Webm,
   extension: 'mp4',
   viaEngine: (engine, input, output) => engine.prepareVideo(input, output, {}),
   viaRunner: (job, input, output) => prepareVideoFile(job, input, output, {}),
   repeat: false,
-  targets: ({ maxLoopDelayMs }) => ({ meetsTargets: maxLoopDelayMs < loopDelayTargetMs }),
+  targets: ({ ratio: measured, maxLoopDelayMs }) => ({
+    targetRatio: 3.5,
+    meetsTargets: measured !== null && measured <= 3.5 && maxLoopDelayMs < loopDelayTargetMs,
+  }),
 });
 
 /**
@@ -161,11 +192,14 @@ function phoneClip(context: BenchContext): string {
 
 export const videoImportPhone60s = preparationBenchmark({
   key: 'videoImportPhone60s',
-  description: 'video preparation of a 60 s portrait HEVC phone clip with rotation: upright H.264 720×1280 (no time target)',
+  description: 'video preparation of a 60 s portrait HEVC phone clip with rotation: upright H.264 720×1280 (target: ≤ 4× native ffmpeg)',
   input: (_inputs, context) => phoneClip(context),
   extension: 'mp4',
   viaEngine: (engine, input, output) => engine.prepareVideo(input, output, {}),
   viaRunner: (job, input, output) => prepareVideoFile(job, input, output, {}),
   repeat: false,
-  targets: ({ maxLoopDelayMs }) => ({ meetsTargets: maxLoopDelayMs < loopDelayTargetMs }),
+  targets: ({ ratio: measured, maxLoopDelayMs }) => ({
+    targetRatio: 4,
+    meetsTargets: measured !== null && measured <= 4 && maxLoopDelayMs < loopDelayTargetMs,
+  }),
 });

@@ -104,6 +104,7 @@ export const upload200MB: Benchmark = {
         mbPerSecond: round(200 / (measured.ms / 1000)),
         curlMbPerSecond: round(200 / (curlMs / 1000)),
         maxLoopDelayMs: measured.maxLoopDelayMs,
+        p99LoopDelayMs: measured.p99LoopDelayMs,
         loadAverage: measured.loadAverage,
       };
     } finally {

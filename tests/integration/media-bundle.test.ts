@@ -20,7 +20,7 @@ describe.skipIf(skip !== null)('bundled media engine', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts its worker from the bundle and probes a file', async () => {
+  it('starts its workers from the bundle: probes a file, measures its sound, and measures it as a recording', async () => {
     const common: BuildOptions = {
       bundle: true,
       platform: 'node',
@@ -29,18 +29,37 @@ describe.skipIf(skip !== null)('bundled media engine', () => {
       logLevel: 'error',
     };
     await build({ ...common, entryPoints: [path.join(repoRoot, 'electron/services/media/worker.ts')], outfile: path.join(dir, 'media-worker.cjs') });
+    await build({ ...common, entryPoints: [path.join(repoRoot, 'electron/services/media/measure-worker.ts')], outfile: path.join(dir, 'measure-worker.cjs') });
+    await build({
+      ...common,
+      entryPoints: [path.join(repoRoot, 'electron/services/takes/live-voice-worker.ts')],
+      outfile: path.join(dir, 'live-voice-worker.cjs'),
+    });
     const entry = path.join(dir, 'entry.ts');
     writeFileSync(
       entry,
       `import { createMediaEngine } from ${JSON.stringify(path.join(repoRoot, 'electron/services/media/engine'))};
        import { createLogger } from ${JSON.stringify(path.join(repoRoot, 'electron/services/log'))};
-       const engine = createMediaEngine({ log: createLogger('bundle', () => undefined) });
-       engine.probe(process.argv[2]).then(async (info) => { process.stdout.write(JSON.stringify(info)); await engine.close(); });`,
+       import { LiveVoice } from ${JSON.stringify(path.join(repoRoot, 'electron/services/takes/live-voice'))};
+       import { readFileSync } from 'node:fs';
+       const log = createLogger('bundle', () => undefined);
+       const engine = createMediaEngine({ log });
+       (async () => {
+         const info = await engine.probe(process.argv[2]);
+         const measured = await engine.analyseVoice(process.argv[2]);
+         const live = new LiveVoice(log);
+         live.push(new Uint8Array(readFileSync(process.argv[2])));
+         const recorded = await live.finish();
+         process.stdout.write(JSON.stringify({ info, measuredMs: measured.durationMs, liveMs: recorded?.durationMs ?? null }));
+         await engine.close();
+       })();`,
     );
     await build({ ...common, entryPoints: [entry], outfile: path.join(dir, 'main.cjs'), logOverride: { 'empty-import-meta': 'silent' } });
     const sample = path.join(dir, 'tone.webm');
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=d=2', '-c:a', 'libopus', sample]);
-    const info = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'main.cjs'), sample], { encoding: 'utf8' }));
+    const { info, measuredMs, liveMs } = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'main.cjs'), sample], { encoding: 'utf8' }));
     expect(info).toMatchObject({ container: 'webm', audio: { codec: 'opus' } });
+    expect(Math.abs(measuredMs - 2000)).toBeLessThan(30);
+    expect(Math.abs(liveMs - 2000)).toBeLessThan(30);
   }, 60_000);
 });

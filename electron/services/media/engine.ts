@@ -1,7 +1,9 @@
 /**
  * The media engine: ffmpeg.wasm in worker threads behind probe/decode/remux/prepare calls on files
  * on disk. Quick calls (probe, decode, remux) and preparations run in separate workers, so probing
- * a new take never waits behind a two-minute video encode. Each lane runs one job at a time.
+ * a new take never waits behind a two-minute video encode. Each lane runs one job at a time. A
+ * preparation that re-encodes a picture does that step on the multi-threaded core (its own worker,
+ * started when first needed), everything else on the single-thread core.
  */
 import { randomBytes } from 'node:crypto';
 import { StudioError } from '../../../shared/errors';
@@ -14,7 +16,7 @@ import { preparePhotoFile } from './photo-preparation';
 import { type TrackPreviewOptions, makePreviewFile, makeTrackPreviewFile } from './preview';
 import { type ProbeOptions, probeFile } from './probe';
 import { remuxFile } from './remux';
-import { type FFmpegRunner, WasmRunner } from './runner';
+import { type FFmpegRunner, WasmRunner, multiThreadCore } from './runner';
 import { prepareVideoFile } from './video-preparation';
 import { prepareVoiceFile } from './voice-preparation';
 import { type VoiceAnalysisOptions, type VoiceFileAnalysis, analyseVoiceFile, dropKeptSound } from './voice-source';
@@ -88,11 +90,27 @@ export type MediaEngineOptions = {
   /** Limit for one job (a probe, or a whole preparation); the worker is replaced when it is exceeded. */
   jobTimeoutMs?: number;
   onProgress?: (progress: EngineProgress) => void;
-  /** Runners for the two lanes; tests and the benchmark may pass their own. */
-  runners?: { quick: FFmpegRunner & { close?(): Promise<void> }; prepare: FFmpegRunner & { close?(): Promise<void> } };
+  /**
+   * Runners for the two lanes, and the one that re-encodes pictures for the preparation lane
+   * (`encode`; the preparation runner when absent); tests and the benchmark may pass their own.
+   */
+  runners?: { quick: ClosableRunner; prepare: ClosableRunner; encode?: ClosableRunner };
   /** Where measuring a sound's length stops, ms (default: probe's defaultSoundLimitMs); tests set a short one. */
   soundLimitMs?: number;
 };
+
+type ClosableRunner = FFmpegRunner & { close?(): Promise<void> };
+
+/**
+ * The studio's runners: the single-thread core for quick calls and preparations, and the
+ * multi-threaded core for re-encoding pictures where threads are available (else the single one).
+ */
+function defaultRunners(log: Logger): { quick: ClosableRunner; prepare: ClosableRunner; encode: ClosableRunner } {
+  const prepare = new WasmRunner(log.child('prepare'));
+  const multi = multiThreadCore();
+  if (!multi) log.info('re-encoding on one thread: the multi-threaded core cannot run here');
+  return { quick: new WasmRunner(log.child('quick')), prepare, encode: multi ? new WasmRunner(log.child('encode'), { core: multi }) : prepare };
+}
 
 /** A safety net, not a schedule: re-encoding a 5-minute 1080p WebM would take about 14 minutes here. */
 export const defaultJobTimeoutMs = 30 * 60 * 1000;
@@ -141,7 +159,8 @@ function progressThrottle(emit: (ratio: number) => void): (ratio: number) => voi
 export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
   const log = options.log;
   const timeoutMs = options.jobTimeoutMs ?? defaultJobTimeoutMs;
-  const runners = options.runners ?? { quick: new WasmRunner(log.child('quick')), prepare: new WasmRunner(log.child('prepare')) };
+  const given = options.runners ?? defaultRunners(log);
+  const runners = { ...given, encode: given.encode ?? given.prepare };
   const quick = new Lane(runners.quick);
   const prepare = new Lane(runners.prepare);
   const active = new Map<string, ActiveJob>();
@@ -228,7 +247,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
             progress.ratio = Math.min(1, Math.max(0, ratio));
             report(progress);
           });
-          return work({ runner: runners.prepare, log: log.child(kind), signal: controller.signal, onRatio });
+          return work({ runner: runners.prepare, encoder: runners.encode, log: log.child(kind), signal: controller.signal, onRatio });
         }),
       );
       Object.assign(progress, { state: 'done', ratio: 1, message: result.summary });
@@ -286,12 +305,13 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
       return true;
     },
     warm: async () => {
-      await Promise.all([runners.quick, runners.prepare].map((runner) => (runner instanceof WasmRunner ? runner.warm() : undefined)));
+      const distinct = new Set([runners.quick, runners.prepare, runners.encode]);
+      await Promise.all([...distinct].map((runner) => (runner instanceof WasmRunner ? runner.warm() : undefined)));
     },
     close: async () => {
       closed = true;
       for (const job of running) job.controller.abort(new StudioError('CANCELLED', 'The studio is closing.'));
-      await Promise.all([runners.quick.close?.(), runners.prepare.close?.()]);
+      await Promise.all([...new Set([runners.quick, runners.prepare, runners.encode])].map((runner) => runner.close?.()));
       // Each cancelled job removes its partial output as it unwinds; wait for that before returning.
       await Promise.all([...running].map((job) => job.settled));
       await dropKeptSound();

@@ -12,6 +12,8 @@ import type { FFmpegRunner, RunControl, RunResult, RunSpec } from './runner';
 
 export type JobContext = {
   runner: FFmpegRunner;
+  /** Runs the steps that re-encode a picture (the multi-threaded core); `runner` when absent. */
+  encoder?: FFmpegRunner;
   log: Logger;
   signal?: AbortSignal;
   /** Overall progress 0..1 of the job. */

@@ -163,12 +163,14 @@ export class UndecodableMedia extends StudioError {
   }
 }
 
-/** `decodePicture`: also decode the first frame of a video, and refuse the file when the engine cannot. */
-export type ProbeOptions = {
-  decodePicture?: boolean;
-  /** Stop measuring a sound's decoded length here, ms (default defaultSoundLimitMs); the info then says lengthAtLeast. */
-  soundLimitMs?: number;
-};
+/**
+ * `decodePicture`: also decode the first frame of a video, and refuse the file when the engine cannot.
+ * `soundLimitMs`: stop measuring a sound's decoded length here, ms (default defaultSoundLimitMs); the info then says lengthAtLeast.
+ * `length: 'header'`: the length the header gives (null when it gives none), neither decoded nor
+ * read from the packets: for a caller that needs only the streams (a remux), or that measures the
+ * length by decoding anyway (a recording measured as it arrived).
+ */
+export type ProbeOptions = { decodePicture?: boolean; soundLimitMs?: number; length?: 'measured' | 'header' };
 
 const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)', av1: 'AV1', vp9: 'VP9', vp8: 'VP8', prores: 'ProRes' };
 
@@ -177,7 +179,7 @@ const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)'
  * format the studio does not work with, or (with `decodePicture`) a picture the engine cannot decode.
  */
 export async function probeFile(runner: FFmpegRunner, file: string, control: RunControl = {}, options: ProbeOptions = {}): Promise<MediaInfo> {
-  const info = await probeCached(runner, file, control, options.soundLimitMs ?? defaultSoundLimitMs);
+  const info = await probeCached(runner, file, control, options.length !== 'header', options.soundLimitMs ?? defaultSoundLimitMs);
   if (options.decodePicture && info.video && info.durationMs !== null) {
     const failure = await pictureDecodeFailure(runner, file, control);
     if (failure) {
@@ -194,10 +196,10 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
  * Probes of files not changed since (same inode, size and modification time): measuring a
  * sound's length decodes it, and one take is probed by several steps in a row.
  */
-const probed = new Map<string, { stamp: string; info: MediaInfo }>();
+const probed = new Map<string, { stamp: string; info: MediaInfo; measured: boolean }>();
 const probedKept = 16;
 
-async function probeCached(runner: FFmpegRunner, file: string, control: RunControl, soundLimitMs: number): Promise<MediaInfo> {
+async function probeCached(runner: FFmpegRunner, file: string, control: RunControl, measure: boolean, soundLimitMs: number): Promise<MediaInfo> {
   let key: string;
   let stamp: string;
   try {
@@ -209,15 +211,15 @@ async function probeCached(runner: FFmpegRunner, file: string, control: RunContr
     throw new StudioError('NOT_FOUND', 'The media file is missing from the draft folder.');
   }
   const known = probed.get(key);
-  if (known && known.stamp === stamp) return structuredClone(known.info);
-  const info = await probeUncached(runner, file, control, soundLimitMs);
+  if (known && known.stamp === stamp && (known.measured || !measure)) return structuredClone(known.info);
+  const info = await probeUncached(runner, file, control, measure, soundLimitMs);
   probed.delete(key);
-  probed.set(key, { stamp, info: structuredClone(info) });
+  probed.set(key, { stamp, info: structuredClone(info), measured: measure });
   if (probed.size > probedKept) probed.delete(probed.keys().next().value as string);
   return info;
 }
 
-async function probeUncached(runner: FFmpegRunner, file: string, control: RunControl, soundLimitMs: number): Promise<MediaInfo> {
+async function probeUncached(runner: FFmpegRunner, file: string, control: RunControl, measure: boolean, soundLimitMs: number): Promise<MediaInfo> {
   let bytes: number;
   try {
     bytes = (await fs.stat(file)).size;
@@ -254,13 +256,13 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
   const headerS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
   let durationS = headerS;
   let lengthAtLeast = false;
-  if (!still && audioStream && !videoStream) {
+  if (!still && audioStream && !videoStream && measure) {
     // A file of sound alone: its length is what decodes, whatever the header says (cheap next to a picture).
     const decoded = await measureDecodedAudio(runner, file, control, null, soundLimitMs);
     if (decoded !== null) durationS = decoded.ms / 1000;
     lengthAtLeast = decoded?.atLeast ?? false;
   }
-  if (!still && durationS === null) {
+  if (!still && durationS === null && measure) {
     const measuredMs = await measureDuration(runner, file, control);
     durationS = measuredMs === null ? null : measuredMs / 1000;
     if (durationS === null) throw new StudioError('MEDIA', 'This recording holds no audio or video frames: it may be damaged.');

@@ -35,7 +35,8 @@ const mp4FallbackAudio = ['-c:a', 'aac', '-b:a', '256k'];
  * (a phone's timed metadata) dropped, and a sound MP4 cannot hold is re-encoded to AAC.
  */
 export async function remuxFile(job: JobContext, input: string, output: string, to?: MediaContainer): Promise<void> {
-  const info = await probeFile(job.runner, input, { signal: job.signal });
+  // The streams are what matter here, not the sound's decoded length: that is measured by whoever needs it.
+  const info = await probeFile(job.runner, input, { signal: job.signal }, { length: 'header' });
   const target = to ?? info.container;
   const muxer = muxers[target];
   if (!muxer) throw new StudioError('MEDIA', `A ${info.container} file cannot be remuxed.`);
@@ -76,7 +77,7 @@ export async function remuxFile(job: JobContext, input: string, output: string, 
       { signal: job.signal },
       moving ? `move the ${info.container} file into ${target}` : 'repair the recording',
     );
-    const repaired = await probeFile(job.runner, partial, { signal: job.signal });
+    const repaired = await probeFile(job.runner, partial, { signal: job.signal }, { length: 'header' });
     if (!repaired.durationMs) throw new StudioError('MEDIA', 'The recording holds no complete frames.');
   });
 }

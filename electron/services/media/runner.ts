@@ -3,6 +3,7 @@
  * implementation on ffmpeg.wasm in a worker thread (one command at a time, restartable).
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,17 +36,48 @@ export type { RunResult } from './worker-protocol';
 
 export type { WorkerEntry } from '../worker-entry';
 
-/** The ffmpeg.wasm worker script: media-worker.cjs in the bundle, worker.ts from the sources. */
+/** The media worker script (see worker-entry.ts). */
 export function defaultWorkerEntry(): WorkerEntry {
   return workerEntry('media-worker.cjs', () => path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts'));
 }
 
-/** The ESM build of @ffmpeg/core and its wasm, located through Node's own resolution. */
-export function locateCore(): WorkerData {
+/**
+ * The two ffmpeg.wasm builds: `single` (`@ffmpeg/core`, one thread) for probes, decodes, remuxes
+ * and sound, `multi` (`@ffmpeg/core-mt`, Emscripten pthreads) for re-encoding pictures.
+ */
+export type CoreBuild = 'single' | 'multi';
+
+const corePackages: Record<CoreBuild, string> = { single: '@ffmpeg/core', multi: '@ffmpeg/core-mt' };
+
+/**
+ * The ESM build of an ffmpeg.wasm core and its wasm, located through Node's own resolution (the
+ * multi-threaded core's pthread script, `ffmpeg-core.worker.js`, sits beside its `ffmpeg-core.js`).
+ */
+export function locateCore(build: CoreBuild = 'single'): WorkerData {
   const require = createRequire(currentFile());
-  const umd = require.resolve('@ffmpeg/core');
+  const umd = require.resolve(corePackages[build]);
   const corePath = path.join(path.dirname(umd), '..', 'esm', 'ffmpeg-core.js');
-  return { corePath: unpacked(existsSync(corePath) ? corePath : umd), wasmPath: unpacked(require.resolve('@ffmpeg/core/wasm')) };
+  return { corePath: unpacked(existsSync(corePath) ? corePath : umd), wasmPath: unpacked(require.resolve(`${corePackages[build]}/wasm`)) };
+}
+
+/**
+ * The multi-threaded core with the number of threads to give it, or null where it would not help or
+ * cannot run: one CPU, no shared wasm memory (SharedArrayBuffer), or the package missing. Callers
+ * then use the single-thread core for everything.
+ */
+export function multiThreadCore(): WorkerData | null {
+  const cores = availableParallelism();
+  if (cores < 2 || typeof SharedArrayBuffer !== 'function') return null;
+  try {
+    // Threads share one wasm memory; a runtime without shared memory cannot run the core.
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (options: object) => unknown } }).WebAssembly;
+    new wasm.Memory({ initial: 1, maximum: 1, shared: true });
+    const core = locateCore('multi');
+    if (!existsSync(path.join(path.dirname(core.corePath), 'ffmpeg-core.worker.js'))) return null;
+    return { ...core, threads: cores };
+  } catch {
+    return null;
+  }
 }
 
 /**

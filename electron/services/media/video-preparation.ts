@@ -13,9 +13,10 @@ import { inputName, probeFile } from './probe';
 const outputName = 'video';
 
 /**
- * x264 settings for re-encoding. ffmpeg.wasm is single-threaded without assembly: at 720p30 it
- * encodes 0.4× real time with `veryfast`, 0.8× with `superfast`, 1.7× with `ultrafast` (whose files
- * are 45 % larger and lose CABAC and deblocking). `superfast` is the compromise (README "Media engine").
+ * x264 settings for re-encoding. ffmpeg.wasm has no assembly: on one thread at 720p30 it encodes
+ * 0.4× real time with `veryfast`, 0.8× with `superfast`, 1.7× with `ultrafast` (whose files are 45 %
+ * larger and lose CABAC and deblocking). `superfast` is the compromise (README "Media engine"); the
+ * multi-threaded core runs it on every core.
  */
 export const videoEncoding = { preset: 'superfast', crf: 21, audioBitrate: 128_000 } as const;
 
@@ -116,9 +117,11 @@ export async function prepareVideoFile(
   const videoArgs = plan.copyVideo ? ['-c:v', 'copy'] : encodeArgs(plan, videoEncoding);
   // The fast AAC coder takes a third less time than the default and is transparent for speech at this rate.
   const audioArgs = info.audio ? ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', String(videoEncoding.audioBitrate)] : ['-an'];
+  // Only a picture re-encode gains from threads; a remux or the sound alone stays on the single-thread core.
+  const encodeJob = plan.copyVideo ? job : { ...job, runner: job.encoder ?? job.runner };
   return withPartialOutput(output, async (partial) => {
     await runChecked(
-      job,
+      encodeJob,
       {
         program: 'ffmpeg',
         args: [

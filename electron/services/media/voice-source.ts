@@ -5,29 +5,24 @@
  * before anything is measured. Preparation builds the very same track and mix with `sourceArgs`.
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  type AudioAnalysis,
-  Biquad,
-  type ChannelPowers,
-  VoiceAnalyser,
-  chooseMix,
-  formatDuration,
-  mixSample,
-  speechScore,
-} from '../../../shared/audio-analysis';
+import { type AudioAnalysis, formatDuration, speechScore } from '../../../shared/audio-analysis';
 import { StudioError } from '../../../shared/errors';
 import type { AudioTrack, MediaInfo, VoiceMix, VoiceSource } from '../../../shared/media';
 import { voiceRules, voiceSource as sourceRules } from '../../../shared/requirements';
 import { type JobContext, runChecked } from './job';
 import { inputName, measureDecodedAudio, probeFile } from './probe';
+import type { FrameRange, ScratchMeasureReply, ScratchMeasureRequest, TrackMeasurement } from './sound-measure';
+import { workerEntry } from '../worker-entry';
+
+export { peaksPerSecond, type TrackMeasurement } from './sound-measure';
 
 /** Analysis runs at the file's own rate up to this: enough for clipping and the upper band. */
 const maxAnalysisRate = 48000;
-/** Bytes read from the scratch file at a time (a quarter second of 48 kHz stereo float and some). */
-const readBytes = 1 << 20;
 
 /** Codecs that give back exactly the samples they were given: only a flat run is clipping there. */
 const losslessCodec = /^(pcm_|flac$|alac$|wavpack$|tta$|ape$|mlp$|truehd$)/;
@@ -48,9 +43,6 @@ export type VoiceFileAnalysis = {
   /** The chosen sound over the range as peaks for the review's waveform (0–255, `peaksPerSecond` a second). */
   peaks: Uint8Array<ArrayBuffer>;
 };
-
-/** Review waveforms: a hundred peaks a second, as the live one. */
-export const peaksPerSecond = 100;
 
 /** A track to keep, with its mix when settled (a VoiceSource is one); `tracks` carries the list already measured. */
 export type SourceChoice = { track: number; mix?: VoiceMix | null; chosenBy?: VoiceSource['chosenBy']; tracks?: VoiceSource['tracks'] };
@@ -95,9 +87,6 @@ function trackLabel(track: AudioTrack, count: number): string {
   return `${name} (${channels}, ${Math.round(track.sampleRate / 100) / 10} kHz)`;
 }
 
-/** Sample frames `first` up to `end` (null: to the end of the file). */
-type FrameRange = { first: number; end: number | null };
-
 /**
  * The whole decoded track analysed last, kept on disk (never in memory) so moving the trim reads
  * its range again without decoding: one at a time, replaced by the next track analysed.
@@ -122,32 +111,6 @@ export async function dropKeptSoundOf(file: string): Promise<void> {
   if (kept?.key.startsWith(`${file}:`)) await dropKeptSound();
 }
 
-/** Reads a scratch file of interleaved float32 frames in pieces, handing whole frames to `each`. */
-async function readFrames(file: string, channels: number, range: FrameRange, each: (samples: Float32Array) => void): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const frameBytes = 4 * channels;
-    const chunk = new Uint8Array(readBytes - (readBytes % frameBytes));
-    let position = range.first * frameBytes;
-    const end = range.end === null ? Infinity : range.end * frameBytes;
-    for (;;) {
-      let filled = 0;
-      const wanted = Math.min(chunk.length, end - position);
-      while (filled < wanted) {
-        const { bytesRead } = await handle.read(chunk, filled, wanted - filled, position + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      const whole = filled - (filled % frameBytes);
-      if (whole > 0) each(new Float32Array(chunk.buffer, 0, whole / 4));
-      position += filled;
-      if (filled < wanted || position >= end) return;
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 type TrackResult = {
   track: AudioTrack;
   analysis: AudioAnalysis;
@@ -160,37 +123,26 @@ type TrackResult = {
   scratch: string;
 };
 
-/** Peaks of a stream, one per slice of samples, grown as it comes. */
-class PeakList {
-  private values = new Uint8Array(4096);
-  private length = 0;
-  private peak = 0;
-  private fill = 0;
-
-  constructor(private readonly slice: number) {}
-
-  push(samples: Float32Array): void {
-    for (let index = 0; index < samples.length; index++) {
-      const value = Math.abs(samples[index]!);
-      if (value > this.peak) this.peak = value;
-      if (++this.fill === this.slice) this.close();
-    }
-  }
-
-  finish(): Uint8Array<ArrayBuffer> {
-    if (this.fill > 0) this.close();
-    return this.values.slice(0, this.length);
-  }
-
-  private close(): void {
-    if (this.length === this.values.length) {
-      const grown = new Uint8Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = Math.min(255, Math.round(this.peak * 255));
-    this.peak = 0;
-    this.fill = 0;
+/** `measureScratch` (sound-measure.ts) on a worker thread of its own, ended once it answers or the job is stopped. */
+async function measureOnThread(request: ScratchMeasureRequest, signal?: AbortSignal): Promise<TrackMeasurement> {
+  signal?.throwIfAborted();
+  const entry = workerEntry('measure-worker.cjs', () => fileURLToPath(new URL('./measure-worker.ts', import.meta.url)));
+  const worker = new Worker(entry.file, { eval: entry.eval, workerData: request });
+  let onAbort: () => void = () => undefined;
+  try {
+    const reply = await new Promise<ScratchMeasureReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the measuring thread ended (${code})`)));
+      // A cancelled job or one past its time limit ends the thread at once.
+      onAbort = () => reject(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    if ('error' in reply) throw new StudioError('INTERNAL', `The sound could not be measured: ${reply.error}`);
+    return reply.measurement;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await worker.terminate();
   }
 }
 
@@ -202,7 +154,7 @@ async function analyseTrack(
   mixChoice: VoiceMix | null,
   scratchDir: string,
 ): Promise<TrackResult> {
-  const channels = Math.min(2, Math.max(1, track.channels));
+  const channels = Math.min(2, Math.max(1, track.channels)) as 1 | 2;
   const rate = Math.min(maxAnalysisRate, track.sampleRate || maxAnalysisRate);
   const stat = await fs.stat(file);
   const key = `${file}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${track.index}:${channels}:${rate}`;
@@ -250,43 +202,18 @@ async function analyseTrack(
         { signal: job.signal },
         'decode the sound',
       );
-    let mix: VoiceMix = channels === 1 ? 'mono' : (mixChoice ?? 'average');
-    let mixReason: string | null = null;
-    if (channels === 2 && mixChoice === null) {
-      // First pass: the DC-free power of each channel, their sum and their difference.
-      const filters = [Biquad.highpass(rate, sourceRules.dcHighpassHz), Biquad.highpass(rate, sourceRules.dcHighpassHz)];
-      const powers: ChannelPowers = { left: 0, right: 0, sum: 0, difference: 0 };
-      let counted = 0;
-      await readFrames(scratch, 2, frames, (samples) => {
-        for (let index = 0; index < samples.length; index += 2) {
-          const left = filters[0]!.process(samples[index]!);
-          const right = filters[1]!.process(samples[index + 1]!);
-          powers.left += left * left;
-          powers.right += right * right;
-          powers.sum += 0.25 * (left + right) ** 2;
-          powers.difference += 0.25 * (left - right) ** 2;
-        }
-        counted += samples.length / 2;
-      });
-      if (counted > 0) for (const name of Object.keys(powers) as (keyof ChannelPowers)[]) powers[name] /= counted;
-      const chosen = chooseMix(powers);
-      mix = chosen.mix;
-      mixReason = chosen.reason;
-    }
-    const analyser = new VoiceAnalyser(rate, { lossy: !losslessCodec.test(track.codec) });
-    const peaks = new PeakList(Math.max(1, Math.round(rate / peaksPerSecond)));
-    const mono = new Float32Array(readBytes / 4);
-    await readFrames(scratch, channels, frames, (samples) => {
-      let sound = samples;
-      if (channels === 2) {
-        const count = samples.length / 2;
-        for (let frame = 0; frame < count; frame++) mono[frame] = mixSample(mix, samples[frame * 2]!, samples[frame * 2 + 1]!);
-        sound = mono.subarray(0, count);
-      }
-      analyser.push(sound);
-      peaks.push(sound);
-    });
-    const result = { track, analysis: analyser.finish(), mix, mixReason, rate, peaks: peaks.finish(), keep: async () => keep(key, scratch), scratch };
+    // Measured on a worker thread: some 15 million samples for 5 minutes of sound, kept off the main loop.
+    const measured = await measureOnThread({ scratch, channels, rate, frames, mix: mixChoice, lossy: !losslessCodec.test(track.codec) }, job.signal);
+    const result = {
+      track,
+      analysis: measured.analysis,
+      mix: measured.mix,
+      mixReason: measured.mixReason,
+      rate,
+      peaks: measured.peaks,
+      keep: async () => keep(key, scratch),
+      scratch,
+    };
     keepIt = true;
     return result;
   } finally {
@@ -337,11 +264,30 @@ export async function analyseVoiceFile(job: JobContext, file: string, options: V
   for (const track of candidates) {
     results.push(await analyseTrack(job, file, track, { startMs, endMs }, fixed?.mix ?? null, scratchDir));
   }
+  const described = describeVoice(tracks, results, fixed, { durationMs: measuredMs, headerDurationMs: info.headerDurationMs ?? null });
+  const chosen = results.find((result) => result.track.index === described.source.track)!;
+  await chosen.keep();
+  for (const result of results) if (result !== chosen && result.scratch !== kept?.path) await fs.rm(result.scratch, { force: true });
+  return described;
+}
+
+/** A track's measured sound, as `describeVoice` weighs it. */
+export type MeasuredTrack = { track: AudioTrack } & Pick<TrackMeasurement, 'analysis' | 'mix' | 'mixReason' | 'peaks'>;
+
+/**
+ * A file's voice from its measured tracks: the most speech-like one (or the one fixed), with every
+ * track listed and the reasons for the track and the mix in plain words. Shared by the analysis of
+ * a file and of a recording measured as it arrives, so both say the same things.
+ */
+export function describeVoice(
+  tracks: readonly AudioTrack[],
+  results: readonly MeasuredTrack[],
+  fixed: SourceChoice | null,
+  lengths: { durationMs: number; headerDurationMs: number | null },
+): VoiceFileAnalysis {
   const scored = results.map((result) => ({ result, score: speechScore(result.analysis) }));
   const best = scored.reduce((winner, item) => (item.score > winner.score ? item : winner), scored[0]!);
   const chosen = best.result;
-  await chosen.keep();
-  for (const result of results) if (result !== chosen && result.scratch !== kept?.path) await fs.rm(result.scratch, { force: true });
   const trackList =
     fixed?.tracks && fixed.tracks.length > 0
       ? fixed.tracks
@@ -362,8 +308,8 @@ export async function analyseVoiceFile(job: JobContext, file: string, options: V
     source: { track: chosen.track.index, mix: chosen.mix, chosenBy: fixed?.chosenBy ?? 'auto', tracks: trackList },
     analysis: chosen.analysis,
     sourceSampleRate: chosen.track.sampleRate,
-    durationMs: measuredMs,
-    headerDurationMs: info.headerDurationMs ?? null,
+    durationMs: lengths.durationMs,
+    headerDurationMs: lengths.headerDurationMs,
     reasons: { track: trackReason, mix: mixReason },
     peaks: chosen.peaks,
   };

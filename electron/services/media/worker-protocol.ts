@@ -31,4 +31,11 @@ export type WorkerMessage =
   | ({ type: 'done'; id: number } & RunResult)
   | { type: 'failed'; id: number; message: string; fatal: boolean };
 
-export type WorkerData = { wasmPath: string; corePath: string; /** Linux nice value for the worker thread. */ nice?: number };
+export type WorkerData = {
+  wasmPath: string;
+  corePath: string;
+  /** Linux nice value for the worker thread (and its pthreads). */
+  nice?: number;
+  /** Set for the multi-threaded core: how many cores ffmpeg may use. Absent for the single-thread core. */
+  threads?: number;
+};

@@ -8,6 +8,7 @@ import { setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EmscriptenFs, createDiskFs } from './disk-fs';
+import { installPthreadWorkers } from './pthreads';
 import { statsTimeMs } from './ffmpeg-log';
 import type { RunRequest, RunResult, WorkerData, WorkerMessage } from './worker-protocol';
 
@@ -75,6 +76,7 @@ async function loadCore(data: WorkerData): Promise<FFmpegCore> {
   const scope = globalThis as unknown as { self?: unknown; FileReaderSync?: unknown };
   scope.self ??= { location: { href: pathToFileURL(data.corePath).href } };
   scope.FileReaderSync ??= DiskReaderSync;
+  if (data.threads) installPthreadWorkers({ cores: data.threads, nice: data.nice });
   const module = (await import(pathToFileURL(data.corePath).href)) as {
     default: (options: { wasmBinary: Uint8Array }) => Promise<FFmpegCore>;
   };

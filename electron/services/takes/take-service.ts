@@ -24,6 +24,7 @@ import type { MediaEngine } from '../media/engine';
 import { previewNames } from '../media/preview';
 import { UndecodableMedia } from '../media/probe';
 import { type SourceChoice, dropKeptSoundOf, firstTrack, peaksPerSecond, scratchPrefix, tooLongForVoice } from '../media/voice-source';
+import { LiveVoice } from './live-voice';
 import { type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
@@ -53,6 +54,10 @@ type Session = {
   originalName: string | null;
   /** The raw recording in the draft folder, or an import's staging file. */
   sink: ChunkSink;
+  /** A voice recording's sound, measured as its pieces land (see live-voice.ts). */
+  live: LiveVoice | null;
+  /** The next piece the live measure expects: a piece sent again is written once and measured once. */
+  liveSeq: number;
 };
 
 const importPrefix = '.import-';
@@ -76,6 +81,8 @@ export class TakeService {
   private drawn: { key: string; peaks: Uint8Array<ArrayBuffer> } | null = null;
   /** Repairs under way, so start-up recovery and a window's own recover call never repair one take twice. */
   private readonly repairs = new Map<string, Promise<Take>>();
+  /** Voice recordings measured as they arrived, by the file of the finished take, while it is saved. */
+  private readonly liveByFile = new Map<string, LiveVoice>();
 
   constructor(options: TakeServiceOptions) {
     this.drafts = options.drafts;
@@ -149,13 +156,30 @@ export class TakeService {
         throw error;
       }
     }
-    this.sessions.set(takeId, { draftId: draft.id, takeId, kind: input.kind, source: input.source, originalName: input.originalName ?? null, sink });
+    // A voice recording is measured as it arrives, so that its checks are ready at Stop.
+    const live = input.source === 'recorded' && input.kind === 'voice' ? new LiveVoice(this.log) : null;
+    this.sessions.set(takeId, {
+      draftId: draft.id,
+      takeId,
+      kind: input.kind,
+      source: input.source,
+      originalName: input.originalName ?? null,
+      sink,
+      live,
+      liveSeq: 0,
+    });
     this.log.info('take started', { draftId: draft.id, takeId, kind: input.kind, source: input.source, mimeType: input.mimeType });
     return take;
   }
 
   async append(draftId: string, takeId: string, seq: number, bytes: Uint8Array): Promise<{ nextSeq: number; bytes: number }> {
-    return this.session(draftId, takeId).sink.append(seq, bytes);
+    const session = this.session(draftId, takeId);
+    const progress = await session.sink.append(seq, bytes);
+    if (session.live && seq === session.liveSeq) {
+      session.liveSeq++;
+      session.live.push(bytes);
+    }
+    return progress;
   }
 
   /**
@@ -177,6 +201,7 @@ export class TakeService {
     if (session.source === 'imported') return this.acceptImport(session);
     const draft = await this.drafts.get(draftId);
     const found = findTake(draft, takeId);
+    if (!found || session.sink.bytes === 0) session.live?.stop();
     if (!found) throw new StudioError('NOT_FOUND', 'This take was discarded while it was being saved.');
     if (session.sink.bytes === 0) {
       await this.removeTake(draftId, takeId);
@@ -187,13 +212,26 @@ export class TakeService {
     // The faces are judged for a video (the avatar's footage); a consent take keeps them for "same person".
     const liveChecks = [...(live.exposure ? exposureChecks(live.exposure) : []), ...(live.faces && session.kind === 'video' ? faceTakeChecks(live.faces) : [])];
     const checks = [...found.take.checks.filter((item) => !exposureIds.includes(item.id) && !faceIds.includes(item.id)), ...liveChecks];
-    return this.repair(draftId, { ...found.take, checks, faces: live.faces ?? found.take.faces }, 'complete');
+    const finalFile = this.drafts.mediaFile(draftId, found.take.fileName.replace(/\.rec\./, '.'));
+    const liveVoice = session.live;
+    if (liveVoice) this.liveByFile.set(finalFile, liveVoice);
+    let saved: Take;
+    try {
+      saved = await this.repair(draftId, { ...found.take, checks, faces: live.faces ?? found.take.faces }, 'complete');
+    } finally {
+      if (this.liveByFile.get(finalFile) === liveVoice) this.liveByFile.delete(finalFile);
+      // Its answer, if the checks asked for it, is kept; a repair that failed never asked.
+      liveVoice?.stop();
+    }
+    // Checks measured as the take arrived are confirmed from the file on disk, after the review has them.
+    if (liveVoice && (await liveVoice.finish()) && saved.state === 'complete') void this.confirmFromFile(draftId, saved);
+    return saved;
   }
 
   async discard(draftId: string, takeId: string): Promise<void> {
     const session = this.sessions.get(takeId);
     if (session && session.draftId === draftId) {
-      await this.closeSession(session);
+      await this.dropSession(session);
       if (session.source === 'imported') {
         await fs.rm(session.sink.file, { force: true });
         return;
@@ -296,7 +334,7 @@ export class TakeService {
         if (take.state !== 'recording') continue;
         const session = this.sessions.get(take.id);
         if (session && this.now() - session.sink.lastActivity < takeStreaming.staleAfterMs) continue;
-        if (session) await this.closeSession(session);
+        if (session) await this.dropSession(session);
         const repaired = await this.repair(draftId, take, 'recovered').catch((error: unknown) => {
           this.log.warn('could not recover a take', { draftId, takeId: take.id, error: String(error) });
           return null;
@@ -327,6 +365,7 @@ export class TakeService {
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
     for (const session of sessions) {
+      session.live?.stop();
       if (session.source === 'imported') await session.sink.discard();
       else await session.sink.close().catch(() => undefined);
     }
@@ -345,6 +384,12 @@ export class TakeService {
   private async closeSession(session: Session): Promise<void> {
     this.sessions.delete(session.takeId);
     await session.sink.close();
+  }
+
+  /** A session that ends other than by finish (discard, recovery) needs no measure of its sound. */
+  private async dropSession(session: Session): Promise<void> {
+    session.live?.stop();
+    await this.closeSession(session);
   }
 
   private repair(draftId: string, take: Take, state: 'complete' | 'recovered'): Promise<Take> {
@@ -371,7 +416,8 @@ export class TakeService {
     let info: MediaInfo;
     try {
       await this.engine.remux(raw, final);
-      info = await this.engine.probe(final);
+      // A recording measured as it arrived has its length from that decode: the header's will do here.
+      info = await this.engine.probe(final, this.liveByFile.has(final) ? { length: 'header' } : undefined);
     } catch (error) {
       const message = error instanceof StudioError ? error.message : String(error);
       this.log.warn('could not repair a take', { draftId, takeId: take.id, message });
@@ -503,7 +549,9 @@ export class TakeService {
       previous,
       voiceSource,
       analyseVoice: async (options) => {
-        const measured = await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options });
+        const whole = options.startMs === undefined && options.endMs === undefined && !options.source;
+        const live = whole ? await this.liveByFile.get(file)?.finish() : null;
+        const measured = live ?? (await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options }));
         if (options.startMs === undefined && options.endMs === undefined) {
           const stat = await fs.stat(file);
           // Keyed as peaks() asks: by the sound asked for, or by the one measured when none was.
@@ -514,6 +562,54 @@ export class TakeService {
       },
     });
     return Array.isArray(outcome) ? { checks: outcome } : outcome;
+  }
+
+  /**
+   * Measures a voice take checked at Stop from its sound as it arrived once more from its file, and
+   * puts the file's checks, length and sound in place of those when anything differs (figures from
+   * two decoders differ in the last digits; a length by a few ms), unless the take has changed
+   * meanwhile (trimmed, another sound chosen, replaced). Failures are logged: the take keeps the
+   * checks it has.
+   */
+  private async confirmFromFile(draftId: string, take: Take): Promise<void> {
+    try {
+      const file = this.drafts.mediaFile(draftId, take.fileName);
+      const confirmed = await this.check('voice', file, take.durationMs ?? 0, null, take.checks, null);
+      // What the file says otherwise, by name (check ids, length, sound), for the log.
+      const differs = [
+        ...confirmed.checks
+          .filter((check) => JSON.stringify(check) !== JSON.stringify(take.checks.find((item) => item.id === check.id)))
+          .map((check) => check.id),
+        ...take.checks.filter((check) => !confirmed.checks.some((item) => item.id === check.id)).map((check) => check.id),
+        ...((confirmed.durationMs ?? take.durationMs) !== take.durationMs ? ['durationMs'] : []),
+        ...(JSON.stringify(confirmed.voiceSource ?? null) !== JSON.stringify(take.voiceSource ?? null) ? ['voiceSource'] : []),
+      ];
+      // Of those, the checks whose verdict or words differ: what the person sees change.
+      const shown = confirmed.checks
+        .filter((check) => {
+          const before = take.checks.find((item) => item.id === check.id);
+          return before?.verdict !== check.verdict || before.reason !== check.reason;
+        })
+        .map((check) => check.id);
+      this.log.info('checks confirmed from the file', { draftId, takeId: take.id, differs, shown });
+      if (differs.length === 0) return;
+      await this.updateTake(draftId, take.id, (current) => {
+        const untouched = current.fileName === take.fileName && current.trim === null && JSON.stringify(current.checks) === JSON.stringify(take.checks);
+        if (!untouched || current.voiceSource?.chosenBy === 'person') return current;
+        return {
+          ...current,
+          checks: confirmed.checks,
+          durationMs: confirmed.durationMs ?? current.durationMs,
+          ...(confirmed.voiceSource ? { voiceSource: confirmed.voiceSource } : {}),
+        };
+      });
+    } catch (error) {
+      this.log.warn('could not confirm the checks from the file', {
+        draftId,
+        takeId: take.id,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   /**

@@ -1,0 +1,115 @@
+/**
+ * Lets the multi-threaded ffmpeg.wasm core (`@ffmpeg/core-mt`, built for browsers only) start its
+ * pthreads in Node: a Web Worker look-alike over `worker_threads`, installed as `globalThis.Worker`
+ * in the media worker thread before the core is imported. Worker-thread code.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker as NodeWorker } from 'node:worker_threads';
+
+export type PthreadOptions = {
+  /** How many cores ffmpeg may use (`navigator.hardwareConcurrency` to the core): x264 and the decoders size their thread pools by it. */
+  cores: number;
+  /** Linux nice value of every pthread, as for the media worker itself (see runner.ts). */
+  nice?: number;
+};
+
+/**
+ * What runs in each pthread: the browser globals Emscripten's pthread script expects (`self`,
+ * `postMessage`, `onmessage` events), then that script itself with its import of the core pointed at
+ * the core's file (the script imports it relative to its own URL, which an eval'd thread lacks).
+ */
+function pthreadSource(workerFile: string, coreUrl: string): string {
+  const script = readFileSync(workerFile, 'utf8');
+  const patched = script.replace('import("./ffmpeg-core.js")', `import(${JSON.stringify(coreUrl)})`);
+  if (patched === script) throw new Error('the ffmpeg.wasm pthread script has changed shape: its import of the core was not found');
+  return `'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+if (process.platform === 'linux' && workerData.nice) { try { require('node:os').setPriority(workerData.nice); } catch {} }
+globalThis.self = globalThis;
+globalThis.location = { href: workerData.coreUrl };
+Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: workerData.cores }, configurable: true });
+globalThis.postMessage = (data, transfer) => parentPort.postMessage(data, transfer);
+parentPort.on('message', (data) => { if (typeof self.onmessage === 'function') self.onmessage({ data }); });
+${patched}`;
+}
+
+/**
+ * Installs the Web Worker look-alike and `navigator.hardwareConcurrency`. Emscripten makes a pool of
+ * 32 pthread workers when the core loads and waits for each to say `loaded`; a thread here is started
+ * only when the core first gives its worker a pthread to run, so the pool costs nothing until
+ * ffmpeg asks for threads, and a probe that needs none starts none. The threads are children of the
+ * media worker thread: when that is terminated (a cancel, a time limit) Node ends them with it.
+ */
+export function installPthreadWorkers(options: PthreadOptions): void {
+  const sources = new Map<string, string>();
+  const nice = options.nice ?? 0;
+  const cores = Math.max(1, options.cores);
+
+  class PthreadWorker {
+    onmessage: ((event: { data: unknown }) => void) | null = null;
+    onerror: ((error: unknown) => void) | null = null;
+    private thread: NodeWorker | null = null;
+    private loadMessage: unknown = null;
+    private terminated = false;
+    private readonly source: string;
+    private readonly coreUrl: string;
+
+    constructor(url: string | URL) {
+      const workerFile = fileURLToPath(url);
+      this.coreUrl = new URL('ffmpeg-core.js', url instanceof URL ? url : new URL(url)).href;
+      let source = sources.get(workerFile);
+      if (!source) {
+        source = pthreadSource(workerFile, this.coreUrl);
+        sources.set(workerFile, source);
+      }
+      this.source = source;
+    }
+
+    postMessage(data: { cmd?: string }, transfer?: readonly unknown[]): void {
+      if (this.terminated) return;
+      if (!this.thread && data.cmd === 'load') {
+        // Answered at once; the real thread gets this message first when it is started.
+        this.loadMessage = data;
+        setImmediate(() => this.onmessage?.({ data: { cmd: 'loaded' } }));
+        return;
+      }
+      const thread = this.thread ?? this.startThread();
+      thread.postMessage(data, transfer as never);
+    }
+
+    terminate(): void {
+      this.terminated = true;
+      void this.thread?.terminate();
+      this.thread = null;
+    }
+
+    // Emscripten's pthread code in Node builds calls these; the browser build does not, but a thread
+    // must never keep the media worker alive on its own.
+    unref(): void {
+      this.thread?.unref();
+    }
+
+    ref(): void {
+      this.thread?.ref();
+    }
+
+    private startThread(): NodeWorker {
+      const thread = new NodeWorker(this.source, { eval: true, workerData: { coreUrl: this.coreUrl, cores, nice } });
+      this.thread = thread;
+      thread.on('message', (data: { cmd?: string }) => {
+        // The real thread's own `loaded` arrives after the look-alike already answered for it.
+        if (data?.cmd === 'loaded') return;
+        this.onmessage?.({ data });
+      });
+      thread.on('error', (error) => this.onerror?.(error));
+      if (this.loadMessage) thread.postMessage(this.loadMessage);
+      this.loadMessage = null;
+      return thread;
+    }
+  }
+
+  const scope = globalThis as unknown as { Worker?: unknown; navigator?: unknown };
+  scope.Worker = PthreadWorker;
+  Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: cores }, configurable: true });
+}
