@@ -4,7 +4,7 @@
  * waveform is on screen, and how many long tasks (> 50 ms) the page has while recording 60 s with
  * the live waveform and meters running. Both record in real time (5 and 1 minutes).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -15,7 +15,7 @@ import { type RunningHost, startStudioHost } from '../../tests/support/studio-ho
 import { round } from './measure';
 import type { BenchContext, Benchmark, Figures } from './types';
 
-type Session = { host: RunningHost; browser: StudioBrowser; page: Page; loop: HostLoop };
+type Session = { host: RunningHost; browser: StudioBrowser; page: Page; loop: HostLoop; logFile: string };
 
 /**
  * The studio host's main event loop, watched from inside that process by loop-monitor.mjs: `start()`
@@ -52,7 +52,7 @@ async function openRecorder(context: BenchContext, speech: string, name: string)
     await page.getByRole('button', { name: 'Turn on microphone' }).click();
     await page.getByText('Listening · not recording').waitFor();
     context.note('microphone on');
-    return { host, browser, page, loop: watch.attach(host) };
+    return { host, browser, page, loop: watch.attach(host), logFile: path.join(context.cacheDir, `${name}-host.log`) };
   } catch (error) {
     await browser.close();
     await host.stop();
@@ -63,6 +63,8 @@ async function openRecorder(context: BenchContext, speech: string, name: string)
 async function closeSession(session: Session): Promise<void> {
   await session.browser.close();
   await session.host.stop();
+  // The host's log (take saved, checks confirmed) outlives the run, beside the inputs, for a look at what Stop did.
+  if (session.logFile) writeFileSync(session.logFile, session.host.log());
 }
 
 /**

@@ -80,6 +80,11 @@ export interface MediaEngine {
   cancel(jobId: string): boolean;
   /** Loads the core ahead of the first job (optional: jobs load it on demand). */
   warm(): Promise<void>;
+  /**
+   * Loads the quick lane's worker (repair, probe, checks) and keeps it loaded until the returned
+   * release is called: a recording holds it, so that Stop never waits for a worker to load.
+   */
+  keepQuickReady(): () => void;
   close(): Promise<void>;
 }
 
@@ -304,6 +309,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
       job.controller.abort(new StudioError('CANCELLED', `${job.progress.label} was cancelled.`));
       return true;
     },
+    keepQuickReady: () => (runners.quick instanceof WasmRunner ? runners.quick.hold() : () => undefined),
     warm: async () => {
       const distinct = new Set([runners.quick, runners.prepare, runners.encode]);
       await Promise.all([...distinct].map((runner) => (runner instanceof WasmRunner ? runner.warm() : undefined)));

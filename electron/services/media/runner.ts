@@ -112,6 +112,8 @@ export class WasmRunner implements FFmpegRunner {
   readonly loadTimes: number[] = [];
 
   private waiting = 0;
+  /** Holders that want the worker kept loaded while idle (see `hold`). */
+  private holds = 0;
   private idleTimer: NodeJS.Timeout | null = null;
 
   private readonly idleMs: number;
@@ -144,21 +146,41 @@ export class WasmRunner implements FFmpegRunner {
     this.queue = turn.catch(() => undefined);
     void this.queue.then(() => {
       this.waiting--;
-      if (this.waiting === 0 && this.worker && !this.closed) {
-        this.idleTimer = setTimeout(() => void this.stop(null), this.idleMs);
-        this.idleTimer.unref();
-      }
+      this.idleLater();
     });
     return turn;
+  }
+
+  /**
+   * Loads the worker now and keeps it loaded, idle or not, until the returned release is called:
+   * for a recording, whose Stop should not wait for a worker to load (seconds on a busy machine).
+   */
+  hold(): () => void {
+    this.holds++;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    void this.start().catch((error: unknown) => this.log.warn('the media worker could not be loaded ahead', { message: String(error) }));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.idleLater();
+    };
+  }
+
+  /** An idle worker, held by no one, is stopped after `idleMs`. */
+  private idleLater(): void {
+    if (this.waiting === 0 && this.holds === 0 && this.worker && !this.closed && !this.idleTimer) {
+      this.idleTimer = setTimeout(() => void this.stop(null), this.idleMs);
+      this.idleTimer.unref();
+    }
   }
 
   /** Starts the worker ahead of the first job, so the first preparation does not pay for loading. */
   async warm(): Promise<void> {
     await this.start();
-    if (this.waiting === 0 && !this.idleTimer) {
-      this.idleTimer = setTimeout(() => void this.stop(null), this.idleMs);
-      this.idleTimer.unref();
-    }
+    this.idleLater();
   }
 
   async close(): Promise<void> {

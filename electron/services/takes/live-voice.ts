@@ -17,8 +17,8 @@ export type LiveVoiceReply =
   | { type: 'unsupported'; reason: string }
   | { type: 'failed'; message: string };
 
-/** Longer than the last piece can take to measure; past it the file is measured instead. */
-const finishTimeoutMs = 10_000;
+/** Far longer than the last piece takes to measure, even on a starved machine; past it the file is measured instead. */
+const finishTimeoutMs = 30_000;
 
 export class LiveVoice {
   private worker: Worker | null;

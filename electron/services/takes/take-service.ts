@@ -58,6 +58,8 @@ type Session = {
   live: LiveVoice | null;
   /** The next piece the live measure expects: a piece sent again is written once and measured once. */
   liveSeq: number;
+  /** Lets the media engine's quick worker go idle again; a recording keeps it loaded for its Stop. */
+  releaseEngine: () => void;
 };
 
 const importPrefix = '.import-';
@@ -167,6 +169,7 @@ export class TakeService {
       sink,
       live,
       liveSeq: 0,
+      releaseEngine: input.source === 'recorded' ? this.engine.keepQuickReady() : () => undefined,
     });
     this.log.info('take started', { draftId: draft.id, takeId, kind: input.kind, source: input.source, mimeType: input.mimeType });
     return take;
@@ -366,6 +369,7 @@ export class TakeService {
     this.sessions.clear();
     for (const session of sessions) {
       session.live?.stop();
+      session.releaseEngine();
       if (session.source === 'imported') await session.sink.discard();
       else await session.sink.close().catch(() => undefined);
     }
@@ -383,6 +387,7 @@ export class TakeService {
 
   private async closeSession(session: Session): Promise<void> {
     this.sessions.delete(session.takeId);
+    session.releaseEngine();
     await session.sink.close();
   }
 
