@@ -138,7 +138,9 @@ test.describe('v1 photo', () => {
     expect(draft.camera.photos).toHaveLength(1);
     const photo = draft.camera.photos[0]!;
     expect(photo).toMatchObject({ source: 'camera', width: 1280, height: 720 });
-    expect(draft.camera.chosenPhotoId).toBe(photo.id);
+    // The test pattern holds no face: the photo fails "One face", so it is kept but not chosen for the person.
+    expect(photo.checks.find((check) => check.id === 'face-one')?.verdict).toBe('fail');
+    expect(draft.camera.chosenPhotoId).toBeNull();
     const stream = probe(mediaFile(draftId, photo.fileName)).streams[0]!;
     expect(stream.width! / stream.height!).toBeCloseTo(16 / 9, 2);
     expect(stream.width).toBeGreaterThanOrEqual(1280);

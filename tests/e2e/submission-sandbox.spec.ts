@@ -10,7 +10,8 @@ import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
 import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
-import { cameraY4m, speechWav } from '../support/media-fixtures';
+import { personY4m } from '../support/face-fixtures';
+import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
 
@@ -42,7 +43,8 @@ test.beforeAll(async () => {
   test.skip(missing !== null, missing ?? '');
   mkdirSync(shots, { recursive: true });
   host = await startStudioHost({ args: ['--sandbox'], env: { TWIN_STUDIO_SANDBOX_GENERATION_SECONDS: '4' } });
-  browser = await launchChromium({ audio: speechWav(90), video: cameraY4m() });
+  // A real face before the camera: a photo without one fails "One face" and is not chosen.
+  browser = await launchChromium({ audio: speechWav(90), video: personY4m('left') });
   page = await browser.context.newPage();
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
