@@ -524,9 +524,13 @@ export function chooseMix(powers: ChannelPowers): { mix: 'average' | 'left' | 'r
     return { mix: 'left', reason: `the right channel is silent (${formatDb(db(powers.right))}), so the left one is used alone` };
   }
   if (db(powers.sum) < db(louder) - voiceSource.cancelledSumDb) {
+    // Past 60 dB what is left of the sum is the codec's rounding, which differs between decoders
+    // (libopus live, ffmpeg's own from the file): the figure would change with the decoder, not the sound.
+    const depthDb = db(louder) - db(powers.sum);
+    const depth = depthDb > 60 ? 'more than 60' : String(Math.round(depthDb));
     return {
       mix: 'difference',
-      reason: `the two channels cancel when added (one is inverted: the sum is ${Math.round(db(louder) - db(powers.sum))} dB quieter), so their difference is used`,
+      reason: `the two channels cancel when added (one is inverted: the sum is ${depth} dB quieter), so their difference is used`,
     };
   }
   return { mix: 'average', reason: 'both channels carry the voice and are averaged' };

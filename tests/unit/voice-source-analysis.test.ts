@@ -60,6 +60,9 @@ describe('clipping is what is flattened', () => {
 describe('channel mix', () => {
   it('uses the difference when the channels cancel, the live channel when one is dead, else the average', () => {
     expect(chooseMix({ left: 0.01, right: 0.01, sum: 1e-9, difference: 0.01 }).mix).toBe('difference');
+    // The depth is given up to 60 dB; deeper is a decoder's rounding, the same sound decoded twice differs there.
+    expect(chooseMix({ left: 0.01, right: 0.01, sum: 1e-9, difference: 0.01 }).reason).toContain('the sum is more than 60 dB quieter');
+    expect(chooseMix({ left: 0.01, right: 0.01, sum: 1e-6, difference: 0.01 }).reason).toContain('the sum is 40 dB quieter');
     expect(chooseMix({ left: 0.01, right: 1e-9, sum: 0.0025, difference: 0.0025 }).mix).toBe('left');
     expect(chooseMix({ left: 1e-9, right: 0.01, sum: 0.0025, difference: 0.0025 }).mix).toBe('right');
     expect(chooseMix({ left: 0.01, right: 0.008, sum: 0.009, difference: 0.0001 }).mix).toBe('average');
