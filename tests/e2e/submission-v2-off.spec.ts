@@ -12,6 +12,7 @@ import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
 import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { personY4m } from '../support/face-fixtures';
 import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { openSeedStudio } from '../support/seed-studio';
@@ -59,12 +60,15 @@ async function seedV2Draft(dir: string): Promise<string> {
     execFileSync('ffmpeg', [
       '-v',
       'error',
-      '-f',
-      'lavfi',
+      // A real face (one person, looped): a video without one fails "One face" and is not approvable.
+      '-stream_loop',
+      '-1',
       '-i',
-      'testsrc2=size=1280x720:rate=10',
+      personY4m('left'),
       '-i',
       speechWav(64),
+      '-vf',
+      'fps=10',
       '-t',
       '64',
       '-c:v',

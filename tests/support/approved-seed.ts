@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { personY4m } from './face-fixtures';
 import { speechWav } from './media-fixtures';
 import { openSeedStudio } from './seed-studio';
 
@@ -60,12 +61,15 @@ export async function seedApprovedDrafts(dataDir = mkdtempSync(path.join(os.tmpd
     execFileSync('ffmpeg', [
       '-v',
       'error',
-      '-f',
-      'lavfi',
+      // A real face (one person, looped): a video without one fails "One face" and is not approvable.
+      '-stream_loop',
+      '-1',
       '-i',
-      'testsrc2=size=640x360:rate=15',
+      personY4m('left'),
       '-i',
       speechWav(64),
+      '-vf',
+      'scale=640:360,fps=15',
       '-t',
       '64',
       '-c:v',
