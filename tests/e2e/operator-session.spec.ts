@@ -10,7 +10,8 @@ import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
 import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
-import { cameraY4m, speechWav } from '../support/media-fixtures';
+import { personY4m } from '../support/face-fixtures';
+import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
 
@@ -56,7 +57,8 @@ test.beforeAll(async () => {
   test.skip(missing !== null, missing ?? '');
   mkdirSync(shots, { recursive: true });
   host = await startStudioHost();
-  browser = await launchChromium({ audio: speechWav(70), video: cameraY4m() });
+  // A real face before the camera: a photo without one fails "One face" and is not chosen.
+  browser = await launchChromium({ audio: speechWav(70), video: personY4m('left') });
   page = await browser.context.newPage();
   await page.goto(host.url);
 });
