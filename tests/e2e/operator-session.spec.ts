@@ -109,7 +109,8 @@ test('R turns the microphone on and records, S stops: the take is saved and chos
 test('R takes the reference photo on the camera step', async () => {
   await step('Camera');
   await press('r');
-  await expect.poll(() => readDraft(host.dataDir, ada).camera.chosenPhotoId, { timeout: 30_000 }).not.toBeNull();
+  // The first photo also starts the main process's face model (seconds on a busy machine).
+  await expect.poll(() => readDraft(host.dataDir, ada).camera.chosenPhotoId, { timeout: 60_000 }).not.toBeNull();
 });
 
 test('the rest of the details, then the consent recorded with R and S and attested', async () => {

@@ -102,8 +102,9 @@ test('a person, a recorded voice take and a photo', async () => {
   await page.getByRole('button', { name: 'Turn on camera' }).click();
   await expect(page.getByTestId('camera-status')).toHaveText('Live');
   await page.getByRole('button', { name: 'Take photo' }).click();
-  await expect(page.locator('.photo-grid li')).toHaveCount(1, { timeout: 20_000 });
-  await expect.poll(() => readDraft(draftId).camera.chosenPhotoId).not.toBeNull();
+  // The first photo also starts the main process's face model (seconds on a busy machine).
+  await expect(page.locator('.photo-grid li')).toHaveCount(1, { timeout: 60_000 });
+  await expect.poll(() => readDraft(draftId).camera.chosenPhotoId, { timeout: 30_000 }).not.toBeNull();
 });
 
 test('the review: files prepared, consent recorded and attested, approved', async () => {
