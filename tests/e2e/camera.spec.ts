@@ -12,7 +12,8 @@ import { type Page, expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import type { Draft } from '../../shared/drafts';
 import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
-import { cameraY4m, fixturesDir, speechWav } from '../support/media-fixtures';
+import { picturePng } from '../integration/emulator-fixtures';
+import { cameraY4m, speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
 
@@ -163,7 +164,7 @@ test.describe('v1 photo', () => {
     const input = page.getByLabel('Import a picture');
     await input.setInputFiles(notPicture);
     await expect(page.getByText(/“holiday\.jpg” was not imported\. This file is not a picture the studio can use/)).toBeVisible();
-    await input.setInputFiles(path.join(fixturesDir, 'emulator', 'picture-320x180.png'));
+    await input.setInputFiles(picturePng());
     await expect(page.getByText(/“picture-320x180\.png” was not imported\. It is 320×180: the reference photo needs at least 1280×720/)).toBeVisible();
     await page.locator('.import-drop').scrollIntoViewIfNeeded();
     await shot('v1-05-import-refused');
@@ -271,9 +272,10 @@ test.describe('v2 video take', () => {
     const recording = readDraft(draftId).camera.videoTakes[0]!;
     expect(recording).toMatchObject({ state: 'recording', fileName: `video-${recording.id}.rec.mp4` });
     const sizeAt5s = statSync(mediaFile(draftId, recording.fileName)).size;
-    await page.waitForTimeout(1500);
     expect(sizeAt5s).toBeGreaterThan(50_000);
-    expect(statSync(mediaFile(draftId, recording.fileName)).size).toBeGreaterThan(sizeAt5s);
+    // It keeps growing while the take goes on. How soon the next chunk lands depends on the encoder
+    // keeping up, which a loaded machine slows: this asserts that it grows, not how fast.
+    await expect.poll(() => statSync(mediaFile(draftId, recording.fileName)).size, { timeout: 10_000, intervals: [250] }).toBeGreaterThan(sizeAt5s);
     await shot('v2-02-recording');
     await page.waitForTimeout(5000);
     await page.getByRole('button', { name: 'Stop' }).click();
