@@ -392,6 +392,87 @@ function mode(values: number[]): number {
 
 // ---- pixels ------------------------------------------------------------------------------------
 
+/**
+ * A picture as interleaved RGB or RGBA values, 0–255, rows top to bottom: the page's converted
+ * camera frame (floats) and the main process's decoded photo or video frame (bytes) alike, so both
+ * measure sharpness and cuts with the same code.
+ */
+export type Pixels = { data: ArrayLike<number>; width: number; height: number; channels: 3 | 4 };
+
+/** The size of the luma thumbnails compared for cuts (`lumaChange`): 32×18, a 16:9 frame's shape. */
+export const cutThumbnail = { width: 32, height: 18 } as const;
+/** A face is scaled to this many rows before its sharpness is measured, so small and large faces compare. */
+const sharpnessHeight = 64;
+
+/** Luma (BT.709 weights, 0–255) of the picture's pixel at `index` (pixel number, not value number). */
+function lumaAt(picture: Pixels, index: number): number {
+  const i = index * picture.channels;
+  return 0.2126 * picture.data[i]! + 0.7152 * picture.data[i + 1]! + 0.0722 * picture.data[i + 2]!;
+}
+
+/** The whole picture as a `width` × `height` luma thumbnail, each value the mean of its block. */
+export function lumaThumbnail(picture: Pixels, width: number, height: number): Uint8ClampedArray {
+  const thumb = new Uint8ClampedArray(width * height);
+  for (let ty = 0; ty < height; ty++) {
+    const y0 = Math.floor((ty * picture.height) / height);
+    const y1 = Math.max(y0 + 1, Math.floor(((ty + 1) * picture.height) / height));
+    for (let tx = 0; tx < width; tx++) {
+      const x0 = Math.floor((tx * picture.width) / width);
+      const x1 = Math.max(x0 + 1, Math.floor(((tx + 1) * picture.width) / width));
+      let sum = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += lumaAt(picture, y * picture.width + x);
+      thumb[ty * width + tx] = sum / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return thumb;
+}
+
+/**
+ * The luma of a region (`x`, `y`, `width`, `height` in the picture's pixels) scaled bilinearly to
+ * `outHeight` rows at its own shape: a face measured at one scale whatever its size. Null for a
+ * region under 8 pixels either way.
+ */
+export function lumaRegion(
+  picture: Pixels,
+  region: { x: number; y: number; width: number; height: number },
+  outHeight: number,
+): { luma: Float32Array; width: number; height: number } | null {
+  if (region.width < 8 || region.height < 8) return null;
+  const outWidth = Math.max(8, Math.round((region.width / region.height) * outHeight));
+  const luma = new Float32Array(outWidth * outHeight);
+  const maxX = picture.width - 1;
+  const maxY = picture.height - 1;
+  for (let oy = 0; oy < outHeight; oy++) {
+    const sy = Math.min(maxY, Math.max(0, region.y + ((oy + 0.5) * region.height) / outHeight - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(maxY, y0 + 1);
+    const fy = sy - y0;
+    for (let ox = 0; ox < outWidth; ox++) {
+      const sx = Math.min(maxX, Math.max(0, region.x + ((ox + 0.5) * region.width) / outWidth - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(maxX, x0 + 1);
+      const fx = sx - x0;
+      const top = lumaAt(picture, y0 * picture.width + x0) * (1 - fx) + lumaAt(picture, y0 * picture.width + x1) * fx;
+      const bottom = lumaAt(picture, y1 * picture.width + x0) * (1 - fx) + lumaAt(picture, y1 * picture.width + x1) * fx;
+      luma[oy * outWidth + ox] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  return { luma, width: outWidth, height: outHeight };
+}
+
+/**
+ * A face's sharpness: the Laplacian variance of its box (shares of the picture, 0–1) scaled to 64
+ * rows. Null when the box is under 8 pixels either way. Compared with `faceQuality.minSharpness`.
+ */
+export function faceSharpness(picture: Pixels, box: Rect): number | null {
+  const region = lumaRegion(
+    picture,
+    { x: box.x * picture.width, y: box.y * picture.height, width: box.width * picture.width, height: box.height * picture.height },
+    sharpnessHeight,
+  );
+  return region && laplacianVariance(region.luma, region.width, region.height);
+}
+
 /** Variance of the 4-neighbour Laplacian over a luma image (0–255): low means soft or blurred. */
 export function laplacianVariance(luma: ArrayLike<number>, width: number, height: number): number {
   let sum = 0;

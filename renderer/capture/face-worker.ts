@@ -5,9 +5,18 @@
  * (`faces/` beside the page, copied there by the build); nothing is fetched from anywhere else.
  */
 import { Human } from '@vladmandic/human';
-import type { Rect } from '../../shared/exposure';
-import { type FaceFrame, type FaceObservation, eyeOpening, faceBoxOf, humanFaceConfig, laplacianVariance, lumaChange } from '../../shared/faces';
-import { type RgbPicture, type YuvFormat, lumaRegion, lumaThumbnail, matrixOf, rgbFromRgba, rgbFromYuv, yuvFormats } from './frame-pixels';
+import {
+  type FaceFrame,
+  type FaceObservation,
+  cutThumbnail,
+  eyeOpening,
+  faceBoxOf,
+  faceSharpness,
+  humanFaceConfig,
+  lumaChange,
+  lumaThumbnail,
+} from '../../shared/faces';
+import { type RgbPicture, type YuvFormat, matrixOf, rgbFromRgba, rgbFromYuv, yuvFormats } from './frame-pixels';
 
 /**
  * A frame to analyse: the camera's picture as it is (a VideoFrame, or an ImageBitmap where there is
@@ -27,9 +36,6 @@ const scope = self as unknown as {
 
 /** Turn and eyes measured on a mesh frame stand for the frames without one for this long. */
 const meshValidMs = 1500;
-const changeWidth = 32;
-const changeHeight = 18;
-const sharpnessHeight = 64;
 
 let human: Human | null = null;
 let previous: Uint8ClampedArray | null = null;
@@ -88,16 +94,6 @@ async function init(baseUrl: string): Promise<void> {
   scope.postMessage({ type: 'ready', backend: human.tf.getBackend() as string });
 }
 
-/** The face's sharpness, measured at one scale whatever its size, so small and large faces compare. */
-function sharpness(picture: RgbPicture, box: Rect): number | null {
-  const region = lumaRegion(
-    picture,
-    { x: box.x * picture.width, y: box.y * picture.height, width: box.width * picture.width, height: box.height * picture.height },
-    sharpnessHeight,
-  );
-  return region && laplacianVariance(region.luma, region.width, region.height);
-}
-
 async function detect(id: number, picture: VideoFrame | ImageBitmap, analysisWidth: number, withMesh: boolean, withDescriptor: boolean): Promise<void> {
   if (!human) throw new Error('The face model is not loaded yet.');
   const started = performance.now();
@@ -108,11 +104,11 @@ async function detect(id: number, picture: VideoFrame | ImageBitmap, analysisWid
     // The frame goes back to the camera at once: it has only a few.
     picture.close();
   }
-  const luma = lumaThumbnail(pixels, changeWidth, changeHeight);
+  const luma = lumaThumbnail(pixels, cutThumbnail.width, cutThumbnail.height);
   const change = previous ? lumaChange(luma, previous) : null;
   previous = luma;
   // The model takes the RGB floats as they are (Human only adds the batch dimension).
-  const input = human.tf.tensor4d(pixels.rgb, [1, pixels.height, pixels.width, 3], 'float32');
+  const input = human.tf.tensor4d(pixels.data, [1, pixels.height, pixels.width, 3], 'float32');
   const result = await human
     .detect(input, { face: { mesh: { enabled: withMesh || withDescriptor }, description: { enabled: withDescriptor } } })
     .finally(() => human?.tf.dispose(input));
@@ -131,7 +127,7 @@ async function detect(id: number, picture: VideoFrame | ImageBitmap, analysisWid
       yaw: meshed ? degrees(angle?.yaw) : (carried?.yaw ?? null),
       pitch: meshed ? degrees(angle?.pitch) : (carried?.pitch ?? null),
       eyeOpening: meshed ? eyeOpening(face.mesh) : (carried?.eyeOpening ?? null),
-      sharpness: sharpness(pixels, box),
+      sharpness: faceSharpness(pixels, box),
     };
   });
   const only = result.face.length === 1 ? result.face[0] : undefined;

@@ -1,12 +1,12 @@
 /**
  * A camera frame as the face check reads it: scaled down to RGB floats (0–255, three a pixel, rows
- * top to bottom), the layout TensorFlow.js takes as it is, plus the small luma pictures measured on
- * it. Cameras deliver I420 or NV12; drawing such a VideoFrame on a canvas (or making an ImageBitmap
+ * top to bottom), the layout TensorFlow.js takes as it is. Cameras deliver I420 or NV12; drawing such a VideoFrame on a canvas (or making an ImageBitmap
  * of it) has the browser convert every one of its pixels to RGB before scaling, and reading a canvas
  * back and reshaping its RGBA bytes for the model copies the picture twice more: on a 720p frame
  * that costs as much as the face detection itself. Here the YUV planes are read as they are and only
  * the pixels kept are converted, once.
  */
+import type { Pixels } from '../../shared/faces';
 
 /** The YUV layouts converted here; any other picture is drawn on a canvas and read back (`rgbFromRgba`). */
 export const yuvFormats = ['I420', 'I420A', 'NV12'] as const;
@@ -25,8 +25,8 @@ export type YuvPlanes = {
   fullRange: boolean;
 };
 
-/** A picture as RGB floats, 0–255, `width * height * 3` of them. */
-export type RgbPicture = { rgb: Float32Array; width: number; height: number };
+/** A picture as RGB floats, 0–255, `width * height * 3` of them: the model's input as it is. */
+export type RgbPicture = Pixels & { data: Float32Array; channels: 3 };
 
 /** The matrix a VideoFrame's colour space names (BT.601 when it names none or another). */
 export function matrixOf(name: string | null | undefined): 'bt709' | 'bt601' {
@@ -74,7 +74,7 @@ export function rgbFromYuv(planes: YuvPlanes, outWidth: number, outHeight: numbe
       rgb[o + 2] = clamp(l + bu * cb);
     }
   }
-  return { rgb, width: outWidth, height: outHeight };
+  return { data: rgb, width: outWidth, height: outHeight, channels: 3 };
 }
 
 const clamp = (value: number) => (value < 0 ? 0 : value > 255 ? 255 : value);
@@ -87,60 +87,5 @@ export function rgbFromRgba(rgba: ArrayLike<number>, width: number, height: numb
     rgb[o + 1] = rgba[i + 1]!;
     rgb[o + 2] = rgba[i + 2]!;
   }
-  return { rgb, width, height };
-}
-
-/** Luma (BT.709 weights, 0–255) of the picture's pixel at `index` (pixel number, not float number). */
-function lumaAt(rgb: Float32Array, index: number): number {
-  return 0.2126 * rgb[index * 3]! + 0.7152 * rgb[index * 3 + 1]! + 0.0722 * rgb[index * 3 + 2]!;
-}
-
-/** The whole picture as a `width` × `height` luma thumbnail, each value the mean of its block. */
-export function lumaThumbnail(picture: RgbPicture, width: number, height: number): Uint8ClampedArray {
-  const thumb = new Uint8ClampedArray(width * height);
-  for (let ty = 0; ty < height; ty++) {
-    const y0 = Math.floor((ty * picture.height) / height);
-    const y1 = Math.max(y0 + 1, Math.floor(((ty + 1) * picture.height) / height));
-    for (let tx = 0; tx < width; tx++) {
-      const x0 = Math.floor((tx * picture.width) / width);
-      const x1 = Math.max(x0 + 1, Math.floor(((tx + 1) * picture.width) / width));
-      let sum = 0;
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += lumaAt(picture.rgb, y * picture.width + x);
-      thumb[ty * width + tx] = sum / ((y1 - y0) * (x1 - x0));
-    }
-  }
-  return thumb;
-}
-
-/**
- * The luma of a region (`x`, `y`, `width`, `height` in the picture's pixels) scaled bilinearly to
- * `outHeight` rows at its own shape: a face measured at one scale whatever its size. Null for a
- * region under 8 pixels either way.
- */
-export function lumaRegion(
-  picture: RgbPicture,
-  region: { x: number; y: number; width: number; height: number },
-  outHeight: number,
-): { luma: Float32Array; width: number; height: number } | null {
-  if (region.width < 8 || region.height < 8) return null;
-  const outWidth = Math.max(8, Math.round((region.width / region.height) * outHeight));
-  const luma = new Float32Array(outWidth * outHeight);
-  const maxX = picture.width - 1;
-  const maxY = picture.height - 1;
-  for (let oy = 0; oy < outHeight; oy++) {
-    const sy = Math.min(maxY, Math.max(0, region.y + ((oy + 0.5) * region.height) / outHeight - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(maxY, y0 + 1);
-    const fy = sy - y0;
-    for (let ox = 0; ox < outWidth; ox++) {
-      const sx = Math.min(maxX, Math.max(0, region.x + ((ox + 0.5) * region.width) / outWidth - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(maxX, x0 + 1);
-      const fx = sx - x0;
-      const top = lumaAt(picture.rgb, y0 * picture.width + x0) * (1 - fx) + lumaAt(picture.rgb, y0 * picture.width + x1) * fx;
-      const bottom = lumaAt(picture.rgb, y1 * picture.width + x0) * (1 - fx) + lumaAt(picture.rgb, y1 * picture.width + x1) * fx;
-      luma[oy * outWidth + ox] = top * (1 - fy) + bottom * fy;
-    }
-  }
-  return { luma, width: outWidth, height: outHeight };
+  return { data: rgb, width, height, channels: 3 };
 }

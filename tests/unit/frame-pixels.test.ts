@@ -4,8 +4,8 @@
  * face region measured on it.
  */
 import { describe, expect, it } from 'vitest';
-import { lumaRegion, lumaThumbnail, matrixOf, rgbFromRgba, rgbFromYuv, type YuvPlanes } from '../../renderer/capture/frame-pixels';
-import { laplacianVariance } from '../../shared/faces';
+import { matrixOf, rgbFromRgba, rgbFromYuv, type YuvPlanes } from '../../renderer/capture/frame-pixels';
+import { laplacianVariance, lumaRegion, lumaThumbnail } from '../../shared/faces';
 
 type Pixel = { y: number; u: number; v: number };
 
@@ -55,8 +55,8 @@ function frame(
   return { format, data, layout, width, height, matrix: 'bt601', fullRange: false, ...options };
 }
 
-const pixel = (picture: { rgb: Float32Array; width: number }, x: number, y: number) =>
-  Array.from(picture.rgb.subarray((y * picture.width + x) * 3, (y * picture.width + x) * 3 + 3)).map(Math.round);
+const pixel = (picture: { data: Float32Array; width: number }, x: number, y: number) =>
+  Array.from(picture.data.subarray((y * picture.width + x) * 3, (y * picture.width + x) * 3 + 3)).map(Math.round);
 
 describe('camera YUV to scaled RGB', () => {
   it('reads studio-range BT.601 white, black and red, from I420 and from NV12 alike', () => {
@@ -65,7 +65,7 @@ describe('camera YUV to scaled RGB', () => {
     for (const format of ['I420', 'NV12'] as const) {
       const picture = rgbFromYuv(frame(format, 192, 108, colours), 96, 54);
       expect(picture).toMatchObject({ width: 96, height: 54 });
-      expect(picture.rgb.length).toBe(96 * 54 * 3);
+      expect(picture.data.length).toBe(96 * 54 * 3);
       expect(pixel(picture, 10, 20)).toEqual([255, 255, 255]);
       expect(pixel(picture, 48, 20)).toEqual([0, 0, 0]);
       const [red, green, blue] = pixel(picture, 85, 20);
@@ -108,7 +108,7 @@ describe('camera YUV to scaled RGB', () => {
 
   it('reads a canvas’s RGBA bytes the same way', () => {
     const rgba = new Uint8ClampedArray([10, 20, 30, 255, 40, 50, 60, 0]);
-    expect(Array.from(rgbFromRgba(rgba, 2, 1).rgb)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(Array.from(rgbFromRgba(rgba, 2, 1).data)).toEqual([10, 20, 30, 40, 50, 60]);
   });
 });
 

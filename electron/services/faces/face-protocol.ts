@@ -27,13 +27,10 @@ export type FaceRequest = {
 
 /**
  * What was found: the faces (boxes in shares of the picture), the only face's descriptor when asked
- * for, and the picture as a tiny luma thumbnail (`thumbnailSize`), whose change from the previous
+ * for, and the picture as a tiny luma thumbnail (`cutThumbnail` in shared/faces.ts, as the page's), whose change from the previous
  * one shows a cut.
  */
-export type FaceDetection = { faces: FaceObservation[]; descriptor: number[] | null; thumbnail: Uint8Array; elapsedMs: number };
+export type FaceDetection = { faces: FaceObservation[]; descriptor: number[] | null; thumbnail: Uint8ClampedArray; elapsedMs: number };
 
 export type FaceReply =
   { type: 'ready'; loadMs: number; backend: string } | ({ type: 'done'; id: number } & FaceDetection) | { type: 'failed'; id: number | null; message: string };
-
-/** The thumbnail's size: the page's worker compares frames at the same size. */
-export const thumbnailSize = { width: 32, height: 18 } as const;

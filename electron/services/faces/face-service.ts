@@ -74,7 +74,7 @@ export class FaceService {
    */
   async videoFaces(frames: AsyncIterable<VideoFrame>, startMs = 0): Promise<FaceRecord | null> {
     const recorder = new FaceRecorder('v2');
-    let previous: Uint8Array | null = null;
+    let previous: Uint8ClampedArray | null = null;
     let lastDescriptorAt = -Infinity;
     let count = 0;
     let busyMs = 0;

@@ -10,13 +10,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { type FaceObservation, humanFaceConfig, laplacianVariance, observeFace } from '../../../shared/faces';
+import { cutThumbnail, faceSharpness, humanFaceConfig, lumaThumbnail, observeFace } from '../../../shared/faces';
 import type { FaceReply, FaceRequest, FaceWorkerData } from './face-protocol';
-import { thumbnailSize } from './face-protocol';
 import { Human } from './human-node';
-
-/** The face is scaled to this height before its sharpness is measured, as on the page, so small and large faces compare. */
-const sharpnessHeight = 64;
 
 const data = workerData as FaceWorkerData;
 const port = parentPort!;
@@ -45,46 +41,6 @@ function registerFileLoader(): void {
   tf.io.registerLoadRouter(router as Parameters<typeof tf.io.registerLoadRouter>[0]);
 }
 
-/**
- * Luma (0–255) of `region` of the picture scaled to `outWidth`×`outHeight`, each output pixel the
- * mean of the input pixels it covers (as a canvas's downscale, near enough for sharpness and cuts).
- */
-function lumaOf(
-  request: Pick<FaceRequest, 'width' | 'height' | 'channels' | 'data'>,
-  region: { x: number; y: number; width: number; height: number },
-  outWidth: number,
-  outHeight: number,
-): Uint8Array {
-  const { width, height, channels, data: pixels } = request;
-  const out = new Uint8Array(outWidth * outHeight);
-  for (let oy = 0; oy < outHeight; oy++) {
-    const y0 = Math.max(0, Math.floor(region.y + (oy * region.height) / outHeight));
-    const y1 = Math.min(height, Math.max(y0 + 1, Math.floor(region.y + ((oy + 1) * region.height) / outHeight)));
-    for (let ox = 0; ox < outWidth; ox++) {
-      const x0 = Math.max(0, Math.floor(region.x + (ox * region.width) / outWidth));
-      const x1 = Math.min(width, Math.max(x0 + 1, Math.floor(region.x + ((ox + 1) * region.width) / outWidth)));
-      let sum = 0;
-      let count = 0;
-      for (let y = y0; y < y1; y++) {
-        for (let x = x0; x < x1; x++) {
-          const i = (y * width + x) * channels;
-          sum += 0.2126 * pixels[i]! + 0.7152 * pixels[i + 1]! + 0.0722 * pixels[i + 2]!;
-          count += 1;
-        }
-      }
-      out[oy * outWidth + ox] = count > 0 ? Math.round(sum / count) : 0;
-    }
-  }
-  return out;
-}
-
-function sharpness(request: FaceRequest, box: FaceObservation['box']): number | null {
-  const region = { x: box.x * request.width, y: box.y * request.height, width: box.width * request.width, height: box.height * request.height };
-  if (region.width < 8 || region.height < 8) return null;
-  const outWidth = Math.max(8, Math.round((region.width / region.height) * sharpnessHeight));
-  return laplacianVariance(lumaOf(request, region, outWidth, sharpnessHeight), outWidth, sharpnessHeight);
-}
-
 async function load(): Promise<Human> {
   const started = performance.now();
   registerFileLoader();
@@ -104,7 +60,8 @@ async function load(): Promise<Human> {
 async function detect(human: Human, request: FaceRequest): Promise<void> {
   const started = performance.now();
   const { width, height, channels } = request;
-  const thumbnail = lumaOf(request, { x: 0, y: 0, width, height }, thumbnailSize.width, thumbnailSize.height);
+  const picture = { data: request.data, width, height, channels: request.channels };
+  const thumbnail = lumaThumbnail(picture, cutThumbnail.width, cutThumbnail.height);
   const rgb = tf.tidy(() => {
     const image = tf.tensor3d(request.data, [height, width, channels], 'int32');
     return channels === 4 ? tf.slice(image, [0, 0, 0], [height, width, 3]) : image;
@@ -117,7 +74,7 @@ async function detect(human: Human, request: FaceRequest): Promise<void> {
   }
   const faces = result.face.map((face) => {
     const observed = observeFace(face, null);
-    return { ...observed, sharpness: sharpness(request, observed.box) };
+    return { ...observed, sharpness: faceSharpness(picture, observed.box) };
   });
   const only = result.face.length === 1 ? result.face[0] : undefined;
   const descriptor = request.descriptor && only?.embedding && only.embedding.length > 0 ? Array.from(only.embedding) : null;

@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { MediaInfo } from '../../../shared/media';
-import { type JobContext, runChecked, secondsArg } from './job';
-import { inputName, probeFile } from './probe';
+import { type JobContext, runChecked } from './job';
+import { ffmpegInput, inputName } from './ffmpeg-input';
+import { probeFile } from './probe';
 
 /**
  * One sampled frame. `data` holds `width × height` pixels row by row, top row first, 4 bytes each
@@ -103,14 +104,7 @@ export async function decodeFrameSegment(
     {
       program: 'ffmpeg',
       args: [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-err_detect',
-        'ignore_err',
-        ...(segment.startMs > 0 ? ['-ss', secondsArg(segment.startMs)] : []),
-        '-i',
-        `/in/${inputName}`,
+        ...ffmpegInput({ log: 'errors', tolerant: true, startMs: segment.startMs }),
         '-map',
         '0:v:0',
         '-an',

@@ -61,8 +61,3 @@ export async function withPartialOutput<T>(output: string, work: (partial: strin
 export function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
-
-/** ffmpeg time arguments in seconds with millisecond precision. */
-export function secondsArg(ms: number): string {
-  return (Math.max(0, ms) / 1000).toFixed(3);
-}

@@ -10,8 +10,9 @@ import { StudioError } from '../../../shared/errors';
 import type { Crop, PreparedFile } from '../../../shared/media';
 import { photoRules, twinRequestRules } from '../../../shared/requirements';
 import { type PictureInfo, pictureReadFailure, readPictureInfo, uprightPipeline } from '../camera/picture';
-import { type JobContext, runChecked, secondsArg, stepControl, withPartialOutput } from './job';
-import { inputName, probeFile } from './probe';
+import { type JobContext, runChecked, stepControl, withPartialOutput } from './job';
+import { ffmpegInput, inputName } from './ffmpeg-input';
+import { probeFile } from './probe';
 
 const frameName = 'frame';
 
@@ -44,29 +45,12 @@ async function pictureInfoOrNull(input: string): Promise<PictureInfo | null> {
 async function extractFrame(job: JobContext, input: string, output: string, atMs: number | null | undefined): Promise<void> {
   const info = await probeFile(job.runner, input, { signal: job.signal });
   if (!info.video) throw new StudioError('MEDIA', 'This file holds no picture.');
-  // Seek to the moment before decoding.
-  const seek = info.durationMs !== null && atMs ? ['-ss', secondsArg(Math.min(atMs, info.durationMs))] : [];
+  const startMs = info.durationMs !== null && atMs ? Math.min(atMs, info.durationMs) : 0;
   await runChecked(
     job,
     {
       program: 'ffmpeg',
-      args: [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        ...seek,
-        '-i',
-        `/in/${inputName}`,
-        '-map',
-        '0:v:0',
-        '-frames:v',
-        '1',
-        '-c:v',
-        'png',
-        '-f',
-        'image2',
-        `/out/${frameName}`,
-      ],
+      args: [...ffmpegInput({ log: 'errors', startMs }), '-map', '0:v:0', '-frames:v', '1', '-c:v', 'png', '-f', 'image2', `/out/${frameName}`],
       inputs: [{ name: inputName, path: input }],
       outputs: [{ name: frameName, path: output }],
     },

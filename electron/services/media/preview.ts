@@ -6,8 +6,9 @@
  */
 import type { MediaInfo } from '../../../shared/media';
 import { videoRules, voiceSource } from '../../../shared/requirements';
-import { type JobContext, formatSeconds, runChecked, secondsArg, stepControl, withPartialOutput } from './job';
-import { inputName, probeFile } from './probe';
+import { type JobContext, formatSeconds, runChecked, stepControl, withPartialOutput } from './job';
+import { ffmpegInput, inputName } from './ffmpeg-input';
+import { probeFile } from './probe';
 import { encodeArgs, planVideo } from './video-preparation';
 
 /** The preview file names a take may have in its draft folder (removed with the take). */
@@ -95,7 +96,7 @@ export async function makePreviewFile(job: JobContext, input: string, output: st
       job,
       {
         program: 'ffmpeg',
-        args: ['-hide_banner', '-loglevel', 'info', '-stats', '-i', `/in/${inputName}`, '-map_metadata', '-1', ...args, '/out/preview'],
+        args: [...ffmpegInput({ log: 'progress' }), '-map_metadata', '-1', ...args, '/out/preview'],
         inputs: [{ name: inputName, path: input }],
         outputs: [{ name: 'preview', path: partial }],
       },
@@ -129,14 +130,7 @@ export async function makeTrackPreviewFile(
       {
         program: 'ffmpeg',
         args: [
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          ...(options.startMs > 0 ? ['-ss', secondsArg(options.startMs)] : []),
-          '-i',
-          `/in/${inputName}`,
-          '-t',
-          secondsArg(options.lengthMs),
+          ...ffmpegInput({ log: 'errors', startMs: options.startMs, lengthMs: options.lengthMs }),
           '-map',
           `0:a:${options.track}`,
           '-vn',

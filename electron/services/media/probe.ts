@@ -7,11 +7,10 @@ import { StudioError } from '../../../shared/errors';
 import type { MediaContainer, MediaInfo } from '../../../shared/media';
 import { voiceSource } from '../../../shared/requirements';
 import { explainFailure } from './ffmpeg-log';
-import { secondsArg } from './job';
+import { ffmpegInput, inputName, secondsArg } from './ffmpeg-input';
 import type { FFmpegRunner, RunControl } from './runner';
 
 /** The name an input gets inside ffmpeg: no extension, so no demuxer can guess from it. */
-export const inputName = 'input';
 
 type ProbeStream = {
   codec_type?: string;
@@ -140,7 +139,7 @@ async function lastOutTime(runner: FFmpegRunner, file: string, mapping: string[]
   const result = await runner.run(
     {
       program: 'ffmpeg',
-      args: ['-loglevel', 'error', '-nostats', '-progress', 'pipe:1', '-err_detect', 'ignore_err', '-i', `/in/${inputName}`, ...mapping, '-f', 'null', '-'],
+      args: ['-progress', 'pipe:1', ...ffmpegInput({ log: 'errors', tolerant: true }), ...mapping, '-f', 'null', '-'],
       inputs: [{ name: inputName, path: file }],
     },
     control,
@@ -317,7 +316,7 @@ export async function pictureDecodeFailure(runner: FFmpegRunner, file: string, c
   const result = await runner.run(
     {
       program: 'ffmpeg',
-      args: ['-hide_banner', '-loglevel', 'error', '-nostats', '-i', `/in/${inputName}`, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'],
+      args: [...ffmpegInput({ log: 'errors' }), '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'],
       inputs: [{ name: inputName, path: file }],
     },
     control,

@@ -2,7 +2,8 @@
 import { StudioError } from '../../../shared/errors';
 import type { MediaContainer } from '../../../shared/media';
 import { type JobContext, runChecked, withPartialOutput } from './job';
-import { inputName, probeFile } from './probe';
+import { ffmpegInput, inputName } from './ffmpeg-input';
+import { probeFile } from './probe';
 
 /** The muxer that writes each container, and what it needs to write a complete index. */
 const muxers: Partial<Record<MediaContainer, string[]>> = {
@@ -57,20 +58,7 @@ export async function remuxFile(job: JobContext, input: string, output: string, 
       job,
       {
         program: 'ffmpeg',
-        args: [
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-fflags',
-          '+genpts+discardcorrupt',
-          '-err_detect',
-          'ignore_err',
-          '-i',
-          `/in/${inputName}`,
-          ...streams,
-          ...muxer,
-          '/out/remuxed',
-        ],
+        args: [...ffmpegInput({ log: 'errors', regenerateTimestamps: true, tolerant: true }), ...streams, ...muxer, '/out/remuxed'],
         inputs: [{ name: inputName, path: input }],
         outputs: [{ name: 'remuxed', path: partial }],
       },

@@ -7,8 +7,9 @@
 import { StudioError } from '../../../shared/errors';
 import type { MediaContainer, MediaTrim, PreparedFile, VideoInfo } from '../../../shared/media';
 import { videoRules } from '../../../shared/requirements';
-import { type JobContext, formatSeconds, runChecked, secondsArg, stepControl, withPartialOutput } from './job';
-import { inputName, probeFile } from './probe';
+import { type JobContext, formatSeconds, runChecked, stepControl, withPartialOutput } from './job';
+import { ffmpegInput, inputName } from './ffmpeg-input';
+import { probeFile } from './probe';
 
 const outputName = 'video';
 
@@ -125,14 +126,7 @@ export async function prepareVideoFile(
       {
         program: 'ffmpeg',
         args: [
-          '-hide_banner',
-          '-loglevel',
-          'info',
-          '-stats',
-          ...(startMs > 0 ? ['-ss', secondsArg(startMs)] : []),
-          '-i',
-          `/in/${inputName}`,
-          ...(options.trim ? ['-t', secondsArg(lengthMs)] : []),
+          ...ffmpegInput({ log: 'progress', startMs, lengthMs: options.trim ? lengthMs : undefined }),
           '-map',
           '0:v:0',
           '-map',

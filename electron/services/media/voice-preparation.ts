@@ -7,8 +7,9 @@ import { StudioError } from '../../../shared/errors';
 import type { MediaInfo, MediaTrim, PreparedFile, VoiceSource } from '../../../shared/media';
 import { type VoiceFormat, audioQuality, voicePreparation, voiceRules } from '../../../shared/requirements';
 import { type LoudnessSummary, parseEbur128Summary, parseMomentary } from './ffmpeg-log';
-import { type JobContext, formatSeconds, runChecked, secondsArg, stepControl, withPartialOutput } from './job';
-import { inputName, probeFile } from './probe';
+import { type JobContext, formatSeconds, runChecked, stepControl, withPartialOutput } from './job';
+import { ffmpegInput, inputName } from './ffmpeg-input';
+import { probeFile } from './probe';
 import { planEncoding, voiceFormatOfContainer, voiceFormatProfiles } from './voice-formats';
 import { sourceArgs } from './voice-source';
 
@@ -62,9 +63,9 @@ function mono48k(source: Source, extra: string[] = []): string {
   return [...sourceArgs(source).filters, 'aresample=48000', 'aformat=channel_layouts=mono', ...extra].join(',');
 }
 
-/** The input with its track selected. */
-function inputArgs(source: Source): string[] {
-  return ['-i', `/in/${inputName}`, ...sourceArgs(source).map];
+/** The input read from `startMs` for `lengthMs` (ms), with the source's track selected. */
+function sourceInput(source: Source, startMs: number, lengthMs: number): string[] {
+  return [...ffmpegInput({ log: 'progress', startMs, lengthMs }), ...sourceArgs(source).map];
 }
 
 async function analyse(job: JobContext, input: string, source: Source, startMs: number, lengthMs: number): Promise<SpeechAnalysis> {
@@ -72,23 +73,7 @@ async function analyse(job: JobContext, input: string, source: Source, startMs: 
     job,
     {
       program: 'ffmpeg',
-      args: [
-        '-hide_banner',
-        '-loglevel',
-        'info',
-        '-stats',
-        '-ss',
-        secondsArg(startMs),
-        '-t',
-        secondsArg(lengthMs),
-        ...inputArgs(source),
-        '-vn',
-        '-af',
-        mono48k(source, ['ebur128=peak=true:framelog=info']),
-        '-f',
-        'null',
-        '-',
-      ],
+      args: [...sourceInput(source, startMs, lengthMs), '-vn', '-af', mono48k(source, ['ebur128=peak=true:framelog=info']), '-f', 'null', '-'],
       inputs: [{ name: inputName, path: input }],
       keepLog: 'all',
     },
@@ -110,7 +95,7 @@ async function measureOutput(job: JobContext, file: string, from: number, to: nu
     job,
     {
       program: 'ffmpeg',
-      args: ['-hide_banner', '-loglevel', 'info', '-stats', '-i', `/in/${outputName}`, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-'],
+      args: [...ffmpegInput({ log: 'progress', name: outputName }), '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-'],
       inputs: [{ name: outputName, path: file }],
     },
     stepControl(job, from, to, expectedMs),
@@ -139,15 +124,7 @@ async function measureLimited(job: JobContext, input: string, source: Source, st
     {
       program: 'ffmpeg',
       args: [
-        '-hide_banner',
-        '-loglevel',
-        'info',
-        '-stats',
-        '-ss',
-        secondsArg(startMs),
-        '-t',
-        secondsArg(lengthMs),
-        ...inputArgs(source),
+        ...sourceInput(source, startMs, lengthMs),
         '-vn',
         '-af',
         mono48k(source, [...levelFilters(attempt), 'ebur128=framelog=verbose']),
@@ -227,15 +204,7 @@ export async function prepareVoiceFile(
         {
           program: 'ffmpeg',
           args: [
-            '-hide_banner',
-            '-loglevel',
-            'info',
-            '-stats',
-            '-ss',
-            secondsArg(startMs),
-            '-t',
-            secondsArg(lengthMs),
-            ...inputArgs(options.source),
+            ...sourceInput(options.source, startMs, lengthMs),
             '-vn',
             '-map_metadata',
             '-1',

@@ -15,7 +15,8 @@ import { StudioError } from '../../../shared/errors';
 import type { AudioTrack, MediaInfo, VoiceMix, VoiceSource } from '../../../shared/media';
 import { voiceRules, voiceSource as sourceRules } from '../../../shared/requirements';
 import { type JobContext, runChecked } from './job';
-import { inputName, measureDecodedAudio, probeFile } from './probe';
+import { ffmpegInput, inputName } from './ffmpeg-input';
+import { measureDecodedAudio, probeFile } from './probe';
 import type { FrameRange, ScratchMeasureReply, ScratchMeasureRequest, TrackMeasurement } from './sound-measure';
 import { workerEntry } from '../worker-entry';
 
@@ -175,13 +176,7 @@ async function analyseTrack(
         {
           program: 'ffmpeg',
           args: [
-            '-hide_banner',
-            '-loglevel',
-            'error',
-            '-err_detect',
-            'ignore_err',
-            '-i',
-            `/in/${inputName}`,
+            ...ffmpegInput({ log: 'errors', tolerant: true }),
             '-vn',
             '-map',
             `0:a:${track.index}`,
