@@ -271,7 +271,12 @@ export class TakeService {
     }
     const file = this.drafts.mediaFile(draftId, take.fileName);
     const { checks, voiceSource } = await this.check(found.kind, file, take.durationMs, range, take.checks, take.voiceSource ?? null);
-    return this.updateTake(draftId, takeId, (current) => ({ ...current, trim: range, checks, ...(voiceSource ? { voiceSource } : {}) }));
+    return this.updateTake(draftId, takeId, (current) => {
+      // The file's own measure of a just-recorded take may have replaced its length meanwhile, by a few ms.
+      const endMs = range && current.durationMs ? Math.min(range.endMs, current.durationMs) : null;
+      const kept = range && endMs !== null && endMs > range.startMs ? { startMs: range.startMs, endMs } : range;
+      return { ...current, trim: kept, checks, ...(voiceSource ? { voiceSource } : {}) };
+    });
   }
 
   /**
