@@ -39,6 +39,11 @@ export const cameraCalls = {
    * draft; anything else, or an imported picture under the minimum size, is refused and removed.
    */
   'camera/photoFinish': defineCall(z.strictObject(photoRef), photoSchema),
+  /**
+   * The camera is on for photos: the studio starts its face model now (it takes a few seconds), so
+   * the first shot is judged without waiting. `faceCheck` false: the studio has none.
+   */
+  'camera/prepareFaceCheck': defineCall(z.strictObject({}), z.object({ faceCheck: z.boolean() })),
   'camera/photoChoose': defineCall(z.strictObject(photoRef), z.object({ chosenPhotoId: takeIdSchema })),
   /** Removes a stored photo, or drops an upload that did not finish. */
   'camera/photoDiscard': defineCall(z.strictObject(photoRef), z.object({ discarded: z.literal(true) })),

@@ -189,6 +189,25 @@ describe.skipIf(skip !== null)('face model in the main process', () => {
     }
   }, 240_000);
 
+  it('starts ahead of the first photo when warmed, and stops again when left idle', async () => {
+    const warmed = new FaceModel(log, { idleMs: 5000 });
+    try {
+      warmed.warm();
+      warmed.warm();
+      await expect.poll(() => warmed.loadTimes.length, { timeout: 60_000, interval: 100 }).toBe(1);
+      // The first photo finds the model loaded: no second start.
+      const ready = new FaceService({ detector: warmed, log });
+      expect((await ready.photoFaces(personPhoto('left'), null)).checks[0]).toMatchObject({ id: 'face-one', verdict: 'pass' });
+      expect(warmed.loadTimes).toHaveLength(1);
+      // Idle for longer than its idle time, it was stopped: the next picture starts it again.
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      await ready.photoFaces(personPhoto('left'), null);
+      expect(warmed.loadTimes).toHaveLength(2);
+    } finally {
+      await warmed.close();
+    }
+  }, 120_000);
+
   it('runs from the bundle the Electron build makes, reading the models beside it', async () => {
     await build({
       bundle: true,

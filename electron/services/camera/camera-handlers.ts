@@ -8,6 +8,7 @@ export function cameraHandlers(camera: CameraService): Pick<StudioHandlers, keyo
     'camera/photoBegin': async (input) => ({ photoId: await camera.beginPhoto(input) }),
     'camera/photoAppend': ({ draftId, photoId, seq, bytes }) => camera.appendPhoto(draftId, photoId, seq, bytes),
     'camera/photoFinish': ({ draftId, photoId }) => camera.finishPhoto(draftId, photoId),
+    'camera/prepareFaceCheck': async () => ({ faceCheck: camera.prepareFaceCheck() }),
     'camera/photoChoose': async ({ draftId, photoId }) => ({ chosenPhotoId: await camera.choosePhoto(draftId, photoId) }),
     'camera/photoDiscard': async ({ draftId, photoId }) => {
       await camera.discardPhoto(draftId, photoId);

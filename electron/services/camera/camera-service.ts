@@ -27,7 +27,7 @@ export type CameraServiceOptions = {
   /** preparePhoto for a still from a video take. */
   engine: Pick<MediaEngine, 'preparePhoto'>;
   /** Finds the face in a photo's 16:9 part (exactly one, its size and place, its descriptor); without it photos have no face checks. */
-  faces?: Pick<FaceService, 'photoFaces'>;
+  faces?: Pick<FaceService, 'photoFaces' | 'warm'>;
   log: Logger;
 };
 
@@ -65,7 +65,7 @@ function photoChecks(picture: MeasuredPicture, imported: boolean): CheckResult[]
 export class CameraService {
   private readonly drafts: DraftStore;
   private readonly engine: Pick<MediaEngine, 'preparePhoto'>;
-  private readonly faces: Pick<FaceService, 'photoFaces'> | null;
+  private readonly faces: Pick<FaceService, 'photoFaces' | 'warm'> | null;
   private readonly log: Logger;
   private readonly uploads = new Map<string, Upload>();
 
@@ -229,6 +229,15 @@ export class CameraService {
     } finally {
       await fs.rm(staging, { force: true });
     }
+  }
+
+  /**
+   * The camera is on for photos: the face model starts loading now, so that the first shot's checks
+   * do not wait for it. False when the studio has no face model (photos then have no face checks).
+   */
+  prepareFaceCheck(): boolean {
+    this.faces?.warm();
+    return this.faces !== null;
   }
 
   /** The face checks of a picture's part the avatar gets (`region`, or all of it), when the studio has a face model. */

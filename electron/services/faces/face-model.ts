@@ -23,6 +23,12 @@ export type DetectOptions = { mesh: boolean; descriptor: boolean };
 export interface FaceDetector {
   /** The faces in a picture. Errors: StudioError('NOT_AVAILABLE') when the model cannot load, ('MEDIA') when the detection fails. */
   detect(picture: RawPicture, options: DetectOptions): Promise<FaceDetection>;
+  /**
+   * Starts loading the model now, ahead of a first picture (a few seconds on a quiet machine), and
+   * does not wait for it. Idle afterwards, it is stopped as after a detection. A failure to load is
+   * logged here and reported again by the next `detect`.
+   */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -81,11 +87,22 @@ export class FaceModel implements FaceDetector {
         worker.postMessage(request);
       });
     } finally {
-      if (this.pending.size === 0 && this.worker && !this.closed) {
-        this.idleTimer = setTimeout(() => void this.stop(null), this.idleMs);
-        this.idleTimer.unref();
-      }
+      this.idleLater();
     }
+  }
+
+  warm(): void {
+    if (this.closed || this.ready) return;
+    this.start().then(
+      () => this.idleLater(),
+      (error: unknown) => this.log.warn('the face model could not start ahead of use', { message: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  private idleLater(): void {
+    if (this.pending.size > 0 || !this.worker || this.closed || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => void this.stop(null), this.idleMs);
+    this.idleTimer.unref();
   }
 
   async close(): Promise<void> {
@@ -142,6 +159,8 @@ export class FaceModel implements FaceDetector {
 
   /** Terminates the worker; calls in flight fail with `reason` (or silently when none). */
   private async stop(reason: unknown): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const worker = this.worker;
     const pending = [...this.pending.values()];
     this.worker = null;

@@ -97,6 +97,11 @@ export class FaceService {
     return recorder.record();
   }
 
+  /** Starts the face model ahead of a first photo, without waiting for it (see FaceDetector.warm). */
+  warm(): void {
+    this.detector.warm();
+  }
+
   close(): Promise<void> {
     return this.detector.close();
   }

@@ -49,6 +49,12 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
 
   useEffect(() => clearTimer, []);
 
+  // The face model takes a few seconds to start: it starts when the camera does, not at the first shot.
+  const live = session.phase === 'live';
+  useEffect(() => {
+    if (live) studio.call('camera/prepareFaceCheck', {}).catch(() => undefined);
+  }, [live, studio]);
+
   const shoot = useCallback(async () => {
     const video = sessionRef.current.video();
     setPhase('saving');
