@@ -116,6 +116,7 @@ export const importMemory4h: Benchmark = {
         refused: long.result !== null,
         message: long.result ?? 'accepted',
         maxLoopDelayMs: long.maxLoopDelayMs,
+        referenceMaxLoopDelayMs: long.referenceMaxLoopDelayMs,
         accepted15mPeakRssMb: accepted.peakRssMb,
         accepted15mAfterRssMb: acceptedAfterRssMb,
         accepted15mMs: accepted.ms,

@@ -89,6 +89,8 @@ function preparationBenchmark(spec: Preparation): Benchmark {
         let nativeRepeatMs: number | null = null;
         let maxLoopDelayMs = first.maxLoopDelayMs;
         let p99LoopDelayMs = first.p99LoopDelayMs;
+        let referenceMaxLoopDelayMs = first.referenceMaxLoopDelayMs;
+        let referenceP99LoopDelayMs = first.referenceP99LoopDelayMs;
         let peakRssMb = first.peakRssMb;
         let loadAverage = first.loadAverage;
         if (spec.repeat) {
@@ -98,6 +100,8 @@ function preparationBenchmark(spec: Preparation): Benchmark {
           repeatMs = again.ms;
           maxLoopDelayMs = Math.max(maxLoopDelayMs, again.maxLoopDelayMs);
           p99LoopDelayMs = Math.max(p99LoopDelayMs, again.p99LoopDelayMs);
+          referenceMaxLoopDelayMs = Math.max(referenceMaxLoopDelayMs, again.referenceMaxLoopDelayMs);
+          referenceP99LoopDelayMs = Math.max(referenceP99LoopDelayMs, again.referenceP99LoopDelayMs);
           loadAverage = Math.max(loadAverage, again.loadAverage);
           peakRssMb = Math.max(peakRssMb, again.peakRssMb);
         }
@@ -110,6 +114,8 @@ function preparationBenchmark(spec: Preparation): Benchmark {
           peakRssMb,
           maxLoopDelayMs,
           p99LoopDelayMs,
+          referenceMaxLoopDelayMs,
+          referenceP99LoopDelayMs,
           loadAverage,
           wasmRepeatMs: repeatMs,
           nativeRepeatMs,

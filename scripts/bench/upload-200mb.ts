@@ -105,6 +105,8 @@ export const upload200MB: Benchmark = {
         curlMbPerSecond: round(200 / (curlMs / 1000)),
         maxLoopDelayMs: measured.maxLoopDelayMs,
         p99LoopDelayMs: measured.p99LoopDelayMs,
+        referenceMaxLoopDelayMs: measured.referenceMaxLoopDelayMs,
+        referenceP99LoopDelayMs: measured.referenceP99LoopDelayMs,
         loadAverage: measured.loadAverage,
       };
     } finally {

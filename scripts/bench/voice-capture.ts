@@ -12,28 +12,36 @@ import { type StudioBrowser, chromiumPath, launchChromium } from '../../tests/su
 import { speechWav } from '../../tests/support/media-fixtures';
 import { hasCommand } from '../../tests/support/prerequisites';
 import { type RunningHost, startStudioHost } from '../../tests/support/studio-host';
+import { type LoopReference, startLoopReference } from './loop-reference';
 import { round } from './measure';
 import type { BenchContext, Benchmark, Figures } from './types';
 
-type Session = { host: RunningHost; browser: StudioBrowser; page: Page; loop: HostLoop; logFile: string };
+type Session = { host: RunningHost; browser: StudioBrowser; page: Page; loop: HostLoop; reference: LoopReference; logFile: string };
 
 /**
  * The studio host's main event loop, watched from inside that process by loop-monitor.mjs: `start()`
- * opens a window, `read()` gives its max and p99 delay (ms), as measure.ts gives them in-process.
+ * opens a window, `read()` gives its max and p99 delay (ms), as measure.ts gives them in-process,
+ * beside an idle process's over the same window (loop-reference.ts).
  */
-type HostLoop = { start(): void; read(): { maxLoopDelayMs: number; p99LoopDelayMs: number } };
+type HostLoop = {
+  start(): void;
+  read(): { maxLoopDelayMs: number; p99LoopDelayMs: number; referenceMaxLoopDelayMs: number; referenceP99LoopDelayMs: number };
+};
 
-function hostLoopWatch(context: BenchContext, name: string): { env: NodeJS.ProcessEnv; attach: (host: RunningHost) => HostLoop } {
+function hostLoopWatch(context: BenchContext, name: string): { env: NodeJS.ProcessEnv; attach: (host: RunningHost, reference: LoopReference) => HostLoop } {
   const file = path.join(context.workDir, `${name}-loop.json`);
   const monitor = path.join(import.meta.dirname, 'loop-monitor.mjs');
   const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${monitor}`.trim(), TWIN_STUDIO_BENCH_LOOP_FILE: file };
   return {
     env,
-    attach: (host) => ({
-      start: () => host.process.kill('SIGUSR2'),
+    attach: (host, reference) => ({
+      start: () => {
+        host.process.kill('SIGUSR2');
+        reference.reset();
+      },
       read: () => {
         const figures = JSON.parse(readFileSync(file, 'utf8')) as { maxMs: number; p99Ms: number };
-        return { maxLoopDelayMs: round(figures.maxMs), p99LoopDelayMs: round(figures.p99Ms) };
+        return { maxLoopDelayMs: round(figures.maxMs), p99LoopDelayMs: round(figures.p99Ms), ...reference.read() };
       },
     }),
   };
@@ -52,7 +60,8 @@ async function openRecorder(context: BenchContext, speech: string, name: string)
     await page.getByRole('button', { name: 'Turn on microphone' }).click();
     await page.getByText('Listening · not recording').waitFor();
     context.note('microphone on');
-    return { host, browser, page, loop: watch.attach(host), logFile: path.join(context.cacheDir, `${name}-host.log`) };
+    const reference = await startLoopReference(context.workDir);
+    return { host, browser, page, loop: watch.attach(host, reference), reference, logFile: path.join(context.cacheDir, `${name}-host.log`) };
   } catch (error) {
     await browser.close();
     await host.stop();
@@ -61,6 +70,7 @@ async function openRecorder(context: BenchContext, speech: string, name: string)
 }
 
 async function closeSession(session: Session): Promise<void> {
+  session.reference.stop();
   await session.browser.close();
   await session.host.stop();
   // The host's log (take saved, checks confirmed) outlives the run, beside the inputs, for a look at what Stop did.

@@ -41,6 +41,8 @@ export const voiceFormats: Benchmark = {
       ...measured.result,
       maxLoopDelayMs: measured.maxLoopDelayMs,
       p99LoopDelayMs: measured.p99LoopDelayMs,
+      referenceMaxLoopDelayMs: measured.referenceMaxLoopDelayMs,
+      referenceP99LoopDelayMs: measured.referenceP99LoopDelayMs,
       loadAverage: measured.loadAverage,
     };
   },

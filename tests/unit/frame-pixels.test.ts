@@ -1,11 +1,11 @@
 /**
  * The face check's frame reader (renderer/capture/frame-pixels.ts): camera YUV (I420 and NV12, with
- * padded rows, studio and full range, BT.601 and BT.709) to scaled RGB, and the luma thumbnail and
- * face region measured on it.
+ * padded rows, studio and full range, BT.601 and BT.709) to scaled RGB, and the luma thumbnail, face
+ * region and sharpness measured on it (shared/faces.ts), the same on the main process's RGBA bytes.
  */
 import { describe, expect, it } from 'vitest';
 import { matrixOf, rgbFromRgba, rgbFromYuv, type YuvPlanes } from '../../renderer/capture/frame-pixels';
-import { laplacianVariance, lumaRegion, lumaThumbnail } from '../../shared/faces';
+import { faceSharpness, laplacianVariance, lumaRegion, lumaThumbnail } from '../../shared/faces';
 
 type Pixel = { y: number; u: number; v: number };
 
@@ -148,5 +148,17 @@ describe('measures on the picture', () => {
       return laplacianVariance(region.luma, region.width, region.height);
     };
     expect(stripes(false)).toBeGreaterThan(4 * stripes(true));
+  });
+
+  it('measures the same sharpness and thumbnail on the page’s RGB floats and on the main process’s RGBA bytes', () => {
+    const rgba = new Uint8Array(480 * 270 * 4);
+    for (let i = 0; i < 480 * 270; i++) rgba.set([(i * 7) % 256, (i * 13) % 256, (i * 29) % 256, 255], i * 4);
+    const bytes = { data: rgba, width: 480, height: 270, channels: 4 as const };
+    const floats = rgbFromRgba(rgba, 480, 270);
+    const box = { x: 0.2, y: 0.1, width: 0.3, height: 0.6 };
+    expect(faceSharpness(bytes, box)).toBeGreaterThan(100);
+    expect(faceSharpness(bytes, box)).toBeCloseTo(faceSharpness(floats, box)!, 6);
+    expect(Array.from(lumaThumbnail(bytes, 32, 18))).toEqual(Array.from(lumaThumbnail(floats, 32, 18)));
+    expect(faceSharpness(bytes, { x: 0, y: 0, width: 0.01, height: 0.5 })).toBeNull();
   });
 });
