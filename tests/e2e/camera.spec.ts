@@ -11,7 +11,7 @@ import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import type { Draft } from '../../shared/drafts';
-import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
 import { picturePng } from '../integration/emulator-fixtures';
 import { cameraY4m, speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
@@ -34,20 +34,13 @@ test.beforeAll(async () => {
   browser = await launchChromium({ audio: speechWav(30), video: cameraY4m(1280, 720) });
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1360, height: 1500 });
-  watchConsole(page);
+  watchPageProblems(page, violations);
 });
 
 test.afterAll(async () => {
   await browser?.close();
   await host?.stop();
 });
-
-function watchConsole(target: Page) {
-  target.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  target.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
-}
 
 async function shot(name: string, target = page) {
   await target.screenshot({ path: path.join(shots, `camera-${name}.png`), fullPage: true });

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Locator, type Page, expect, test } from '@playwright/test';
 import { type ApprovedSeed, seedApprovedDrafts } from '../support/approved-seed';
-import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
 import { missingPrerequisite } from '../support/prerequisites';
 import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
 
@@ -36,10 +36,7 @@ test.beforeAll(async () => {
   host = await startStudioHost({ dataDir: seed.dataDir, args: ['--sandbox'], env: { TWIN_STUDIO_SANDBOX_GENERATION_SECONDS: '30' } });
   browser = await launchChromium();
   page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+  watchPageProblems(page, violations);
   await page.goto(host.url);
 });
 

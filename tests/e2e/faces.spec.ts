@@ -11,7 +11,7 @@ import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
 import { faceQuality } from '../../shared/requirements';
-import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
 import { groupY4m, personY4m, smallPersonY4m } from '../support/face-fixtures';
 import { cameraY4m, speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
@@ -49,10 +49,7 @@ async function cameraWith(video: string, version: 'v1' | 'v2'): Promise<{ browse
   const browser = await launchChromium({ audio: speechWav(30), video });
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 1360, height: 1200 });
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+  watchPageProblems(page, violations);
   await page.goto(host.url);
   await page.getByRole('button', { name: 'New draft' }).click();
   await expect(page.getByRole('heading', { name: 'Person', level: 2 })).toBeVisible();

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
-import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
 import { speechWav } from '../support/media-fixtures';
 import { alacVoice, portraitClip } from '../support/import-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
@@ -39,10 +39,7 @@ test.beforeAll(async () => {
   browser = await launchChromium({ audio: speechWav(30) });
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1360, height: 1500 });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-  });
+  watchPageProblems(page, problems);
 });
 
 test.afterAll(async () => {

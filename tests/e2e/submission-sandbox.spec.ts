@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
-import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
 import { personY4m } from '../support/face-fixtures';
 import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
@@ -46,10 +46,7 @@ test.beforeAll(async () => {
   // A real face before the camera: a photo without one fails "One face" and is not chosen.
   browser = await launchChromium({ audio: speechWav(90), video: personY4m('left') });
   page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+  watchPageProblems(page, violations);
   await page.goto(host.url);
 });
 

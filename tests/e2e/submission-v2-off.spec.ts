@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
-import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
 import { personY4m } from '../support/face-fixtures';
 import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
@@ -108,10 +108,7 @@ test.beforeAll(async () => {
   host = await startStudioHost({ dataDir, args: ['--sandbox'], env: { TWIN_STUDIO_SANDBOX_V2: 'off', TWIN_STUDIO_SANDBOX_GENERATION_SECONDS: '3' } });
   browser = await launchChromium();
   page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+  watchPageProblems(page, violations);
   await page.goto(host.url);
 });
 

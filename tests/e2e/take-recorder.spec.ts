@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
-import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
 import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
@@ -31,10 +31,7 @@ test.beforeAll(async () => {
   browser = await launchChromium({ audio: speechWav(30) });
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1360, height: 1100 });
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+  watchPageProblems(page, violations);
 });
 
 test.afterAll(async () => {

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
-import { type StudioBrowser, chromiumPath, launchChromium } from '../support/chromium';
+import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
 import { clippedToneWav, silenceWav, speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { type RunningHost, repoRoot, startStudioHost } from '../support/studio-host';
@@ -32,20 +32,13 @@ test.beforeAll(async () => {
   page = await browser.context.newPage();
   // Tall enough that one screenshot shows the recorder, the review and the takes together.
   await page.setViewportSize({ width: 1360, height: 1700 });
-  watchConsole(page);
+  watchPageProblems(page, violations);
 });
 
 test.afterAll(async () => {
   await browser?.close();
   await host?.stop();
 });
-
-function watchConsole(target: Page) {
-  target.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  target.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
-}
 
 async function shot(name: string) {
   await page.screenshot({ path: path.join(shots, `voice-${name}.png`) });

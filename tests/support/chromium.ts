@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from '@playwright/test';
+import { type BrowserContext, type Page, chromium } from '@playwright/test';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -50,4 +50,15 @@ export async function launchChromium(devices: FakeDevices = {}): Promise<StudioB
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Collects into `problems` what a page must never show: a Content-Security-Policy violation (as
+ * Chromium logs it) and an uncaught page error. A spec asserts the list is empty at its end.
+ */
+export function watchPageProblems(page: Page, problems: string[]): void {
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 }
