@@ -5,14 +5,13 @@
  * `CompanionV2NotEnabled` is said plainly and everything is kept; the person takes a still from the
  * video, switches to v1 with it, approves again and submits: a v1 twin made from that still.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import type { Draft } from '../../shared/drafts';
 import { type StudioBrowser, chromiumPath, launchChromium, watchPageProblems } from '../support/chromium';
-import { personY4m } from '../support/face-fixtures';
+import { recordedPersonMp4 } from '../support/face-fixtures';
 import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { openSeedStudio } from '../support/seed-studio';
@@ -55,40 +54,7 @@ async function seedV2Draft(dir: string): Promise<string> {
     });
     const voice = await recordTake(draft.id, 'voice', recorderWebm(speechWav(70)), 'audio/webm;codecs=opus');
     await call('takes/choose', { draftId: draft.id, takeId: voice.id });
-    // What Chromium's recorder makes: fragmented MP4, H.264 picture (720p, so a still from it is large enough) and Opus sound.
-    const video = path.join(seed.scratch, 'video.mp4');
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      // A real face (one person, looped): a video without one fails "One face" and is not approvable.
-      '-stream_loop',
-      '-1',
-      '-i',
-      personY4m('left'),
-      '-i',
-      speechWav(64),
-      '-vf',
-      'fps=10',
-      '-t',
-      '64',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-g',
-      '10',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'libopus',
-      '-b:a',
-      '64k',
-      '-movflags',
-      'frag_keyframe+empty_moov+default_base_moof',
-      '-f',
-      'mp4',
-      video,
-    ]);
+    const video = recordedPersonMp4({ seconds: 64, fps: 10, height: 720 });
     const take = await recordTake(draft.id, 'video', readFileSync(video), 'video/mp4;codecs=avc1,opus');
     await call('takes/choose', { draftId: draft.id, takeId: take.id });
     await seed.consentAndApprove(draft.id);

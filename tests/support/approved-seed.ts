@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { personY4m } from './face-fixtures';
+import { recordedPersonMp4 } from './face-fixtures';
 import { speechWav } from './media-fixtures';
 import { openSeedStudio } from './seed-studio';
 
@@ -56,42 +56,7 @@ export async function seedApprovedDrafts(dataDir = mkdtempSync(path.join(os.tmpd
     await consentAndApprove(photoDraft.id);
 
     const videoDraft = await call('drafts/create', { person: person('Vera', 'Video', 'v2', 'emp-status-2') });
-    // What Chromium's recorder makes: fragmented MP4, H.264 picture and Opus sound.
-    const video = path.join(scratch, 'video.mp4');
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      // A real face (one person, looped): a video without one fails "One face" and is not approvable.
-      '-stream_loop',
-      '-1',
-      '-i',
-      personY4m('left'),
-      '-i',
-      speechWav(64),
-      '-vf',
-      'scale=640:360,fps=15',
-      '-t',
-      '64',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-b:v',
-      '300k',
-      '-g',
-      '15',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'libopus',
-      '-b:a',
-      '64k',
-      '-movflags',
-      'frag_keyframe+empty_moov+default_base_moof',
-      '-f',
-      'mp4',
-      video,
-    ]);
+    const video = recordedPersonMp4({ seconds: 64, fps: 15, height: 360 });
     const take = await recordTake(videoDraft.id, 'video', readFileSync(video), 'video/mp4;codecs=avc1,opus');
     await call('takes/choose', { draftId: videoDraft.id, takeId: take.id });
     await call('camera/useVideoAudioAsVoice', { draftId: videoDraft.id, enabled: true });

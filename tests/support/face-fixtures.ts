@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fixturesDir } from './media-fixtures';
+import { fixturesDir, speechWav } from './media-fixtures';
 
 const require = createRequire(import.meta.url);
 
@@ -128,6 +128,32 @@ export function personPhoto(person: Person, options: { width?: number; height?: 
   ].join(',');
   try {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', samplePhoto(people[person].photo), '-vf', filter, '-frames:v', '1', '-q:v', '2', temp]);
+    renameSync(temp, target);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return target;
+}
+
+/**
+ * A video take as Chromium's recorder makes one (fragmented MP4, H.264 picture, Opus sound) of one
+ * person speaking: `personY4m` looped at `fps` frames a second, `height` pixels high (720 keeps a
+ * still from it large enough for a photo), `seconds` long, a key frame every second. A take without
+ * a face fails "One face" and cannot be approved, so seeded drafts use this one.
+ */
+export function recordedPersonMp4(options: { seconds: number; fps: number; height: 720 | 360 }): string {
+  const { seconds, fps, height } = options;
+  mkdirSync(fixturesDir, { recursive: true });
+  const target = path.join(fixturesDir, `recorded-person-${seconds}s-${height}p-${fps}fps.mp4`);
+  if (existsSync(target)) return target;
+  const temp = `${target}.${process.pid}.tmp.mp4`;
+  try {
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-stream_loop', '-1', '-i', personY4m('left'), '-i', speechWav(seconds)],
+      ...['-vf', `scale=-2:${height},fps=${fps}`, '-t', String(seconds)],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-g', String(fps), '-pix_fmt', 'yuv420p', '-c:a', 'libopus', '-b:a', '64k'],
+      ...['-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', temp],
+    ]);
     renameSync(temp, target);
   } finally {
     rmSync(temp, { force: true });
