@@ -298,6 +298,11 @@ class FrameList {
 export type AnalyserOptions = {
   /** The source was lossy-coded: a flattened top comes back as ripples, so samples near full scale count too. */
   lossy?: boolean;
+  /**
+   * Each block of samples as measured, DC removed, in order (the array is reused: copy what is kept).
+   * The review's waveform is drawn from these, so it shows the sound the checks judged.
+   */
+  onMeasured?: (samples: Float32Array) => void;
 };
 
 /**
@@ -391,6 +396,7 @@ export class VoiceAnalyser {
     }
     this.count += samples.length;
     this.scanTruePeak(filtered);
+    this.options.onMeasured?.(filtered);
   }
 
   private closeFrame(): void {

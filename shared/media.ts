@@ -71,6 +71,24 @@ export const voiceFormatSchema = z.enum(voiceRules.formats);
 export const mediaTrimSchema = z.object({ startMs: z.number().int().min(0), endMs: z.number().int().positive() });
 export type MediaTrim = z.infer<typeof mediaTrimSchema>;
 
+/**
+ * Within this of either end of a take, a trim's edge is that end: the trim fields step in tenths of
+ * a second and a dragged edge lands on a pixel, so "to the end" arrives as up to 50 ms short of it.
+ */
+export const trimSnapMs = 50;
+
+/**
+ * A trim of a take `durationMs` long as it is stored: edges within `trimSnapMs` of an end moved to
+ * it, the end clamped to the take; null when it keeps the whole take, or keeps nothing (start at or
+ * past the end: the caller refuses that).
+ */
+export function snapTrim(trim: MediaTrim, durationMs: number): MediaTrim | null {
+  const startMs = trim.startMs <= trimSnapMs ? 0 : trim.startMs;
+  const endMs = trim.endMs >= durationMs - trimSnapMs ? durationMs : trim.endMs;
+  if (startMs >= endMs) return null;
+  return startMs === 0 && endMs === durationMs ? null : { startMs, endMs };
+}
+
 /** A 16:9 crop rectangle in source pixels. */
 export const cropSchema = z.object({
   x: z.number().int().min(0),

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatDuration, overallVerdict } from '../../shared/audio-analysis';
 import type { Take } from '../../shared/drafts';
-import type { VoiceMix } from '../../shared/media';
+import { type VoiceMix, snapTrim } from '../../shared/media';
 import { messageOf, useStudio } from '../api/studio-context';
 import { Notice } from '../ui/Notice';
 import { ChecksList, verdictSummary } from './ChecksList';
@@ -20,9 +20,9 @@ import type { FreshTake } from './use-take-recorder';
 import { type WaveRange, useWaveform } from './use-waveform';
 
 /**
- * A saved take's sound as peaks, from the studio: a video take's (the file itself may be hundreds of
- * MB), or a voice take's whose sound is not the file's default (another track, one channel, the
- * difference). A flat line when they cannot be had, so the take still plays and the trim can be set.
+ * A saved take's sound as peaks, from the studio: the sound its checks measured (the track and mix it
+ * uses, DC removed), for a video take without decoding a file of hundreds of MB in the page. A flat
+ * line when they cannot be had, so the take still plays and the trim can be set.
  */
 function useStoredPeaks(draftId: string, take: Take | null, wanted: boolean): { peaks: Float32Array | null; error: string | null } {
   const studio = useStudio();
@@ -49,12 +49,6 @@ function useStoredPeaks(draftId: string, take: Take | null, wanted: boolean): { 
     };
   }, [studio, draftId, takeId, durationMs, wanted, key]);
   return loaded && loaded.key === key ? loaded : { peaks: null, error: null };
-}
-
-/** Whether the page's own decoding of the file would draw some other sound than the take uses. */
-function soundOtherThanDefault(take: Take | null): boolean {
-  const source = take?.voiceSource;
-  return !!source && (source.track !== 0 || source.mix === 'left' || source.mix === 'right' || source.mix === 'difference');
 }
 
 export function TakeReview({
@@ -99,8 +93,10 @@ export function TakeReview({
   const playable = usePlayable(draftId, take, saved);
   const url = playable.url;
   const freshPeaks = fresh && fresh.takeId === takeId && fresh.peaks.length > 0 ? fresh.peaks : null;
-  const customSound = !video && saved && soundOtherThanDefault(take);
-  const stored = useStoredPeaks(draftId, take, !freshPeaks && saved && (video || customSound));
+  // A saved voice take is drawn from the sound its checks measured (track, mix, DC removed), which
+  // the page's own decoding of the file would not show; only a take just recorded is drawn at once
+  // from what the page captured.
+  const stored = useStoredPeaks(draftId, take, !freshPeaks && saved);
   const trim = take?.trim ?? null;
   const shown: WaveRange = dragged ?? trim ?? { startMs: 0, endMs: durationMs };
 
@@ -123,7 +119,7 @@ export function TakeReview({
   const commitTrim = useCallback(
     async (next: WaveRange) => {
       if (!take || !saved) return;
-      const full = next.startMs <= 50 && next.endMs >= durationMs - 50;
+      const full = snapTrim(next, durationMs) === null && next.startMs < next.endMs;
       setChecking(true);
       setError(null);
       try {
@@ -146,8 +142,8 @@ export function TakeReview({
     media: video ? player : undefined,
     url,
     peaks: freshPeaks ?? stored.peaks,
-    // A voice take drawn from another sound than the file's default waits for its peaks.
-    decode: !video && !customSound,
+    // A saved take waits for its peaks; the file is decoded only when there are none to wait for.
+    decode: !video && !saved,
     durationMs,
     range: durationMs > 0 ? (trim ?? { startMs: 0, endMs: durationMs }) : null,
     editable: saved,

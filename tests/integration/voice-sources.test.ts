@@ -242,6 +242,11 @@ describe.skipIf(missing !== null)('voice sources', () => {
       const take = await importFile(draftId, at('dc.wav'));
       expect(checkOf(take, 'noise')?.value).toBeLessThan(-60);
       expect(checkOf(take, 'noise')?.verdict).toBe('pass');
+      // The review's waveform is drawn without the offset too: its quietest hundredths are near
+      // silence, not a wall at 0.05 of full scale.
+      const drawn = await takes.peaks(draftId, take.id);
+      const quiet = Array.from(drawn.peaks).sort((a, b) => a - b)[Math.floor(drawn.peaks.length * 0.05)]!;
+      expect(quiet / 255).toBeLessThan(0.01);
       const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), at('dc.mp3'), { source: take.voiceSource });
       const after = nativePcm(prepared.file);
       expect(Math.abs(after.reduce((sum, value) => sum + value, 0) / after.length)).toBeLessThan(0.005);

@@ -136,17 +136,18 @@ export class TrackMeasure {
     const mixes = channels === 1 ? ['mono' as const] : options.mix ? [options.mix] : stereoMixes;
     this.powers = channels === 2 && !options.mix ? new ChannelPowerMeter(rate) : null;
     const slice = Math.max(1, Math.round(rate / peaksPerSecond));
-    this.candidates = mixes.map((mix) => ({ mix, analyser: new VoiceAnalyser(rate, { lossy: options.lossy }), peaks: new PeakList(slice) }));
+    this.candidates = mixes.map((mix) => {
+      const peaks = new PeakList(slice);
+      // Drawn from what the analyser measured (DC removed), not from the samples as they came.
+      return { mix, analyser: new VoiceAnalyser(rate, { lossy: options.lossy, onMeasured: (samples) => peaks.push(samples) }), peaks };
+    });
   }
 
   push(samples: Float32Array): void {
     const count = Math.floor(samples.length / this.channels);
     this.frames += count;
     if (this.channels === 1) {
-      for (const candidate of this.candidates) {
-        candidate.analyser.push(samples);
-        candidate.peaks.push(samples);
-      }
+      for (const candidate of this.candidates) candidate.analyser.push(samples);
       return;
     }
     this.powers?.push(samples);
@@ -155,7 +156,6 @@ export class TrackMeasure {
     for (const candidate of this.candidates) {
       for (let frame = 0; frame < count; frame++) mono[frame] = mixSample(candidate.mix, samples[frame * 2]!, samples[frame * 2 + 1]!);
       candidate.analyser.push(mono);
-      candidate.peaks.push(mono);
     }
   }
 

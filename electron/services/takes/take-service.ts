@@ -14,7 +14,7 @@ import type { CheckResult, Take } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { type ExposureAnalysis, exposureCheckIds, exposureChecks } from '../../../shared/exposure';
 import { type FaceRecord, faceCheckIds, faceTakeChecks } from '../../../shared/faces';
-import type { MediaContainer, MediaInfo, MediaTrim, VoiceMix } from '../../../shared/media';
+import { type MediaContainer, type MediaInfo, type MediaTrim, type VoiceMix, snapTrim } from '../../../shared/media';
 import { voiceRules } from '../../../shared/requirements';
 import { importRefusal, maxImportBytes } from '../../../shared/take-import';
 import { type DraftStore, newId } from '../drafts/draft-store';
@@ -264,17 +264,14 @@ export class TakeService {
     if (take.state === 'recording' || !take.durationMs) throw new StudioError('CONFLICT', 'This take cannot be trimmed until it has been saved and read.');
     let range: MediaTrim | null = null;
     if (trim) {
-      // A region dragged to the very end may overshoot the duration by a frame: clamp, do not refuse.
-      const endMs = Math.min(trim.endMs, take.durationMs);
-      if (trim.startMs >= endMs) throw new StudioError('BAD_REQUEST', 'The trim range lies outside the take.');
-      range = trim.startMs === 0 && endMs === take.durationMs ? null : { startMs: trim.startMs, endMs };
+      if (trim.startMs >= Math.min(trim.endMs, take.durationMs)) throw new StudioError('BAD_REQUEST', 'The trim range lies outside the take.');
+      range = snapTrim(trim, take.durationMs);
     }
     const file = this.drafts.mediaFile(draftId, take.fileName);
     const { checks, voiceSource } = await this.check(found.kind, file, take.durationMs, range, take.checks, take.voiceSource ?? null);
     return this.updateTake(draftId, takeId, (current) => {
       // The file's own measure of a just-recorded take may have replaced its length meanwhile, by a few ms.
-      const endMs = range && current.durationMs ? Math.min(range.endMs, current.durationMs) : null;
-      const kept = range && endMs !== null && endMs > range.startMs ? { startMs: range.startMs, endMs } : range;
+      const kept = range && current.durationMs ? snapTrim(range, current.durationMs) : range;
       return { ...current, trim: kept, checks, ...(voiceSource ? { voiceSource } : {}) };
     });
   }
