@@ -168,7 +168,7 @@ export function faceVerdict(frame: Pick<FaceFrame, 'faces'>, version: 'v1' | 'v2
       code: 'too-large',
       verdict: 'warn',
       headline: 'Face too large',
-      detail: `The face is ${percent(size)} of the oval's height. Move back a little so ${version === 'v1' ? 'the waist' : 'the shoulders'} show.`,
+      detail: `The face is ${percent(size)} of the oval's height. Move back a little so ${version === 'v1' ? 'the waist shows' : 'the shoulders show'}.`,
     };
   const dx = (face.box.x + face.box.width / 2 - head.cx) / head.rx;
   const dy = (face.box.y + face.box.height / 2 - head.cy) / head.ry;
