@@ -19,6 +19,9 @@ import type { TakeChoice } from './use-take-choice';
 import type { FreshTake } from './use-take-recorder';
 import { type WaveRange, useWaveform } from './use-waveform';
 
+/** The least a trim keeps: a shorter piece is a slip of the fingers, not a take. */
+const minTrimMs = 1000;
+
 /**
  * A saved take's sound as peaks, from the studio: the sound its checks measured (the track and mix it
  * uses, DC removed), for a video take without decoding a file of hundreds of MB in the page. A flat
@@ -159,12 +162,26 @@ export function TakeReview({
     if (isFresh) section.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, [isFresh]);
 
-  function setEdge(edge: 'startMs' | 'endMs', seconds: number) {
-    if (!Number.isFinite(seconds)) return;
+  /** A typed trim edge: stored when it keeps at least a second, else refused with why (false). */
+  function setEdge(edge: 'startMs' | 'endMs', seconds: number): boolean {
+    const name = edge === 'startMs' ? 'start' : 'end';
+    if (!Number.isFinite(seconds)) {
+      setError(`The trim ${name} is a time in seconds, such as 12.5.`);
+      return false;
+    }
     const next = { ...shown, [edge]: Math.round(Math.min(durationMs, Math.max(0, seconds * 1000))) };
-    if (next.endMs - next.startMs < 1000) return;
+    if (next.endMs - next.startMs < minTrimMs) {
+      const asTyped = `${seconds.toFixed(1)} s`;
+      const why =
+        seconds < 0 || seconds * 1000 > durationMs
+          ? `${asTyped} is outside the take (0.0 to ${(durationMs / 1000).toFixed(1)} s)`
+          : `${edge === 'startMs' ? 'a start' : 'an end'} of ${asTyped} would leave ${Math.max(0, (next.endMs - next.startMs) / 1000).toFixed(1)} s`;
+      setError(`The trim was not changed: ${why}. A trim keeps at least ${minTrimMs / 1000} s, its start before its end.`);
+      return false;
+    }
     wave.mark(next);
     void commitTrim(next);
+    return true;
   }
 
   const checks = take?.checks ?? [];

@@ -20,9 +20,15 @@ export function TrimFields({
   enabled: boolean;
   /** Whether a trim is stored (Reset has something to undo). */
   trimmed: boolean;
-  onEdge: (edge: 'startMs' | 'endMs', seconds: number) => void;
+  /** A typed edge, in seconds; false when it was refused (the field then shows the stored edge again). */
+  onEdge: (edge: 'startMs' | 'endMs', seconds: number) => boolean;
   onReset: () => void;
 }) {
+  const commit = (edge: 'startMs' | 'endMs', input: HTMLInputElement) => {
+    // An empty or half-typed field reads as NaN, never as 0.
+    const seconds = input.value.trim() === '' ? Number.NaN : Number(input.value);
+    if (!onEdge(edge, seconds)) input.value = (shown[edge] / 1000).toFixed(1);
+  };
   const field = (edge: 'startMs' | 'endMs', label: string) => (
     <label>
       <span>{label}</span>
@@ -35,8 +41,8 @@ export function TrimFields({
         step={0.1}
         defaultValue={(shown[edge] / 1000).toFixed(1)}
         disabled={!enabled}
-        onBlur={(event) => Number(event.target.value) * 1000 !== shown[edge] && onEdge(edge, Number(event.target.value))}
-        onKeyDown={(event) => event.key === 'Enter' && onEdge(edge, Number(event.currentTarget.value))}
+        onBlur={(event) => Number(event.target.value) * 1000 !== shown[edge] && commit(edge, event.target)}
+        onKeyDown={(event) => event.key === 'Enter' && commit(edge, event.currentTarget)}
       />
     </label>
   );

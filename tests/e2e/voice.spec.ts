@@ -160,6 +160,19 @@ test('trimming re-runs the checks on the kept range, and the trim is stored for 
   await review().getByRole('button', { name: 'Reset trim' }).click();
   await expect(review().locator('[data-check="duration"]')).toHaveAttribute('data-verdict', 'pass');
   expect(readDraft(draftId).voice.takes[0]!.trim).toBeNull();
+
+  // Edges that keep nothing are refused with why, and the field shows the stored edge again.
+  const start = review().getByLabel('Trim start (s)');
+  await start.fill('500');
+  await start.press('Enter');
+  await expect(review().getByText(/The trim was not changed: 500\.0 s is outside the take \(0\.0 to \d+\.\d s\)/)).toBeVisible();
+  await expect(start).toHaveValue('0.0');
+  const end = review().getByLabel('Trim end (s)');
+  await end.fill('0.5');
+  await end.press('Enter');
+  await expect(review().getByText(/The trim was not changed: an end of 0\.5 s would leave 0\.5 s/)).toBeVisible();
+  await shot('03b-trim-refused');
+  expect(readDraft(draftId).voice.takes[0]!.trim).toBeNull();
 });
 
 test('a text file renamed to .wav is refused and changes nothing', async () => {
