@@ -19,13 +19,20 @@ export type LoopReference = {
   stop(): void;
 };
 
-const monitor = path.join(import.meta.dirname, 'loop-monitor.mjs');
+/** The monitor a watched process loads with `--import` (it writes to TWIN_STUDIO_BENCH_LOOP_FILE). */
+export const loopMonitor = path.join(import.meta.dirname, 'loop-monitor.mjs');
 const round = (value: number) => Math.round(value * 10) / 10;
+
+/** What loop-monitor.mjs last wrote to `file`: the window's max and p99 delay, ms. */
+export function readLoopFigures(file: string): LoopFigures {
+  const figures = JSON.parse(readFileSync(file, 'utf8')) as { maxMs: number; p99Ms: number };
+  return { maxLoopDelayMs: round(figures.maxMs), p99LoopDelayMs: round(figures.p99Ms) };
+}
 
 /** Starts the idle process and resolves once its monitor writes (within a few seconds). */
 export async function startLoopReference(workDir = os.tmpdir()): Promise<LoopReference> {
   const file = path.join(workDir, `loop-reference-${process.pid}-${Date.now()}.json`);
-  const child: ChildProcess = spawn(process.execPath, ['--import', monitor, '-e', 'setInterval(() => {}, 1 << 30)'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', loopMonitor, '-e', 'setInterval(() => {}, 1 << 30)'], {
     env: { ...process.env, NODE_OPTIONS: '', TWIN_STUDIO_BENCH_LOOP_FILE: file },
     stdio: 'ignore',
   });
@@ -37,14 +44,10 @@ export async function startLoopReference(workDir = os.tmpdir()): Promise<LoopRef
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const read = (): LoopFigures => {
-    const figures = JSON.parse(readFileSync(file, 'utf8')) as { maxMs: number; p99Ms: number };
-    return { maxLoopDelayMs: round(figures.maxMs), p99LoopDelayMs: round(figures.p99Ms) };
-  };
   return {
     reset: () => child.kill('SIGUSR2'),
     read: () => {
-      const figures = read();
+      const figures = readLoopFigures(file);
       return { referenceMaxLoopDelayMs: figures.maxLoopDelayMs, referenceP99LoopDelayMs: figures.p99LoopDelayMs };
     },
     stop: () => {

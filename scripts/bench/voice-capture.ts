@@ -4,7 +4,7 @@
  * waveform is on screen, and how many long tasks (> 50 ms) the page has while recording 60 s with
  * the live waveform and meters running. Both record in real time (5 and 1 minutes).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -12,7 +12,7 @@ import { type StudioBrowser, chromiumPath, launchChromium } from '../../tests/su
 import { speechWav } from '../../tests/support/media-fixtures';
 import { hasCommand } from '../../tests/support/prerequisites';
 import { type RunningHost, startStudioHost } from '../../tests/support/studio-host';
-import { type LoopReference, startLoopReference } from './loop-reference';
+import { type LoopReference, loopMonitor, readLoopFigures, startLoopReference } from './loop-reference';
 import { round } from './measure';
 import type { BenchContext, Benchmark, Figures } from './types';
 
@@ -30,8 +30,7 @@ type HostLoop = {
 
 function hostLoopWatch(context: BenchContext, name: string): { env: NodeJS.ProcessEnv; attach: (host: RunningHost, reference: LoopReference) => HostLoop } {
   const file = path.join(context.workDir, `${name}-loop.json`);
-  const monitor = path.join(import.meta.dirname, 'loop-monitor.mjs');
-  const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${monitor}`.trim(), TWIN_STUDIO_BENCH_LOOP_FILE: file };
+  const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${loopMonitor}`.trim(), TWIN_STUDIO_BENCH_LOOP_FILE: file };
   return {
     env,
     attach: (host, reference) => ({
@@ -39,10 +38,7 @@ function hostLoopWatch(context: BenchContext, name: string): { env: NodeJS.Proce
         host.process.kill('SIGUSR2');
         reference.reset();
       },
-      read: () => {
-        const figures = JSON.parse(readFileSync(file, 'utf8')) as { maxMs: number; p99Ms: number };
-        return { maxLoopDelayMs: round(figures.maxMs), p99LoopDelayMs: round(figures.p99Ms), ...reference.read() };
-      },
+      read: () => ({ ...readLoopFigures(file), ...reference.read() }),
     }),
   };
 }
