@@ -46,7 +46,8 @@ export const cameraCalls = {
   'camera/prepareFaceCheck': defineCall(z.strictObject({}), z.object({ faceCheck: z.boolean() })),
   'camera/photoChoose': defineCall(z.strictObject(photoRef), z.object({ chosenPhotoId: takeIdSchema })),
   /** Removes a stored photo, or drops an upload that did not finish. */
-  'camera/photoDiscard': defineCall(z.strictObject(photoRef), z.object({ discarded: z.literal(true) })),
+  // Discarding what is already gone (a refused upload that finish removed, a second click) is no fault: `discarded` is false.
+  'camera/photoDiscard': defineCall(z.strictObject(photoRef), z.object({ discarded: z.boolean() })),
   /**
    * A still from a video take (the chosen one unless named) at `atMs` into the take (default: the
    * middle of its trimmed range), cropped to the largest centred 16:9 box like a camera shot, stored

@@ -78,7 +78,8 @@ export const takeCalls = {
     }),
     takeSchema,
   ),
-  'takes/discard': defineCall(z.strictObject(takeRef), z.object({ discarded: z.literal(true) })),
+  // Discarding what is already gone (a refused import that finish removed, a second click) is no fault: `discarded` is false.
+  'takes/discard': defineCall(z.strictObject(takeRef), z.object({ discarded: z.boolean() })),
   'takes/choose': defineCall(z.strictObject(takeRef), z.object({ chosenTakeId: takeIdSchema })),
   /** Sets (or with null clears) the range that preparation keeps; the checks are run again on it. */
   'takes/trim': defineCall(z.strictObject({ ...takeRef, trim: trimSchema.nullable() }), takeSchema),

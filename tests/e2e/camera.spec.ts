@@ -121,12 +121,22 @@ test.describe('v1 photo', () => {
     await shot('v1-02-live');
   });
 
-  test('a countdown shot is stored as a 16:9 picture of the camera’s full 1280×720, not mirrored', async () => {
+  test('a countdown shot is shown at once, then stored as a 16:9 picture of the camera’s full 1280×720, not mirrored', async () => {
+    // The shot appears from the page's own pixels before the studio has stored and checked it.
+    await page.evaluate(() => {
+      const seen = { pending: false };
+      (window as unknown as { shotSeen: typeof seen }).shotSeen = seen;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="photo-pending"] img[src^="blob:"]')) seen.pending = true;
+      }).observe(document.body, { subtree: true, childList: true });
+    });
     await page.getByRole('button', { name: 'Take photo' }).click();
     await expect(page.getByTestId('countdown')).toHaveText('3');
     await shot('v1-03-countdown');
     await expect(page.locator('.photo-grid li')).toHaveCount(1, { timeout: 20_000 });
-    await expect(page.getByTestId('photo-verdict')).toBeVisible();
+    await expect(page.getByTestId('photo-verdict')).toBeVisible({ timeout: 20_000 });
+    expect(await page.evaluate(() => (window as unknown as { shotSeen: { pending: boolean } }).shotSeen.pending)).toBe(true);
+    await expect(page.getByTestId('photo-pending')).toHaveCount(0);
     await shot('v1-04-photo');
     const draft = readDraft(draftId);
     expect(draft.camera.photos).toHaveLength(1);

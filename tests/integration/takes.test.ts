@@ -121,9 +121,11 @@ describe.skipIf(missing !== null)('takes', () => {
     expect(await takes.append(draft.id, take.id, 0, bytes)).toEqual({ nextSeq: 1, bytes: 3 });
     await expect(takes.append(draft.id, take.id, 2, bytes)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(readFileSync(drafts.mediaFile(draft.id, take.fileName))).toEqual(Buffer.from([1, 2, 3]));
-    await takes.discard(draft.id, take.id);
+    expect(await takes.discard(draft.id, take.id)).toBe(true);
     expect((await drafts.get(draft.id)).voice.takes).toEqual([]);
     expect(await fs.readdir(drafts.folder(draft.id))).toEqual(['draft.json']);
+    // Discarding it again (a refused import's cancel, a double click) finds nothing and is no fault.
+    expect(await takes.discard(draft.id, take.id)).toBe(false);
   });
 
   it('recovers a take whose process died mid-recording, readable and with its real length', async () => {

@@ -11,8 +11,7 @@ export function cameraHandlers(camera: CameraService): Pick<StudioHandlers, keyo
     'camera/prepareFaceCheck': async () => ({ faceCheck: camera.prepareFaceCheck() }),
     'camera/photoChoose': async ({ draftId, photoId }) => ({ chosenPhotoId: await camera.choosePhoto(draftId, photoId) }),
     'camera/photoDiscard': async ({ draftId, photoId }) => {
-      await camera.discardPhoto(draftId, photoId);
-      return { discarded: true as const };
+      return { discarded: await camera.discardPhoto(draftId, photoId) };
     },
     'camera/photoFromVideo': ({ draftId, takeId, atMs }) => camera.photoFromVideo(draftId, takeId, atMs),
     'camera/v2AppearanceFrom': async ({ draftId, from }) => ({ v2AppearanceFrom: await camera.setV2AppearanceFrom(draftId, from) }),

@@ -254,12 +254,13 @@ export class CameraService {
     return photoId;
   }
 
-  async discardPhoto(draftId: string, photoId: string): Promise<void> {
+  /** Removes a photo, or its upload in progress. Returns false when there was nothing to remove (already gone). */
+  async discardPhoto(draftId: string, photoId: string): Promise<boolean> {
     const upload = this.uploads.get(photoId);
     if (upload && upload.draftId === draftId) {
       this.uploads.delete(photoId);
       await upload.sink.discard();
-      return;
+      return true;
     }
     let removed: Photo | null = null;
     await this.drafts.update(draftId, (draft) => {
@@ -275,9 +276,10 @@ export class CameraService {
       };
     });
     const photo = removed as Photo | null;
-    if (!photo) throw new StudioError('NOT_FOUND', 'This photo no longer exists.');
+    if (!photo) return false;
     await fs.rm(this.drafts.mediaFile(draftId, photo.fileName), { force: true });
     this.log.info('photo discarded', { draftId, photoId });
+    return true;
   }
 
   // ---- video takes -----------------------------------------------------------------------------

@@ -231,18 +231,19 @@ export class TakeService {
     return saved;
   }
 
-  async discard(draftId: string, takeId: string): Promise<void> {
+  /** Removes a take, or the upload of one in progress. Returns false when there was nothing to remove (already gone). */
+  async discard(draftId: string, takeId: string): Promise<boolean> {
     const session = this.sessions.get(takeId);
     if (session && session.draftId === draftId) {
       await this.dropSession(session);
       if (session.source === 'imported') {
         await fs.rm(session.sink.file, { force: true });
-        return;
+        return true;
       }
     }
     const removed = await this.removeTake(draftId, takeId);
-    if (!removed) throw new StudioError('NOT_FOUND', 'This take no longer exists.');
-    this.log.info('take discarded', { draftId, takeId });
+    if (removed) this.log.info('take discarded', { draftId, takeId });
+    return Boolean(removed);
   }
 
   async choose(draftId: string, takeId: string): Promise<string> {

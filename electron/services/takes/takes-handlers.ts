@@ -8,10 +8,7 @@ export function takeHandlers(takes: TakeService): Pick<StudioHandlers, keyof typ
     'takes/begin': (input) => takes.begin(input),
     'takes/append': ({ draftId, takeId, seq, bytes }) => takes.append(draftId, takeId, seq, bytes),
     'takes/finish': ({ draftId, takeId, recordedMs, exposure, faces }) => takes.finish(draftId, takeId, recordedMs, { exposure, faces }),
-    'takes/discard': async ({ draftId, takeId }) => {
-      await takes.discard(draftId, takeId);
-      return { discarded: true as const };
-    },
+    'takes/discard': async ({ draftId, takeId }) => ({ discarded: await takes.discard(draftId, takeId) }),
     'takes/choose': async ({ draftId, takeId }) => ({ chosenTakeId: await takes.choose(draftId, takeId) }),
     'takes/trim': ({ draftId, takeId, trim }) => takes.trim(draftId, takeId, trim),
     'takes/chooseSound': ({ draftId, takeId, track, mix }) => takes.chooseSound(draftId, takeId, { track, mix }),

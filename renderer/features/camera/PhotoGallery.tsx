@@ -11,7 +11,7 @@ import { ChecksList, verdictSummary } from '../../capture/ChecksList';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { FileDrop } from '../../ui/FileDrop';
 import type { PhotoControl } from './use-photo';
-import { PhotoView } from './PhotoView';
+import { PhotoFrame, PhotoView } from './PhotoView';
 
 function photoName(photo: Photo, number: number): string {
   return photo.source === 'imported' ? (photo.originalName ?? `Imported picture ${number}`) : `Photo ${number}`;
@@ -40,6 +40,7 @@ export function PhotoGallery({
   const selected = photos.find((photo) => photo.id === selectedId) ?? null;
   const selectedNumber = selected ? photos.indexOf(selected) + 1 : 0;
   const importing = control.phase === 'importing';
+  const shot = control.shot;
 
   return (
     <section className="panel photo-gallery" aria-labelledby="photos-title">
@@ -50,7 +51,7 @@ export function PhotoGallery({
         </span>
       </header>
 
-      {photos.length === 0 ? (
+      {photos.length === 0 && !shot ? (
         <p className="muted takes-empty">No photos yet. Take one above, or import a picture.</p>
       ) : (
         <ul className="photo-grid" aria-label="Photos">
@@ -74,41 +75,70 @@ export function PhotoGallery({
               </li>
             );
           })}
+          {shot && (
+            <li data-photo="pending">
+              <div className="photo-thumb open" aria-current="true">
+                <img src={shot.src} alt="" />
+                <span className="photo-thumb-name">Photo {photos.length + 1}</span>
+                <span className="take-verdict verdict-none">Checking…</span>
+              </div>
+            </li>
+          )}
         </ul>
       )}
 
-      {selected && (
-        <div className="photo-detail" data-photo={selected.id}>
-          <PhotoView
-            photo={selected}
-            src={mediaPath(draftId, selected.fileName)}
-            alt={`${photoName(selected, selectedNumber)}, ${selected.width}×${selected.height}`}
-          />
+      {shot ? (
+        <div className="photo-detail" data-photo="pending" data-testid="photo-pending">
+          <PhotoFrame width={shot.width} height={shot.height} src={shot.src} alt={`Photo ${photos.length + 1}, ${shot.width}×${shot.height}, being checked`} />
           <div className="photo-detail-side">
             <div className="review-title">
-              <strong>{photoName(selected, selectedNumber)}</strong>
+              <strong>Photo {photos.length + 1}</strong>
               <span className="muted small">
-                {selected.width}×{selected.height} · {selected.source === 'camera' ? 'from the camera' : 'imported'} ·{' '}
-                {new Date(selected.createdAt).toLocaleString()}
+                {shot.width}×{shot.height} · from the camera · just now
               </span>
             </div>
             <div className="review-badges photo-badges">
-              {selected.id === chosenId && <span className="badge badge-chosen">Chosen photo</span>}
-              <span className={`badge badge-${overallVerdict(selected.checks) ?? 'pass'}`} data-testid="photo-verdict">
-                {verdictSummary(selected.checks)}
+              <span className="badge badge-none" role="status">
+                Storing and checking…
               </span>
             </div>
-            <ChecksList checks={selected.checks} />
-            <div className="review-actions">
-              <button type="button" className="button" onClick={() => onChoose(selected.id)} disabled={selected.id === chosenId}>
-                {selected.id === chosenId ? 'This is the chosen photo' : 'Use this photo'}
-              </button>
-              <button type="button" className="button button-quiet" onClick={() => setConfirming(selected.id)}>
-                Discard
-              </button>
-            </div>
+            <p className="muted small">Its checks (size, light, one face and where it sits) appear here in a moment.</p>
           </div>
         </div>
+      ) : (
+        selected && (
+          <div className="photo-detail" data-photo={selected.id}>
+            <PhotoView
+              photo={selected}
+              src={mediaPath(draftId, selected.fileName)}
+              alt={`${photoName(selected, selectedNumber)}, ${selected.width}×${selected.height}`}
+            />
+            <div className="photo-detail-side">
+              <div className="review-title">
+                <strong>{photoName(selected, selectedNumber)}</strong>
+                <span className="muted small">
+                  {selected.width}×{selected.height} · {selected.source === 'camera' ? 'from the camera' : 'imported'} ·{' '}
+                  {new Date(selected.createdAt).toLocaleString()}
+                </span>
+              </div>
+              <div className="review-badges photo-badges">
+                {selected.id === chosenId && <span className="badge badge-chosen">Chosen photo</span>}
+                <span className={`badge badge-${overallVerdict(selected.checks) ?? 'pass'}`} data-testid="photo-verdict">
+                  {verdictSummary(selected.checks)}
+                </span>
+              </div>
+              <ChecksList checks={selected.checks} />
+              <div className="review-actions">
+                <button type="button" className="button" onClick={() => onChoose(selected.id)} disabled={selected.id === chosenId}>
+                  {selected.id === chosenId ? 'This is the chosen photo' : 'Use this photo'}
+                </button>
+                <button type="button" className="button button-quiet" onClick={() => setConfirming(selected.id)}>
+                  Discard
+                </button>
+              </div>
+            </div>
+          </div>
+        )
       )}
 
       <FileDrop

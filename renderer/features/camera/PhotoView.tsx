@@ -3,6 +3,7 @@
  * when the studio will crop it (an imported picture that is not 16:9), the crop marked on it: the
  * parts left out are dimmed and the 16:9 box the avatar is made from is outlined and labelled.
  */
+import type { ReactNode } from 'react';
 import { photoCrop } from '../../../shared/camera';
 import type { Photo } from '../../../shared/drafts';
 
@@ -24,8 +25,7 @@ export function PhotoView({ photo, src, alt }: { photo: Photo; src: string; alt:
   const text = 12 * pixelsPerScreenPx;
   const shade = `M0 0H${width}V${height}H0Z M${crop.x} ${crop.y}V${crop.y + crop.height}H${crop.x + crop.width}V${crop.y}Z`;
   return (
-    <div className="photo-frame" style={{ width: `min(100%, ${Math.round((maxHeightPx * width) / height)}px)` }}>
-      <img className="photo-large" src={src} alt={alt} />
+    <PhotoFrame width={width} height={height} src={src} alt={alt}>
       {cropped && (
         <svg className="photo-crop-mark" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" data-testid="photo-crop-mark" role="img">
           <title>{`The avatar is made from the marked 16:9 part, ${crop.width}×${crop.height}`}</title>
@@ -44,6 +44,16 @@ export function PhotoView({ photo, src, alt }: { photo: Photo; src: string; alt:
           </text>
         </svg>
       )}
+    </PhotoFrame>
+  );
+}
+
+/** A `width`×`height` picture shown whole, at most `maxHeightPx` tall, with anything drawn over it. */
+export function PhotoFrame({ width, height, src, alt, children }: { width: number; height: number; src: string; alt: string; children?: ReactNode }) {
+  return (
+    <div className="photo-frame" style={{ width: `min(100%, ${Math.round((maxHeightPx * width) / height)}px)` }}>
+      <img className="photo-large" src={src} alt={alt} />
+      {children}
     </div>
   );
 }

@@ -13,8 +13,13 @@ import type { CameraSession } from './use-camera';
 
 export type PhotoPhase = 'idle' | 'countdown' | 'saving' | 'importing';
 
+/** A shot on its way to the studio, shown at once from the page's own pixels (an object URL). */
+export type PendingShot = { src: string; width: number; height: number };
+
 export type PhotoControl = {
   phase: PhotoPhase;
+  /** The shot being stored and checked, until the studio answers (then it is one of the draft's photos). */
+  shot: PendingShot | null;
   /** Seconds left on the countdown. */
   countdown: number;
   /** The moment a frame was taken, for the flash. */
@@ -33,6 +38,7 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
   const [flashAt, setFlashAt] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
+  const [shot, setShot] = useState<PendingShot | null>(null);
   const timer = useRef<number | null>(null);
   // The latest session and callback, for the countdown and uploads that outlive a render.
   const sessionRef = useRef(session);
@@ -57,16 +63,22 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
 
   const shoot = useCallback(async () => {
     const video = sessionRef.current.video();
+    let src: string | null = null;
     setPhase('saving');
     try {
       if (!video) throw new Error('The camera preview is not showing.');
       const pixels = await captureFrame(video);
       setFlashAt(performance.now());
+      // The person sees the shot now; storing it and its face checks take a second or two more.
+      src = URL.createObjectURL(pixels.blob);
+      setShot({ src, width: pixels.width, height: pixels.height });
       const photo = await uploadPhoto(studio, draftId, pixels.blob, { source: 'camera' });
       onSavedRef.current(photo);
     } catch (failure) {
       setError(`The photo could not be taken: ${messageOf(failure)}`);
     } finally {
+      setShot(null);
+      if (src) URL.revokeObjectURL(src);
       sessionRef.current.setBusy(false);
       setPhase('idle');
     }
@@ -114,6 +126,7 @@ export function usePhoto(draftId: string, session: CameraSession, onSaved: (phot
 
   return {
     phase,
+    shot,
     countdown,
     flashAt,
     error,
