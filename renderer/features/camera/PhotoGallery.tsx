@@ -61,9 +61,9 @@ export function PhotoGallery({
               <li key={photo.id} data-photo={photo.id}>
                 <button
                   type="button"
-                  className={photo.id === selectedId ? 'photo-thumb open' : 'photo-thumb'}
+                  className={photo.id === selectedId && !shot ? 'photo-thumb open' : 'photo-thumb'}
                   onClick={() => onSelect(photo.id)}
-                  aria-current={photo.id === selectedId ? 'true' : undefined}
+                  aria-current={photo.id === selectedId && !shot ? 'true' : undefined}
                 >
                   <img src={mediaPath(draftId, photo.fileName)} alt="" loading="lazy" />
                   <span className="photo-thumb-name">
