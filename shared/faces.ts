@@ -226,7 +226,10 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** What a video take's face record says: one face ≥ 95 % of the time, the longest gap, cuts, the median face size. */
+/**
+ * What a video take's face record says: one face ≥ 95 % of the time, the longest gap, cuts, and the
+ * median face size over the seconds with exactly one face (no size check when there are none).
+ */
 export function faceTakeChecks(record: FaceRecord): CheckResult[] {
   const total = record.seconds.length;
   if (total === 0) return [];
@@ -270,7 +273,8 @@ export function faceTakeChecks(record: FaceRecord): CheckResult[] {
     reason: cuts === 0 ? 'One continuous shot.' : `The picture cuts ${cuts} time${cuts === 1 ? '' : 's'}: the avatar needs one continuous shot.`,
     value: cuts,
   });
-  const size = median(record.seconds.flatMap((second) => (second.size === null ? [] : [second.size])));
+  // Only seconds with exactly one face have a size to judge (records kept before that rule carry sizes of others).
+  const size = median(record.seconds.flatMap((second) => (second.faces !== 1 || second.size === null ? [] : [second.size])));
   if (size !== null) {
     const { min, max } = faceQuality.sizeOfGuide;
     checks.push({
@@ -372,14 +376,24 @@ export class FaceRecorder {
     const first = this.seconds.find((second) => second.counts.length > 0);
     if (!first) return null;
     const seconds: FaceSecond[] = [];
-    let before: FaceSecond = { faces: mode(first.counts), size: median(first.sizes), cut: false };
+    let before: FaceSecond = { ...summarise(first), cut: false };
     for (const second of this.seconds) {
-      if (second.counts.length > 0) before = { faces: mode(second.counts), size: median(second.sizes), cut: second.cut };
+      if (second.counts.length > 0) before = summarise(second);
       seconds.push(second.counts.length > 0 ? before : { ...before, cut: false });
     }
     const descriptor = this.descriptorSum && this.descriptorCount > 0 ? this.descriptorSum.map((value) => value / this.descriptorCount) : null;
     return { seconds, descriptor };
   }
+}
+
+/**
+ * One second's faces: the count seen most often, and the face's size only when that count is one (a
+ * second mostly without a face keeps no size from the odd frame that had one, or the take would show
+ * "one face 0 %" beside a passing face size).
+ */
+function summarise(second: { counts: number[]; sizes: number[]; cut: boolean }): FaceSecond {
+  const faces = mode(second.counts);
+  return { faces, size: faces === 1 ? median(second.sizes) : null, cut: second.cut };
 }
 
 function mode(values: number[]): number {

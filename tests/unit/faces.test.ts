@@ -94,6 +94,27 @@ describe('take checks from the faces kept per second', () => {
     expect(judged.find((check) => check.id === 'face-cuts')).toMatchObject({ verdict: 'warn', value: 1 });
   });
 
+  it('judges the face size only over seconds with exactly one face, so it never passes beside "no face"', () => {
+    // A noisy clip: one frame in five finds a face, so every second is mostly without one.
+    const flicker = new FaceRecorder('v2');
+    for (let ms = 0; ms < 28_000; ms += 200) flicker.add(ms, frame(ms % 1000 === 0 ? [faceInOval(0.9)] : []), width, height);
+    const record = flicker.record()!;
+    expect(record.seconds.every((second) => second.faces === 0 && second.size === null)).toBe(true);
+    const checks = faceTakeChecks(record);
+    expect(checks.find((check) => check.id === 'face-one')).toMatchObject({ verdict: 'fail', value: 0 });
+    expect(checks.find((check) => check.id === 'face-size')).toBeUndefined();
+
+    // A record kept before that rule (sizes on seconds without one face) is read by the same rule.
+    const old = faceTakeChecks({
+      seconds: [
+        { faces: 0, size: 0.9, cut: false },
+        { faces: 1, size: 0.2, cut: false },
+      ],
+      descriptor: null,
+    });
+    expect(old.find((check) => check.id === 'face-size')).toMatchObject({ verdict: 'warn', value: 0.2 });
+  });
+
   it('fills seconds the busy machine did not analyse from their neighbours, and averages the descriptor', () => {
     const kept = new FaceRecorder('v2');
     kept.add(2500, frame([faceInOval(1)], 0.01, [1, 0, ...new Array<number>(62).fill(0)]), width, height);
