@@ -150,6 +150,9 @@ test('a consent take of another person than the photo blocks approval until the 
   const approve = page.getByRole('button', { name: 'Approve for submission' });
   await fillApproval();
   await expect(approve).toBeDisabled();
+  // Nothing on the page says all is well while the faces differ.
+  await expect(page.getByTestId('approval-badge')).toHaveText('Faces to confirm');
+  await expect(page.getByText(/Every hard rule passes|Ready for approval/)).toHaveCount(0);
   await page.screenshot({ path: path.join(shots, 'faces-mismatch-blocked.png'), fullPage: true });
   await fillApproval('Checked in person: the photo is ten years old');
   await expect(approve).toBeEnabled();
@@ -179,6 +182,7 @@ test('against a photo of the same person the faces match and approval asks for n
   await fillApproval();
   const approve = page.getByRole('button', { name: 'Approve for submission' });
   await expect(approve).toBeEnabled();
+  await expect(page.getByTestId('approval-badge')).toHaveText('Every hard rule passes');
   await page.screenshot({ path: path.join(shots, 'faces-same-person.png'), fullPage: true });
   await approve.click();
   await expect(page.getByTestId('approval').getByText('Approved', { exact: true })).toBeVisible({ timeout: 60_000 });

@@ -350,7 +350,7 @@ export class LibraryService {
       const names = here.map((item) => displayName(item.draft.person)).join(', ');
       throw new StudioError(
         'CONFLICT',
-        `Already in this studio: ${names}. Nothing was imported. Import again and choose to replace them (the versions here go to the trash, from where they can be restored).`,
+        `Already in this studio: ${names}. Nothing was imported. Replacing them puts the versions here in the trash, from where they can be restored.`,
       );
     }
     const journalFile = path.join(this.importsDir, `${importId}${journalSuffix}`);

@@ -47,7 +47,11 @@ export function PhotoGallery({
       <header className="panel-header">
         <h3 id="photos-title">Photos</h3>
         <span className="muted small">
-          {photos.length === 0 ? 'none yet' : `${photos.length} in this draft${chosenId ? ' · one chosen' : ' · none chosen yet'}`}
+          {photos.length === 0
+            ? shot
+              ? 'the first one being checked'
+              : 'none yet'
+            : `${photos.length} in this draft${shot ? ', one more being checked' : ''}${chosenId ? ' · one chosen' : ' · none chosen yet'}`}
         </span>
       </header>
 

@@ -106,8 +106,8 @@ export function ApprovalPanel({ state }: { state: ReviewState }) {
     <form className="panel approval" aria-labelledby="approval-title" onSubmit={(event) => void approve(event)} data-testid="approval">
       <div className="panel-header">
         <h3 id="approval-title">Approval</h3>
-        <span className={state.canApprove ? 'badge badge-pass' : 'badge'}>
-          {state.canApprove ? 'Every hard rule passes' : `${state.blockers.length} to resolve`}
+        <span className={state.canApprove && !mismatch ? 'badge badge-pass' : 'badge'} data-testid="approval-badge">
+          {!state.canApprove ? `${state.blockers.length} to resolve` : mismatch ? 'Faces to confirm' : 'Every hard rule passes'}
         </span>
       </div>
       {state.likeness.length > 0 && (

@@ -5,8 +5,9 @@
  */
 import type { ReviewState } from '../../../shared/contract/review';
 import type { Draft } from '../../../shared/drafts';
+import { materialMissing, materialSteps } from '../../../shared/progress';
 import { useCall } from '../../api/studio-context';
-import { routeHref } from '../../navigation/router';
+import { routeHref, stepLabels } from '../../navigation/router';
 import { Notice } from '../../ui/Notice';
 import { Screen } from '../../ui/Screen';
 import { ApprovalPanel } from './ApprovalPanel';
@@ -50,6 +51,14 @@ function ReviewStatus({ state }: { state: ReviewState }) {
       </Notice>
     );
   }
+  if (state.blockers.length === 0 && state.likeness.some((item) => !item.same)) {
+    return (
+      <Notice tone="warn" title="The faces look like different people">
+        The consent take and the material do not look like the same person (see Approval below). Record the consent again with the person in the material, or
+        approve with a reason if you know it is the same person.
+      </Notice>
+    );
+  }
   if (state.blockers.length === 0) {
     return (
       <Notice tone="info" title="Ready for approval">
@@ -87,13 +96,26 @@ function ReviewStatus({ state }: { state: ReviewState }) {
             )),
           )}
       </ul>
-      {state.blockers.some((blocker) => blocker.area === 'material') && (
-        <p className="notice-text">
-          Complete the <a href={routeHref({ screen: 'draft', draftId: state.draft.id, step: 'person' })}>Person</a>,{' '}
-          <a href={routeHref({ screen: 'draft', draftId: state.draft.id, step: 'voice' })}>Voice</a> and{' '}
-          <a href={routeHref({ screen: 'draft', draftId: state.draft.id, step: 'camera' })}>Camera</a> steps.
-        </p>
-      )}
+      <IncompleteSteps draft={state.draft} />
     </Notice>
+  );
+}
+
+/** Links to the steps that still miss material, and only those (the same rule as the step bar's). */
+function IncompleteSteps({ draft }: { draft: Draft }) {
+  const missing = materialMissing(draft);
+  const incomplete = materialSteps.filter((step) => missing[step].length > 0);
+  if (incomplete.length === 0) return null;
+  return (
+    <p className="notice-text" data-testid="incomplete-steps">
+      Complete the{' '}
+      {incomplete.map((step, index) => (
+        <span key={step}>
+          {index > 0 && (index === incomplete.length - 1 ? ' and ' : ', ')}
+          <a href={routeHref({ screen: 'draft', draftId: draft.id, step })}>{stepLabels[step]}</a>
+        </span>
+      ))}{' '}
+      {incomplete.length === 1 ? 'step' : 'steps'}.
+    </p>
   );
 }
