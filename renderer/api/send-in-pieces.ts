@@ -21,12 +21,14 @@ export const pieceBytes = 1024 * 1024;
 export async function sendInPieces<T>(
   file: Blob,
   transfer: PieceTransfer<T>,
-  options: { pieceBytes?: number; onProgress?: (share: number) => void } = {},
+  options: { pieceBytes?: number; onProgress?: (share: number) => void; signal?: AbortSignal } = {},
 ): Promise<T> {
   const size = options.pieceBytes ?? pieceBytes;
   try {
     let seq = 0;
     for (let offset = 0; offset < file.size; offset += size) {
+      // Stopped between pieces: the transfer is cancelled below, like one that broke off.
+      options.signal?.throwIfAborted();
       const bytes = new Uint8Array(await file.slice(offset, offset + size).arrayBuffer());
       await transfer.append(seq++, bytes);
       options.onProgress?.(Math.min(1, (offset + bytes.byteLength) / file.size));

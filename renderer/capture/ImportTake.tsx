@@ -4,11 +4,11 @@
  * process in pieces like a recording, where its content (never its name) decides whether it is
  * accepted. A refused file leaves the draft as it was.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Take } from '../../shared/drafts';
 import { importAccept, importFormats, importRefusal, type ImportKind } from '../../shared/take-import';
 import { sendInPieces } from '../api/send-in-pieces';
-import { messageOf, useStudio } from '../api/studio-context';
+import { asStudioError, useStudio } from '../api/studio-context';
 import { FileDrop } from '../ui/FileDrop';
 
 const words: Record<ImportKind, { title: string; hint: string; label: string }> = {
@@ -24,16 +24,29 @@ export function ImportTake({ draftId, kind, onImported }: { draftId: string; kin
   const studio = useStudio();
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  // The import under way: Cancel stops its reading, or its checks once every piece has arrived.
+  const current = useRef<{ stop: AbortController; takeId: string | null } | null>(null);
   const text = words[kind];
+
+  function cancel() {
+    const running = current.current;
+    if (!running) return;
+    running.stop.abort();
+    if (running.takeId) void studio.call('takes/discard', { draftId, takeId: running.takeId }).catch(() => undefined);
+  }
 
   async function importFile(file: File) {
     setError(null);
+    setNote(null);
     const refusal = importRefusal(kind, file.name, file.size);
     if (refusal) {
       setError(refusal);
       return;
     }
     setProgress(0);
+    const running = { stop: new AbortController(), takeId: null as string | null };
+    current.current = running;
     try {
       const take = await studio.call('takes/begin', {
         draftId,
@@ -43,6 +56,7 @@ export function ImportTake({ draftId, kind, onImported }: { draftId: string; kin
         originalName: file.name.slice(0, 255),
         expectedBytes: file.size,
       });
+      running.takeId = take.id;
       // An import that fails half-way, or is refused, leaves nothing behind.
       const imported = await sendInPieces(
         file,
@@ -51,12 +65,15 @@ export function ImportTake({ draftId, kind, onImported }: { draftId: string; kin
           finish: () => studio.call('takes/finish', { draftId, takeId: take.id }),
           cancel: () => studio.call('takes/discard', { draftId, takeId: take.id }),
         },
-        { onProgress: setProgress },
+        { onProgress: setProgress, signal: running.stop.signal },
       );
       onImported(imported);
     } catch (failure) {
-      setError(`“${file.name}” was not imported. ${messageOf(failure)}`);
+      const stopped = running.stop.signal.aborted || asStudioError(failure).code === 'CANCELLED';
+      if (stopped) setNote(`The import of “${file.name}” was cancelled: nothing was added.`);
+      else setError(`“${file.name}” was not imported. ${asStudioError(failure).message}`);
     } finally {
+      if (current.current === running) current.current = null;
       setProgress(null);
     }
   }
@@ -85,6 +102,8 @@ export function ImportTake({ draftId, kind, onImported }: { draftId: string; kin
           </div>
         )
       }
+      onCancel={progress !== null ? cancel : undefined}
+      note={note}
       refusal={error}
     />
   );

@@ -228,7 +228,19 @@ export function TakeReview({
         </div>
       </header>
 
-      {problem && <Notice tone="error">{problem}</Notice>}
+      {problem && (
+        <Notice tone="error">
+          {problem}
+          {playable.retry && problem === playable.error && (
+            <>
+              {' '}
+              <button type="button" className="button button-small" onClick={playable.retry} data-testid={`${prefix}preview-retry`}>
+                Make the preview
+              </button>
+            </>
+          )}
+        </Notice>
+      )}
       {playable.making && (
         <div className="preview-progress" role="status" data-testid={`${prefix}preview-progress`}>
           <div

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Take } from '../../shared/drafts';
 import { mediaPath } from '../../shared/transport';
-import { messageOf, useStudio } from '../api/studio-context';
+import { asStudioError, useStudio } from '../api/studio-context';
 
 export type Playable = {
   /** What to play; '' until it is settled. */
@@ -22,6 +22,8 @@ export type Playable = {
   /** The browser could not play `url`: ask for a preview (once). */
   fallBack(): void;
   cancel(): void;
+  /** After a stopped or failed preview: make it again; null when there is nothing to retry. */
+  retry: (() => void) | null;
 };
 
 function newJobId(): string {
@@ -35,6 +37,7 @@ export function usePlayable(draftId: string, take: Take | null, saved: boolean):
   const [forced, setForced] = useState<string | null>(null);
   const [settled, setSettled] = useState<Settled | null>(null);
   const [job, setJob] = useState<{ key: string; ratio: number | null } | null>(null);
+  const [attempt, setAttempt] = useState(0);
   const jobId = useRef<string | null>(null);
   const takeId = take?.id ?? null;
   const fileName = take?.fileName ?? '';
@@ -56,13 +59,25 @@ export function usePlayable(draftId: string, take: Take | null, saved: boolean):
       (result) =>
         live &&
         setSettled({ key, fileName: result.fileName, note: result.preview ? `Playing a preview made on this computer: ${result.reason}.` : null, error: null }),
-      (failure: unknown) => live && setSettled({ key, fileName: '', note: null, error: `The take cannot be played here: ${messageOf(failure)}` }),
+      (failure: unknown) => {
+        if (!live) return;
+        const error = asStudioError(failure);
+        setSettled({
+          key,
+          fileName: '',
+          note: null,
+          error:
+            error.code === 'CANCELLED'
+              ? 'The preview was stopped, so the take cannot be played here yet. Make the preview to play it.'
+              : `The take cannot be played here: ${error.message}`,
+        });
+      },
     );
     return () => {
       live = false;
       off();
     };
-  }, [studio, draftId, takeId, key, ask, force]);
+  }, [studio, draftId, takeId, key, ask, force, attempt]);
 
   const current = settled && settled.key === key ? settled : null;
   const name = !saved ? '' : ask ? (current?.fileName ?? '') : fileName;
@@ -73,6 +88,12 @@ export function usePlayable(draftId: string, take: Take | null, saved: boolean):
     if (jobId.current) void studio.call('media/cancel', { jobId: jobId.current }).catch(() => undefined);
   }, [studio]);
 
+  const retry = useCallback(() => {
+    setSettled(null);
+    setJob(null);
+    setAttempt((count) => count + 1);
+  }, []);
+
   return {
     url: name ? mediaPath(draftId, name) : '',
     making,
@@ -81,5 +102,6 @@ export function usePlayable(draftId: string, take: Take | null, saved: boolean):
     canFallBack: saved && !force,
     fallBack,
     cancel,
+    retry: ask && current?.error ? retry : null,
   };
 }

@@ -14,6 +14,8 @@ export function FileDrop({
   busy,
   onFile,
   progress,
+  onCancel,
+  note,
   refusal,
 }: {
   title: string;
@@ -26,6 +28,10 @@ export function FileDrop({
   onFile: (file: File) => void;
   /** Shown under the text while a file is read (a progress bar). */
   progress?: ReactNode;
+  /** Stops the file under way; a Cancel button is shown beside the progress while it is set. */
+  onCancel?: () => void;
+  /** A word on the last file that is no fault (an import the person cancelled). */
+  note?: string | null;
   /** Why the last file was refused. */
   refusal?: string | null;
 }) {
@@ -65,7 +71,17 @@ export function FileDrop({
           }}
         />
       </label>
-      {progress}
+      {progress && onCancel ? (
+        <div className="import-running">
+          {progress}
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        progress
+      )}
+      {note && <p className="muted small import-note">{note}</p>}
       {refusal && (
         <div className="import-error">
           <Notice tone="error" title="Import refused">

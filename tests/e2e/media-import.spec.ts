@@ -79,6 +79,13 @@ test('a portrait HEVC phone video imports on the Camera step, is judged portrait
   expect(take).toMatchObject({ source: 'imported', originalName: 'IMG_0042.MOV' });
   expect(take.fileName).toMatch(/\.mp4$/);
   await expect(review.getByText(/360×640 portrait/)).toBeVisible();
+  // Stopping the preview loses nothing: the review says so and offers to make it again.
+  await expect(review.getByTestId('video-preview-progress')).toBeVisible({ timeout: 60_000 });
+  await review.getByTestId('video-preview-progress').getByRole('button', { name: 'Cancel' }).click();
+  await expect(review.getByText(/The preview was stopped/)).toBeVisible({ timeout: 30_000 });
+  await expect(review).not.toContainText('was cancelled');
+  await review.getByTestId('video-preview-retry').click();
+  await expect(review.getByText(/The preview was stopped/)).toHaveCount(0);
   await expect(review.getByTestId('video-preview-note')).toContainText('HEVC', { timeout: 150_000 });
   await expect(review).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   // The preview plays upright: the element's own picture is portrait, and its upper half is red.

@@ -238,7 +238,7 @@ describe('archive export and import', () => {
           const bytes = await fs.readFile(archive);
           await fs.writeFile(target, bytes.subarray(0, Math.floor(bytes.length / 2)));
         },
-        /not a readable zip file/,
+        /not a zip file, or it is cut short/,
       ],
       ['a foreign zip', (target) => rewrite(archive, target, { comment: () => 'made by something else' }), /not made by Twin Studio/],
       [
@@ -267,13 +267,19 @@ describe('archive export and import', () => {
           const bytes = await fs.readFile(target);
           await fs.writeFile(target, Buffer.from(bytes.toString('latin1').split('/zz/zz/').join('/../../'), 'latin1'));
         },
-        /not a readable zip file|table of contents is damaged|invalid relative path/,
+        /names a file outside its own folders/,
       ],
     ];
     for (const [label, make, message] of cases) {
       const target = path.join(a.dataDir, `case-${label.replace(/\W+/g, '-')}.zip`);
       await make(target);
-      await expect(b.library.importArchive(target), label).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(message) });
+      const error = await b.library.importArchive(target).then(
+        () => null,
+        (reason: unknown) => reason,
+      );
+      expect(error, label).toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(message) });
+      // Plain words only: no library's report, no JSON, no error class names.
+      expect((error as Error).message, label).not.toMatch(/[{}[\]"]|Error\b|errno|yauzl|zod/i);
       await expectNothingImported(b);
     }
   });

@@ -160,12 +160,42 @@ describe.skipIf(skip !== null)('media engine (ffmpeg.wasm)', () => {
     expect(still).toMatchObject({ container: 'png', durationMs: null, audio: null, video: { codec: 'png', width: 1280, height: 960 } });
   });
 
-  it('refuses a corrupt file with ffmpeg’s own reason', async () => {
+  it('refuses a file it cannot read, saying why in plain words', async () => {
     const error = await refusal(engine.probe(file('corrupt.webm')));
     expect(error.code).toBe('MEDIA');
-    expect(error.message).toMatch(/not audio, video or a picture.*ffmpeg: Invalid data found/);
+    expect(error.message).toMatch(/cannot be read: its content is in no audio, video or picture format/);
     const prepared = await refusal(engine.prepareVoice(file('corrupt.webm'), file('out/corrupt.mp3'), {}));
     expect(prepared.code).toBe('MEDIA');
+
+    // A document renamed to a media name, and a phone video whose copy stopped half way (an MP4 keeps
+    // its index at the end, so the half has none): the two ways people bring a file that is not one.
+    writeFileSync(file('notes.mp4'), 'Meeting notes\n'.repeat(2000));
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x240:rate=30',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440',
+      '-t',
+      '4',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      file('whole.mp4'),
+    ]);
+    const whole = readFileSync(file('whole.mp4'));
+    writeFileSync(file('half.mp4'), whole.subarray(0, Math.floor(whole.length / 2)));
+    const renamed = await refusal(engine.probe(file('notes.mp4')));
+    expect(renamed.message).toMatch(/no audio, video or picture format/);
+    const cut = await refusal(engine.probe(file('half.mp4')));
+    expect(cut.message).toMatch(/it is cut short/);
+    for (const message of [error.message, renamed.message, cut.message]) expect(message).not.toMatch(/ffmpeg|moov|Invalid data|\/in\//i);
   });
 
   it('measures the sound of a video over a range, streamed, for its checks and peaks', async () => {

@@ -4,7 +4,7 @@
  * read back by native ffprobe and by decoding its pixels.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -290,6 +290,28 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
     expect(prepared.info.video?.fps).toBe(30);
     expect(nativeVideo(file('4k-prepared.mp4'))).toMatchObject({ width: 1280, height: 720, pix_fmt: 'yuv420p' });
   }, 240_000);
+
+  it('stops an import being checked when it is discarded, and keeps nothing of it', async () => {
+    const draft = await drafts.create();
+    const bytes = readFileSync(file('4k60.mp4'));
+    const take = await takes.begin({ draftId: draft.id, kind: 'video', source: 'imported', mimeType: '', originalName: '4k.mp4', expectedBytes: bytes.length });
+    let seq = 0;
+    for (let offset = 0; offset < bytes.length; offset += 1024 * 1024) {
+      await takes.append(draft.id, take.id, seq++, new Uint8Array(bytes.subarray(offset, offset + 1024 * 1024)));
+    }
+    const finishing = takes.finish(draft.id, take.id).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    // Every piece is in: reading and checking a 4K clip takes seconds, and Cancel comes in the middle of it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await takes.discard(draft.id, take.id)).toBe(true);
+    expect(await finishing).toMatchObject({ code: 'CANCELLED', message: expect.stringMatching(/nothing was added/) });
+    expect((await drafts.get(draft.id)).camera.videoTakes).toEqual([]);
+    expect(readdirSync(drafts.folder(draft.id)).filter((name) => name.includes(take.id))).toEqual([]);
+    // The engine carries on with the next file.
+    expect((await engine.probe(file('lit.mp4'))).video?.codec).toBe('h264');
+  }, 120_000);
 
   it('refuses a video whose picture the engine cannot decode, plainly, and changes nothing', async () => {
     const draft = await drafts.create();

@@ -57,8 +57,8 @@ export function measureVideoFaces(
  * (an import) has them found in its frames, and the take keeps them as a recording would.
  */
 export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe' | 'sampleFrames'>, faces?: Pick<FaceService, 'videoFaces'>): TakeChecker {
-  return async ({ file, durationMs, trim, previous, analyseVoice }) => {
-    const info = await engine.probe(file);
+  return async ({ file, durationMs, trim, previous, analyseVoice, signal }) => {
+    const info = await engine.probe(file, { signal });
     const startMs = trim?.startMs ?? 0;
     const endMs = trim ? Math.min(trim.endMs, durationMs) : durationMs;
     const checks: CheckResult[] = [videoDurationCheck(endMs - startMs), videoPictureCheck(info.video)];
@@ -70,6 +70,7 @@ export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe' | 'samp
         const { analysis } = await analyseVoice(trim ? { startMs, endMs, source: firstTrack } : { source: firstTrack });
         checks.push(levelCheck(analysis), clippingCheck(analysis), noiseCheck(analysis), silenceCheck(analysis));
       } catch (error) {
+        signal?.throwIfAborted();
         checks.push(soundFailure(`The sound could not be read: ${plain(error)}`));
       }
     }
@@ -77,9 +78,10 @@ export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe' | 'samp
     if (carried.length > 0) checks.push(...carried);
     else if (info.video) {
       try {
-        const light = await measureVideoLight(engine, file);
+        const light = await measureVideoLight(engine, file, signal);
         if (light) checks.push(...exposureChecks(light));
       } catch (error) {
+        signal?.throwIfAborted();
         // Kept as the light check, so the next trim does not try again.
         checks.push({ id: 'brightness', label: 'Brightness', verdict: 'warn', reason: `The light could not be measured: ${plain(error)}`, value: null });
       }
@@ -89,9 +91,10 @@ export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe' | 'samp
     if (carriedFaces.length > 0) checks.push(...carriedFaces);
     else if (info.video && faces) {
       try {
-        found = await measureVideoFaces(engine, faces, file);
+        found = await measureVideoFaces(engine, faces, file, signal);
         if (found) checks.push(...faceTakeChecks(found));
       } catch (error) {
+        signal?.throwIfAborted();
         // Kept as the face check, so the next trim does not try again.
         checks.push({ id: 'face-one', label: 'One face', verdict: 'warn', reason: `The faces could not be checked: ${plain(error)}`, value: null });
       }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { z } from 'zod';
+import { ZodError, z } from 'zod';
 import { consentReceiptSchema, receiptFileName } from '../../../shared/consent';
 import { type Draft, draftSchema } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
@@ -149,8 +149,16 @@ async function listEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
   });
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/**
+ * The first thing wrong with a manifest, a draft or a receipt, as a field and a short reason ("drafts.0.id:
+ * Invalid input"), never a library's whole report (a ZodError's message is a JSON dump).
+ */
+function firstIssue(error: unknown): string {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    return issue ? `${issue.path.join('.') || 'the whole'}: ${issue.message}`.slice(0, 160) : 'not valid';
+  }
+  return error instanceof SyntaxError ? 'not valid JSON' : 'not valid';
 }
 
 /**
@@ -161,15 +169,17 @@ export async function verifyArchive(archive: string, staging: string): Promise<{
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.openPromise(archive, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: true });
-  } catch (error) {
-    throw refused(`it is not a readable zip file (${describe(error)}).`);
+  } catch {
+    throw refused('it is not a zip file, or it is cut short (as when a copy or download stops early).');
   }
   try {
     let entries: yauzl.Entry[];
     try {
       entries = await listEntries(zip);
     } catch (error) {
-      throw refused(`its table of contents is damaged (${describe(error)}).`);
+      // yauzl's strict names refuse an entry that would land outside the archive's folder ("../").
+      const escapes = error instanceof Error && /relative path|absolute path|invalid characters/i.test(error.message);
+      throw refused(escapes ? 'it names a file outside its own folders, which is never done by this studio.' : 'its table of contents is damaged.');
     }
     const byName = new Map<string, yauzl.Entry>();
     for (const entry of entries) {
@@ -187,7 +197,7 @@ export async function verifyArchive(archive: string, staging: string): Promise<{
       manifestText = await readEntryText(zip, manifestEntry);
     } catch (error) {
       if (error instanceof StudioError) throw error;
-      throw refused(`its manifest cannot be read (${describe(error)}).`);
+      throw refused('its manifest cannot be read: it was damaged or changed.');
     }
     if (sha256Text(manifestText) !== comment.slice(commentPrefix.length).trim()) {
       throw refused('its manifest does not match the hash recorded with it: the archive was damaged or changed.');
@@ -196,7 +206,7 @@ export async function verifyArchive(archive: string, staging: string): Promise<{
     try {
       manifest = manifestSchema.parse(JSON.parse(manifestText));
     } catch (error) {
-      throw refused(`its manifest is not one this studio understands (${describe(error).slice(0, 200)}).`);
+      throw refused(`its manifest is not one this studio understands (${firstIssue(error)}).`);
     }
 
     // Exactly the files the manifest lists, no more and no fewer.
@@ -229,8 +239,8 @@ export async function verifyArchive(archive: string, staging: string): Promise<{
       try {
         const stream = await zip.openReadStreamPromise(byName.get(name)!);
         await pipeline(stream, hasher, createWriteStream(path.join(folder, file.name), { flags: 'wx', mode: 0o600 }));
-      } catch (error) {
-        throw refused(`${file.label} cannot be read back (${describe(error)}): the archive is damaged.`);
+      } catch {
+        throw refused(`${file.label} cannot be read back: the archive is damaged.`);
       }
       const result = await hasher.result;
       if (result.sha256 !== file.sha256 || result.bytes !== file.bytes) {
@@ -261,10 +271,10 @@ async function verifyDraftFolder(folder: string, item: Manifest['drafts'][number
   let draft: Draft;
   try {
     const parsed = draftSchema.safeParse(JSON.parse(await fs.readFile(path.join(folder, 'draft.json'), 'utf8')));
-    if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
+    if (!parsed.success) throw parsed.error;
     draft = parsed.data;
   } catch (error) {
-    throw refused(`the details of ${label} are not a valid draft (${describe(error).slice(0, 200)}).`);
+    throw refused(`the details of ${label} are not a valid draft (${firstIssue(error)}).`);
   }
   if (draft.id !== item.id) throw refused(`the details of ${label} belong to another draft.`);
   const present = new Set(item.files.map((file) => file.name));
@@ -285,7 +295,7 @@ async function verifyDraftFolder(folder: string, item: Manifest['drafts'][number
     try {
       receipt = consentReceiptSchema.parse(JSON.parse(await fs.readFile(path.join(folder, receiptName), 'utf8')));
     } catch (error) {
-      throw refused(`the consent receipt of ${label} cannot be read (${describe(error).slice(0, 200)}).`);
+      throw refused(`the consent receipt of ${label} cannot be read (${firstIssue(error)}).`);
     }
     const consentTake = draft.consent.take;
     if (!consentTake || hashes.get(consentTake.fileName) !== receipt.consentTake.sha256) {

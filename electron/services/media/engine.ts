@@ -276,10 +276,16 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
 
   return {
     probe: (file, probeOptions) =>
-      quickCall('Reading the file', (job) => probeFile(job.runner, file, { signal: job.signal }, { soundLimitMs: options.soundLimitMs, ...probeOptions })),
+      quickCall(
+        'Reading the file',
+        (job) => probeFile(job.runner, file, { signal: job.signal }, { soundLimitMs: options.soundLimitMs, ...probeOptions }),
+        probeOptions?.signal,
+      ),
     analyseVoice: (file, voiceOptions = {}) =>
-      quickCall('Measuring the sound', (job) =>
-        analyseVoiceFile(job, file, { scratchDir: options.workDir, soundLimitMs: options.soundLimitMs, ...voiceOptions }),
+      quickCall(
+        'Measuring the sound',
+        (job) => analyseVoiceFile(job, file, { scratchDir: options.workDir, soundLimitMs: options.soundLimitMs, ...voiceOptions }),
+        voiceOptions.signal,
       ),
     sampleFrames: (file, sampleOptions = {}) => sampleFrames(quickCall, file, { scratchDir: options.workDir, ...sampleOptions }),
     remux: (input, output, to) => quickCall('Repairing the recording', (job) => remuxFile(job, input, output, to)),

@@ -31,6 +31,26 @@ export function explainFailure(lines: readonly string[]): string {
   return unique.join(' / ') || 'ffmpeg gave no reason';
 }
 
+/**
+ * Why a file could not be read, in words for the person who brought it. Three kinds: a file cut short
+ * (a copy or download that stopped early: an MP4 or MOV without its index, data that ends inside a
+ * packet), content in no media format at all (a renamed document), and anything else that fails to
+ * decode. `startsLikeMedia` is whether the file's first bytes carry a media format's signature
+ * (`startsLikeMedia` in signature.ts): ffmpeg's log alone says "moov atom not found" of a renamed
+ * text file and of a half-copied MP4 alike. ffmpeg's own words (`explainFailure`) never reach a message.
+ */
+export function unreadableReason(lines: readonly string[], startsLikeMedia: boolean): string {
+  if (!startsLikeMedia) return 'its content is in no audio, video or picture format, whatever its name says';
+  if (
+    /moov atom not found|partial file|Truncat|End of file|stream ends prematurely|Invalid NAL unit size|ran out of data|EBML header parsing failed/i.test(
+      lines.join('\n'),
+    )
+  ) {
+    return 'it is cut short, its end missing (as when a copy or download stops early); copy it again from where it was made';
+  }
+  return 'it is damaged: its content could not be decoded';
+}
+
 export type LoudnessSummary = {
   /** EBU R128 integrated loudness, LUFS. */
   integratedLufs: number;

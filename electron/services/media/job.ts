@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
-import { explainFailure } from './ffmpeg-log';
+import { explainFailure, unreadableReason } from './ffmpeg-log';
+import { startsLikeMedia } from './signature';
 import type { FFmpegRunner, RunControl, RunResult, RunSpec } from './runner';
 
 export type JobContext = {
@@ -32,15 +33,27 @@ export function stepControl(job: JobContext, from: number, to: number, expectedM
   };
 }
 
-/** Runs a command and turns a non-zero exit into a MEDIA error carrying ffmpeg's own words. */
+/**
+ * Runs a command and turns a non-zero exit into a MEDIA error that says why in plain words: the input
+ * is cut short or damaged (`unreadableReason`), or the engine stopped on it. ffmpeg's own words go to
+ * the log, where whoever looks into it needs them, never into the message a person reads.
+ */
 export async function runChecked(job: JobContext, spec: RunSpec, control: RunControl, doing: string): Promise<RunResult> {
   const result = await job.runner.run(spec, control);
   if (spec.program === 'ffmpeg' && result.exitCode !== 0) {
-    job.log.warn(`ffmpeg failed to ${doing}`, { exitCode: result.exitCode, log: result.log.slice(-8) });
-    throw new StudioError('MEDIA', `Could not ${doing} (ffmpeg: ${explainFailure(result.log)}).`);
+    job.log.warn(`ffmpeg failed to ${doing}`, { exitCode: result.exitCode, reason: explainFailure(result.log), log: result.log.slice(-8) });
+    const input = spec.inputs[0];
+    const inputFault = input && inputFaultPattern.test(result.log.join('\n'));
+    const reason = inputFault
+      ? unreadableReason(result.log, await startsLikeMedia(input.path))
+      : 'the media engine stopped on it (the studio’s log has its words)';
+    throw new StudioError('MEDIA', `Could not ${doing}: ${reason}.`);
   }
   return result;
 }
+
+/** Lines by which ffmpeg blames its input rather than itself. */
+const inputFaultPattern = /Invalid data found|moov atom not found|Truncat|End of file|partial file|Error while decoding|corrupt|Invalid NAL unit|EBML header/i;
 
 /**
  * A temporary file in the output's folder: the job writes there and renames on success (atomic on

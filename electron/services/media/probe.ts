@@ -6,7 +6,8 @@ import { promises as fs } from 'node:fs';
 import { StudioError } from '../../../shared/errors';
 import type { MediaContainer, MediaInfo } from '../../../shared/media';
 import { voiceSource } from '../../../shared/requirements';
-import { explainFailure } from './ffmpeg-log';
+import { unreadableReason } from './ffmpeg-log';
+import { startsLikeMedia } from './signature';
 import { ffmpegInput, inputName, secondsArg } from './ffmpeg-input';
 import type { FFmpegRunner, RunControl } from './runner';
 
@@ -155,7 +156,15 @@ function trackTitle(tags: Record<string, string> | undefined): string | null {
   return title && !/^(Sound|Video|Core Media Audio)\s*Handler$/i.test(title) ? title : null;
 }
 
+/** A file ffmpeg cannot read at all; `reason` says why in plain words (see unreadableReason). */
+export class UnreadableMedia extends StudioError {
+  constructor(readonly reason: string) {
+    super('MEDIA', `This file cannot be read: ${reason}.`);
+  }
+}
+
 /** A file whose streams are known but whose picture this engine cannot decode: its message says so plainly. */
+
 export class UndecodableMedia extends StudioError {
   constructor(message: string) {
     super('MEDIA', message);
@@ -169,7 +178,8 @@ export class UndecodableMedia extends StudioError {
  * read from the packets: for a caller that needs only the streams (a remux), or that measures the
  * length by decoding anyway (a recording measured as it arrived).
  */
-export type ProbeOptions = { decodePicture?: boolean; soundLimitMs?: number; length?: 'measured' | 'header' };
+/** `signal` stops the probe (rejects with CANCELLED); the engine links it to the job's own. */
+export type ProbeOptions = { decodePicture?: boolean; soundLimitMs?: number; length?: 'measured' | 'header'; signal?: AbortSignal };
 
 const codecNames: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)', av1: 'AV1', vp9: 'VP9', vp8: 'VP8', prores: 'ProRes' };
 
@@ -184,7 +194,7 @@ export async function probeFile(runner: FFmpegRunner, file: string, control: Run
     if (failure) {
       const codec = codecNames[info.video.codec] ?? info.video.codec;
       throw new UndecodableMedia(
-        `The studio’s media engine cannot decode this video’s picture (${codec}; ffmpeg: ${failure}). Export it from the phone or editor as H.264 MP4 and import that.`,
+        `The studio’s media engine cannot decode this video’s picture (${codec}). Export it from the phone or editor as H.264 MP4 and import that.`,
       );
     }
   }
@@ -240,10 +250,7 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
   } catch {
     probe = {};
   }
-  const reason = explainFailure(result.log).replace(`/in/${inputName}: `, '');
-  if (!probe.format || !probe.streams || probe.streams.length === 0) {
-    throw new StudioError('MEDIA', `This file is not audio, video or a picture the studio can read (ffmpeg: ${reason}).`);
-  }
+  if (!probe.format || !probe.streams || probe.streams.length === 0) throw new UnreadableMedia(unreadableReason(result.log, await startsLikeMedia(file)));
   const container = await containerOf(file, probe);
   if (!container) {
     throw new StudioError('MEDIA', `This file's format (${probe.format.format_name ?? 'unknown'}) is not one the studio works with.`);
@@ -310,7 +317,7 @@ function videoInfo(stream: ProbeStream, still: boolean): NonNullable<MediaInfo['
 
 /**
  * Whether the engine can decode this file's picture: the first frame is decoded (a header can name a
- * codec the build lacks, such as AV1 here). Returns ffmpeg's reason when it cannot, null when it can.
+ * codec the build lacks, such as AV1 here). Returns why it cannot in plain words (unreadableReason), null when it can.
  */
 export async function pictureDecodeFailure(runner: FFmpegRunner, file: string, control: RunControl = {}): Promise<string | null> {
   const result = await runner.run(
@@ -322,5 +329,5 @@ export async function pictureDecodeFailure(runner: FFmpegRunner, file: string, c
     control,
   );
   const decodedNothing = result.log.some((line) => /Output file is empty|nothing was encoded|Decoder \(codec .*\) not found|Could not find codec/i.test(line));
-  return result.exitCode !== 0 || decodedNothing ? explainFailure(result.log).replace(`/in/${inputName}: `, '') : null;
+  return result.exitCode !== 0 || decodedNothing ? unreadableReason(result.log, await startsLikeMedia(file)) : null;
 }

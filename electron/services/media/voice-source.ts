@@ -63,6 +63,8 @@ export type VoiceAnalysisOptions = {
   scratchDir?: string;
   /** Where measuring the length stops, ms (default: probe's defaultSoundLimitMs); a file past it is refused. */
   soundLimitMs?: number;
+  /** Stops the measuring (an import cancelled while it is checked): rejects with CANCELLED. */
+  signal?: AbortSignal;
 };
 
 /** The ffmpeg arguments and filters that select a voice source's track and mix: used by preparation. */

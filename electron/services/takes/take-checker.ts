@@ -26,6 +26,8 @@ export type TakeCheckInput = {
   voiceSource: SourceChoice | null;
   /** The voice of the file measured as a stream (track, mix, analysis): memory stays flat at any length. */
   analyseVoice: (options: VoiceAnalysisOptions) => Promise<VoiceFileAnalysis>;
+  /** Stops the checks (an import cancelled while it is checked); `analyseVoice` already carries it. */
+  signal?: AbortSignal;
 };
 
 /** What a checker found; a voice checker also settles the measured length and the sound used. */

@@ -22,7 +22,7 @@ import { ChunkSink, sweepStaleChunks } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import type { MediaEngine } from '../media/engine';
 import { previewNames } from '../media/preview';
-import { UndecodableMedia } from '../media/probe';
+import { UndecodableMedia, UnreadableMedia } from '../media/probe';
 import { type SourceChoice, dropKeptSoundOf, firstTrack, peaksPerSecond, scratchPrefix, tooLongForVoice } from '../media/voice-source';
 import { LiveVoice } from './live-voice';
 import { type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
@@ -83,6 +83,8 @@ export class TakeService {
   private drawn: { key: string; peaks: Uint8Array<ArrayBuffer> } | null = null;
   /** Repairs under way, so start-up recovery and a window's own recover call never repair one take twice. */
   private readonly repairs = new Map<string, Promise<Take>>();
+  /** Imports being read and checked after their last piece, by take id: `discard` stops them. */
+  private readonly accepting = new Map<string, AbortController>();
   /** Voice recordings measured as they arrived, by the file of the finished take, while it is saved. */
   private readonly liveByFile = new Map<string, LiveVoice>();
 
@@ -233,6 +235,12 @@ export class TakeService {
 
   /** Removes a take, or the upload of one in progress. Returns false when there was nothing to remove (already gone). */
   async discard(draftId: string, takeId: string): Promise<boolean> {
+    const accepting = this.accepting.get(takeId);
+    if (accepting) {
+      // Its checks stop at their next step; the import then removes what it wrote and adds nothing.
+      accepting.abort(new StudioError('CANCELLED', 'The import was cancelled: nothing was added.'));
+      return true;
+    }
     const session = this.sessions.get(takeId);
     if (session && session.draftId === draftId) {
       await this.dropSession(session);
@@ -468,24 +476,30 @@ export class TakeService {
     if (accepted) await this.drafts.update(draftId, (draft) => accepted(draft, take));
   }
 
-  /** An import is accepted by its content: a readable audio file in an accepted format. */
+  /**
+   * An import is accepted by its content: a readable audio file in an accepted format. `discard`
+   * while this runs stops it (CANCELLED), and nothing of the file is kept.
+   */
   private async acceptImport(session: Session): Promise<Take> {
     const { draftId, takeId } = session;
     const { file } = session.sink;
     const entry = takeKindTable[session.kind];
+    const controller = new AbortController();
+    const { signal } = controller;
+    this.accepting.set(takeId, controller);
+    let final: string | null = null;
     try {
       if (session.sink.bytes === 0) throw new StudioError('MEDIA', 'This file is empty.');
       if (!session.sink.complete) throw new StudioError('MEDIA', 'The file arrived incomplete. Nothing was imported; try again.');
       let info: MediaInfo;
       try {
         // A video's picture must decode here too: a header may name a codec this engine lacks.
-        info = await this.engine.probe(file, { decodePicture: entry.media === 'video' });
+        info = await this.engine.probe(file, { decodePicture: entry.media === 'video', signal });
       } catch (error) {
+        signal.throwIfAborted();
         if (error instanceof UndecodableMedia) throw error;
-        throw new StudioError(
-          'MEDIA',
-          `This file is not a recording the studio can read${error instanceof StudioError ? ` (${error.message.replace(/\.$/, '')})` : ''}. Import ${entry.importNames}.`,
-        );
+        const reason = error instanceof UnreadableMedia ? `: ${error.reason}` : '';
+        throw new StudioError('MEDIA', `This file is not a recording the studio can read${reason}. Files accepted here: ${entry.importNames}.`);
       }
       const format = entry.importable?.(info) ?? null;
       if (!format) {
@@ -497,24 +511,17 @@ export class TakeService {
       const tooLong = entry.media === 'audio' && !info.video ? tooLongForVoice(info.durationMs, info.lengthAtLeast) : null;
       if (tooLong) throw tooLong;
       const fileName = `${session.kind}-${takeId}.${format}`;
-      const final = this.drafts.mediaFile(draftId, fileName);
+      final = this.drafts.mediaFile(draftId, fileName);
       // Recorder-made WebM carries no duration: give it one, as for our own recordings. A QuickTime or
       // Matroska video moves into MP4, the container the service takes.
       if (info.container === 'webm') await this.engine.remux(file, final);
       else if (format !== info.container && entry.media === 'video') {
         await this.engine.remux(file, final, format as MediaContainer);
-        info = await this.engine.probe(final);
+        info = await this.engine.probe(final, { signal });
       } else await fs.rename(file, final);
+      signal.throwIfAborted();
       const durationMs = info.durationMs ?? 0;
-      const {
-        checks,
-        durationMs: measuredMs,
-        voiceSource,
-        faces,
-      } = await this.check(session.kind, final, durationMs, null, [], null).catch(async (error: unknown) => {
-        await fs.rm(final, { force: true });
-        throw error;
-      });
+      const { checks, durationMs: measuredMs, voiceSource, faces } = await this.check(session.kind, final, durationMs, null, [], null, signal);
       const take: Take = {
         id: takeId,
         kind: session.kind,
@@ -531,11 +538,18 @@ export class TakeService {
         ...(voiceSource ? { voiceSource } : {}),
         ...(faces ? { faces } : {}),
       };
+      signal.throwIfAborted();
       await this.drafts.update(draftId, (draft) => entry.shelf.put(draft, [...entry.shelf.list(draft), take]));
       this.log.info('take imported', { draftId, takeId, container: info.container, durationMs: info.durationMs });
+      final = null;
       return take;
+    } catch (error) {
+      if (signal.aborted) this.log.info('import cancelled', { draftId, takeId });
+      throw signal.aborted && signal.reason instanceof StudioError ? signal.reason : error;
     } finally {
+      this.accepting.delete(takeId);
       await fs.rm(file, { force: true });
+      if (final) await fs.rm(final, { force: true });
     }
   }
 
@@ -547,6 +561,7 @@ export class TakeService {
     trim: MediaTrim | null,
     previous: readonly CheckResult[],
     voiceSource: SourceChoice | null,
+    signal?: AbortSignal,
   ): Promise<TakeCheckOutcome> {
     const checker = this.checkers[kind];
     if (!checker) throw new StudioError('NOT_AVAILABLE', `This studio cannot check ${kind} takes.`);
@@ -556,10 +571,11 @@ export class TakeService {
       trim,
       previous,
       voiceSource,
+      signal,
       analyseVoice: async (options) => {
         const whole = options.startMs === undefined && options.endMs === undefined && !options.source;
         const live = whole ? await this.liveByFile.get(file)?.finish() : null;
-        const measured = live ?? (await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), ...options }));
+        const measured = live ?? (await this.engine.analyseVoice(file, { scratchDir: path.dirname(file), signal, ...options }));
         if (options.startMs === undefined && options.endMs === undefined) {
           const stat = await fs.stat(file);
           // Keyed as peaks() asks: by the sound asked for, or by the one measured when none was.
