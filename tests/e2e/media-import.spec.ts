@@ -1,10 +1,10 @@
 /**
  * Files from phones and other apps in a real Chromium against the browser host: a portrait HEVC
- * phone video with rotation metadata imported on the Camera step (previewed upright, judged
- * portrait), a file refused by its name before any byte is sent, and an Apple Lossless voice memo
+ * phone video with rotation metadata imported on the Camera step (cancelled while checked, then
+ * imported: previewed upright, judged portrait, its preview stopped and made again), a file refused by its name before any byte is sent, and an Apple Lossless voice memo
  * that Chromium cannot decode, played and drawn from the preview the media engine makes.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
@@ -72,6 +72,17 @@ test('a file whose name says it is no video is refused before it is sent', async
 test('a portrait HEVC phone video imports on the Camera step, is judged portrait and previewed upright', async () => {
   test.setTimeout(240_000);
   const draftId = await newDraft('Camera');
+  // Cancelled while it is checked (a 62 s clip takes seconds): nothing is added, and it says so.
+  await page.getByLabel('Import a video').setInputFiles(path.join(scratch, 'IMG_0042.MOV'));
+  await expect(page.getByText('Checking the video…')).toBeVisible({ timeout: 30_000 });
+  await page.locator('.import-drop').screenshot({ path: path.join(shots, 'media-import-checking.png') });
+  await page.locator('.import-running').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('The import of “IMG_0042.MOV” was cancelled: nothing was added.')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('Import refused')).toHaveCount(0);
+  await page.locator('.import-drop').screenshot({ path: path.join(shots, 'media-import-cancelled.png') });
+  expect(readDraft(draftId).camera.videoTakes).toEqual([]);
+  expect(readdirSync(path.join(host.dataDir, 'drafts', draftId)).filter((name) => /\.(mp4|mov|import)/.test(name))).toEqual([]);
+
   await page.getByLabel('Import a video').setInputFiles(path.join(scratch, 'IMG_0042.MOV'));
   const review = page.locator('section.video-review');
   await expect(review).toHaveAttribute('data-saved', 'true', { timeout: 120_000 });

@@ -227,7 +227,7 @@ function Attestation({ state, disabled }: { state: ReviewState; disabled: boolea
   if (attestation) {
     return (
       <p className="attested" data-testid="attested">
-        <span className="badge badge-pass">Attested</span> by <strong>{attestation.operatorName}</strong> for {attestation.date}, recorded{' '}
+        <span className="badge badge-pass">Attested</span> by <strong>{attestation.operatorName}</strong> for {attestation.date}, attested{' '}
         {new Date(attestation.attestedAt).toLocaleString()}. A new consent take needs a new attestation.
       </p>
     );
