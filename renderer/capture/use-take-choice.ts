@@ -16,7 +16,7 @@ export type TakeChoice = {
   reviewTake: Take | null;
   reviewNumber: number;
   error: string | null;
-  /** For the recording hook: a take just stopped or saved is the one to look at. */
+  /** For the recording hook and the import: a take just stopped or saved (recorded or imported) is the one to look at. */
   onStopped(fresh: FreshTake): void;
   onSaved(take: Take): void;
   choose(takeId: string): Promise<void>;
@@ -43,7 +43,7 @@ export function useTakeChoice(draftId: string, takes: readonly Take[], chosenId:
   const onSaved = useCallback(
     (take: Take) => {
       setReviewId(take.id);
-      // The first usable take becomes the chosen one; later takes are chosen deliberately.
+      // The first usable take, recorded or imported, becomes the chosen one; later takes are chosen deliberately.
       if (!chosenId && overallVerdict(take.checks) !== 'fail') {
         void studio.call('takes/choose', { draftId, takeId: take.id }).catch(() => undefined);
       }

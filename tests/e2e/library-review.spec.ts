@@ -100,8 +100,15 @@ test('the review shows everything that will be submitted, and approval stays clo
 });
 
 test('preparing shows the exact files: format, duration, size and hash', async () => {
-  await page.getByRole('button', { name: 'Prepare files' }).click();
   const files = page.getByTestId('prepared-files');
+  // Cancelled at once: nothing is recorded as prepared, and it says so without an error.
+  await page.getByRole('button', { name: 'Prepare files' }).click();
+  await files.getByRole('status').getByRole('button', { name: 'Cancel' }).click();
+  await expect(files.getByText('Preparation was cancelled.', { exact: false })).toBeVisible({ timeout: 30_000 });
+  await expect(files.getByRole('alert')).toHaveCount(0);
+  await expect(files.locator('[data-role="voice"]')).toHaveAttribute('data-state', 'missing');
+
+  await page.getByRole('button', { name: 'Prepare files' }).click();
   await expect(files.locator('[data-role="voice"][data-state="prepared"]')).toBeVisible({ timeout: 60_000 });
   await expect(files.locator('[data-role="photo"][data-state="prepared"]')).toBeVisible();
   await expect(files.locator('[data-role="voice"]')).toContainText('MP3');

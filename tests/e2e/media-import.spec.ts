@@ -135,6 +135,8 @@ test('an Apple Lossless voice memo plays and draws from its preview', async () =
   const review = page.locator('section.review').first();
   await expect(review).toHaveAttribute('data-saved', 'true', { timeout: 60_000 });
   expect(readDraft(draftId).voice.takes[0]).toMatchObject({ source: 'imported', originalName: 'memo.m4a' });
+  // The first usable take is chosen by itself, imported as much as recorded.
+  await expect.poll(() => readDraft(draftId).voice.chosenTakeId).toBe(readDraft(draftId).voice.takes[0]!.id);
   await expect(review.getByTestId('preview-note')).toContainText('ALAC', { timeout: 60_000 });
   await expect(review).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   // Drawn: the waveform's canvas holds ink.

@@ -184,7 +184,7 @@ test('a text file renamed to .wav is refused and changes nothing', async () => {
   });
   const alert = page.getByRole('alert').filter({ hasText: 'Import refused' });
   await expect(alert).toContainText('“interview.wav” was not imported');
-  await expect(alert).toContainText('not a recording the studio can read');
+  await expect(alert).toContainText('not a recording the studio can read: its content is in no audio, video or picture format');
   expect(readDraft(draftId).voice).toEqual(before);
   await shot('04-import-refused');
 });

@@ -171,7 +171,7 @@ function VideoCapture({ draft }: { draft: Draft }) {
           label="Video takes"
           empty="No video takes yet. Turn the camera on and record one above, or import a video."
         />
-        <ImportTake draftId={draft.id} kind="video" onImported={(imported) => choice.review(imported.id)} />
+        <ImportTake draftId={draft.id} kind="video" onImported={choice.onSaved} />
       </section>
     </>
   );

@@ -22,8 +22,9 @@ function newJobId(): string {
 
 export function PreparedFiles({ state }: { state: ReviewState }) {
   const studio = useStudio();
-  const [job, setJob] = useState<{ id: string; label: string; ratio: number | null } | null>(null);
+  const [job, setJob] = useState<{ id: string; label: string; ratio: number | null; queued: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const sourcesMissing = state.blockers.some((blocker) => blocker.area === 'material');
   const allPrepared = state.files.every((file) => file.state === 'prepared' && file.intact !== false);
 
@@ -31,18 +32,22 @@ export function PreparedFiles({ state }: { state: ReviewState }) {
   useEffect(() => {
     if (!jobId) return;
     return studio.on('jobs/progress', (progress) => {
-      if (progress.jobId === jobId) setJob((current) => current && { ...current, label: progress.label, ratio: progress.ratio });
+      if (progress.jobId === jobId)
+        setJob((current) => current && { ...current, label: progress.label, ratio: progress.ratio, queued: progress.state === 'queued' });
     });
   }, [studio, jobId]);
 
   async function prepare() {
     const id = newJobId();
     setError(null);
-    setJob({ id, label: 'Starting…', ratio: null });
+    setNote(null);
+    setJob({ id, label: 'Starting…', ratio: null, queued: true });
     try {
       await studio.call('review/prepare', { draftId: state.draft.id, jobId: id });
     } catch (caught) {
-      setError(asStudioError(caught).message);
+      const failure = asStudioError(caught);
+      if (failure.code === 'CANCELLED') setNote('Preparation was cancelled. Files prepared before stay as they were.');
+      else setError(failure.message);
     } finally {
       setJob(null);
     }
@@ -67,7 +72,7 @@ export function PreparedFiles({ state }: { state: ReviewState }) {
       </p>
       {job && (
         <div className="busy-line" role="status">
-          <span>{job.label}</span>
+          <span>{job.queued ? `${job.label}: waiting for the media engine…` : job.label}</span>
           <div
             className="progress"
             role="progressbar"
@@ -78,9 +83,13 @@ export function PreparedFiles({ state }: { state: ReviewState }) {
           >
             <div className="progress-fill" style={{ width: `${Math.round((job.ratio ?? 0) * 100)}%` }} />
           </div>
+          <button type="button" className="button button-small" onClick={() => void studio.call('media/cancel', { jobId: job.id }).catch(() => undefined)}>
+            Cancel
+          </button>
         </div>
       )}
       {error && <Notice tone="error">{error}</Notice>}
+      {note && <p className="muted small">{note}</p>}
       <ul className="prepared-list">
         {state.files.map((file) => {
           const record = file.record;
