@@ -277,6 +277,14 @@ describe.skipIf(skip !== null)('media engine (ffmpeg.wasm)', () => {
 
     const again = await engine.prepareVideo(file('camera.mp4'), path.join(outDir, 'video.mp4'), {});
     expect(again.info.video?.codec).toBe('h264');
+
+    // Cancelled between two jobs of one task (one id, one job after another): the next one does not start.
+    expect(engine.cancel('j_between')).toBe(false);
+    const next = await refusal(engine.prepareVideo(file('camera.mp4'), path.join(outDir, 'next.mp4'), { jobId: 'j_between' }));
+    expect(next.code).toBe('CANCELLED');
+    expect(readdirSync(outDir)).toEqual(['video.mp4']);
+    // Once: the id is free again afterwards.
+    expect((await engine.prepareVideo(file('camera.mp4'), path.join(outDir, 'next.mp4'), { jobId: 'j_between' })).info.video?.codec).toBe('h264');
   }, 120_000);
 
   it('stops a job that runs past its time limit, and the engine carries on', async () => {

@@ -76,7 +76,11 @@ export interface MediaEngine {
    * person can hear each track of a file before choosing one.
    */
   previewTrack(input: string, output: string, options: TrackPreviewOptions): Promise<MediaInfo>;
-  /** Cancels a queued or running preparation; false when no such job is active. */
+  /**
+   * Cancels a queued or running preparation; false when no such job is active. A job id cancelled
+   * between two jobs of one task (the review prepares its files one after another under one id) is
+   * remembered for a minute, and the next job under it stops before it starts.
+   */
   cancel(jobId: string): boolean;
   /** Loads the core ahead of the first job (optional: jobs load it on demand). */
   warm(): Promise<void>;
@@ -181,6 +185,9 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     return work;
   }
 
+  /** Job ids cancelled while none of their jobs ran, with when (see `cancel`). */
+  const cancelledBetween = new Map<string, number>();
+
   const report = (progress: EngineProgress) => {
     try {
       options.onProgress?.({ ...progress });
@@ -236,6 +243,7 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
     if (closed) throw new StudioError('NOT_AVAILABLE', 'The media engine is closed.');
     const jobId = jobOptions.jobId ?? `j_${randomBytes(8).toString('hex')}`;
     if (active.has(jobId)) throw new StudioError('CONFLICT', 'A job with this id is already running.');
+    if (cancelledBetween.delete(jobId)) throw new StudioError('CANCELLED', `${jobOptions.label ?? defaultLabel} was cancelled.`);
     const label = jobOptions.label ?? defaultLabel;
     const { controller, dispose } = jobSignal(label, external);
     const progress: EngineProgress = { jobId, kind, label, ratio: null, state: 'queued', message: null };
@@ -311,7 +319,12 @@ export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
       (await quickCall('Making a preview of the sound track', (job) => makeTrackPreviewFile(job, input, output, trackOptions))).info,
     cancel: (jobId) => {
       const job = active.get(jobId);
-      if (!job) return false;
+      if (!job) {
+        const now = Date.now();
+        for (const [id, at] of cancelledBetween) if (now - at > 60_000) cancelledBetween.delete(id);
+        cancelledBetween.set(jobId, now);
+        return false;
+      }
       job.controller.abort(new StudioError('CANCELLED', `${job.progress.label} was cancelled.`));
       return true;
     },
