@@ -125,6 +125,11 @@ test('a portrait HEVC phone video imports on the Camera step, is judged portrait
   await expect(page.locator('body')).not.toContainText('[object');
   await page.screenshot({ path: path.join(shots, 'media-import-phone-video.png'), fullPage: true });
   await review.screenshot({ path: path.join(shots, 'media-import-phone-video-review.png') });
+  // The library's picture of the draft is a frame of that preview, upright, not an empty box.
+  await page.getByRole('link', { name: 'Library', exact: true }).click();
+  const thumb = page.locator(`tr[data-draft="${draftId}"] video.thumb`);
+  await expect(thumb).toHaveAttribute('src', new RegExp(`preview-${take.id}\\.mp4`));
+  await expect.poll(() => thumb.evaluate((video: HTMLVideoElement) => `${video.videoWidth}×${video.videoHeight}`), { timeout: 15_000 }).toBe('360×640');
   expect(problems).toEqual([]);
 });
 

@@ -17,12 +17,13 @@ import {
   archiveStreaming,
   importIdSchema,
 } from '../../../shared/contract/library';
-import { type Draft, type DraftProblem, displayName, draftSchema } from '../../../shared/drafts';
+import { type Draft, type DraftProblem, type Take, displayName, draftSchema } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { type SubmissionGlance, draftStatus } from '../../../shared/draft-status';
 import { missingBeforeApproval } from '../../../shared/progress';
 import { type DraftStore, newId } from '../drafts/draft-store';
 import { fileSystemError, writeFileAtomic } from '../files/atomic-write';
+import { previewNames } from '../media/preview';
 import { ChunkSink } from '../files/chunk-sink';
 import type { Logger } from '../log';
 import { type VerifiedDraft, filesOfDraft, verifyArchive, writeArchive } from './archive';
@@ -142,7 +143,7 @@ export class LibraryService {
       createdAt: draft.createdAt,
       updatedAt: draft.updatedAt,
       avatarVersion: draft.person.avatarVersion,
-      thumbnail: thumbnailOf(draft),
+      thumbnail: await this.thumbnailOf(draft),
       steps: status.steps.map(({ step, done }) => ({ step, done })),
       missing: missingBeforeApproval(draft),
       status,
@@ -405,20 +406,29 @@ export class LibraryService {
     this.options.onDraftsChanged(journal.ids);
   }
 
+  /**
+   * A draft's picture: for a v2 draft its video take, played from the preview the review made when
+   * the browser cannot decode the take itself (an HEVC phone clip); else its photo.
+   */
+  private async thumbnailOf(draft: Draft): Promise<LibraryEntry['thumbnail']> {
+    const photo = chosenPhoto(draft) ?? draft.camera.photos[0] ?? null;
+    const video = chosenVideoTake(draft) ?? draft.camera.videoTakes.find((take) => take.state === 'complete') ?? null;
+    const videoThumbnail = async (take: Take) => {
+      const preview = previewNames(take.id)[0]!;
+      const hasPreview = await pathExists(this.options.drafts.mediaFile(draft.id, preview));
+      return { kind: 'video' as const, fileName: hasPreview ? preview : take.fileName };
+    };
+    if (draft.person.avatarVersion === 'v2' && video) return videoThumbnail(video);
+    if (photo) return { kind: 'photo', fileName: photo.fileName };
+    if (video) return videoThumbnail(video);
+    return null;
+  }
+
   private upload(importId: string): Upload {
     const upload = this.uploads.get(importIdSchema.parse(importId));
     if (!upload) throw new StudioError('CONFLICT', 'This import is no longer in progress (the studio may have restarted). Pick the archive again.');
     return upload;
   }
-}
-
-function thumbnailOf(draft: Draft): LibraryEntry['thumbnail'] {
-  const photo = chosenPhoto(draft) ?? draft.camera.photos[0] ?? null;
-  const video = chosenVideoTake(draft) ?? draft.camera.videoTakes.find((take) => take.state === 'complete') ?? null;
-  if (draft.person.avatarVersion === 'v2' && video) return { kind: 'video', fileName: video.fileName };
-  if (photo) return { kind: 'photo', fileName: photo.fileName };
-  if (video) return { kind: 'video', fileName: video.fileName };
-  return null;
 }
 
 async function pathExists(target: string): Promise<boolean> {
