@@ -243,8 +243,8 @@ export function LibraryScreen() {
               <th scope="col">Checks</th>
               <th scope="col">Consent</th>
               <th scope="col">State</th>
-              <th scope="col" className="col-size">
-                Size
+              <th scope="col" className="col-size" title="Everything the draft holds on this computer, previews included">
+                On disk
               </th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -393,7 +393,8 @@ function ExportedNotice({ result }: { result: ExportResult }) {
     <Notice tone="success" title={`Exported ${result.drafts === 1 ? 'one draft' : `${result.drafts} drafts`} (${formatSize(result.bytes)})`}>
       <p className="notice-text">
         Saved as <span className="path">{result.path}</span>. The archive holds the media, details, checks and consent record, and a manifest with the SHA-256
-        of every file, so an import elsewhere can prove nothing changed on the way.
+        of every file, so an import elsewhere can prove nothing changed on the way. Playback previews made on this computer are left out (they are made again
+        where needed), so the archive can be smaller than the On disk column.
       </p>
       <div className="button-row">
         <button type="button" className="button button-small" onClick={() => void download()} disabled={share !== null}>
