@@ -126,10 +126,17 @@ export type AudioAnalysis = {
   truePeakDbfs: number;
   /** Mean level of the quietest frames: the room and the microphone when nobody speaks. */
   noiseFloorDbfs: number;
+  /**
+   * Share of the time between the first and the last word that is pause, and the longest pause
+   * there: silence before the first word and after the last is the edges' (leading/trailing), which
+   * preparation removes, and is not counted twice. 1 and the whole length when nothing is speech.
+   */
   silenceShare: number;
   longestSilenceMs: number;
   leadingSilenceMs: number;
   trailingSilenceMs: number;
+  /** All the pause in the take, edges included, ms: what the noise floor is measured from. */
+  pauseMs?: number;
   /** The sample rate analysed, Hz. */
   sampleRate?: number;
   /** Energy above voiceSource.narrowband.highBandHz against all of it (long-term spectrum), dB; null when the rate cannot hold that band. */
@@ -445,15 +452,20 @@ export class VoiceAnalyser {
     let speechFrames = 0;
     let pauses = 0;
     let run = 0;
-    let longest = 0;
+    // Pauses between words only: a run counts once speech comes after it and came before it.
+    let innerPauses = 0;
+    let longestInner = 0;
     let leading = -1;
     for (let frame = 0; frame < frameCount; frame++) {
       if (levels[frame]! < threshold) {
         pauses++;
         run++;
-        if (run > longest) longest = run;
       } else {
         if (leading < 0) leading = run;
+        else {
+          innerPauses += run;
+          longestInner = Math.max(longestInner, run);
+        }
         run = 0;
         speechPower += this.frameSums.values[frame]!;
         speechFrames++;
@@ -482,8 +494,9 @@ export class VoiceAnalyser {
       samplePeakDbfs: amplitudeToDbfs(this.peak),
       truePeakDbfs: amplitudeToDbfs(truePeakValue),
       noiseFloorDbfs: sorted.length > 0 ? meanSquareToDbfs(quietPower / Math.min(quietestCount, sorted.length)) : minDbfs,
-      silenceShare: levels.length > 0 ? pauses / levels.length : 1,
-      longestSilenceMs: Math.min(durationMs, longest * frameMs),
+      silenceShare: allSilent ? 1 : innerPauses / Math.max(1, frameCount - leading - run),
+      longestSilenceMs: allSilent ? durationMs : Math.min(durationMs, longestInner * frameMs),
+      pauseMs: Math.min(durationMs, pauses * frameMs),
       leadingSilenceMs: Math.min(durationMs, (allSilent ? levels.length : leading) * frameMs),
       trailingSilenceMs: Math.min(durationMs, (allSilent ? levels.length : run) * frameMs),
       sampleRate: this.sampleRate,
@@ -696,6 +709,15 @@ export function noiseCheck(analysis: AudioAnalysis): CheckResult {
   const label = 'Background noise';
   const floor = analysis.noiseFloorDbfs;
   const { warn, fail } = audioQuality.noiseFloorDbfs;
+  if (analysis.pauseMs !== undefined && analysis.pauseMs < audioQuality.noiseMinPauseMs) {
+    return check(
+      'noise',
+      label,
+      'warn',
+      `Not measured: the take has ${seconds(analysis.pauseMs)} of pauses, and the room's noise is heard only in pauses (${seconds(audioQuality.noiseMinPauseMs)} needed). Pause between sentences.`,
+      null,
+    );
+  }
   if (floor > fail) {
     return check(
       'noise',
@@ -714,7 +736,7 @@ export function noiseCheck(analysis: AudioAnalysis): CheckResult {
       floor,
     );
   }
-  return check('noise', label, 'pass', `Quiet pauses (${formatDb(floor)}).`, floor);
+  return check('noise', label, 'pass', floor <= minDbfs ? 'Quiet pauses (digital silence).' : `Quiet pauses (${formatDb(floor)}).`, floor);
 }
 
 export function silenceCheck(analysis: AudioAnalysis): CheckResult {

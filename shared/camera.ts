@@ -185,6 +185,20 @@ export function videoDurationCheck(durationMs: number): CheckResult {
  * stored 640×360 and turned 90° is 360×640 portrait): there must be one, and a small one makes a soft
  * avatar. A portrait picture is said to be one, since the avatar is framed from it as it is.
  */
+/**
+ * Whether a video's sound starts with its picture (`soundOffsetMs`, MediaInfo's): a warning past
+ * videoRules.soundOffsetWarnMs either way, null (no check shown) within it or unknown.
+ */
+export function soundOffsetCheck(soundOffsetMs: number | null | undefined): CheckResult | null {
+  if (soundOffsetMs === null || soundOffsetMs === undefined || Math.abs(soundOffsetMs) <= videoRules.soundOffsetWarnMs) return null;
+  const secondsApart = (Math.abs(soundOffsetMs) / 1000).toFixed(1);
+  const reason =
+    soundOffsetMs > 0
+      ? `The sound starts ${secondsApart} s after the picture: the first ${secondsApart} s show the person without their voice, or the voice is out of step with the lips. Play the start in the review; trim it off, or export the video again with its sound in place.`
+      : `The sound starts ${secondsApart} s before the picture: the voice may be out of step with the lips. Play it in the review, and export the video again with its sound in place if it is.`;
+  return check('sync', 'Sound and picture', 'warn', reason, soundOffsetMs);
+}
+
 export function videoPictureCheck(video: { codec: string; width: number; height: number; fps: number | null; rotation?: number } | null): CheckResult {
   if (!video) return check('picture', 'Picture', 'fail', 'The take has no picture: the camera delivered nothing.');
   const shape = orientationOf(video) === 'portrait' ? ' portrait' : '';

@@ -31,6 +31,8 @@ export const mediaInfoSchema = z.object({
   lengthAtLeast: z.boolean().optional(),
   /** What the container's header claims, when it claims anything; compare with durationMs. */
   headerDurationMs: z.number().nonnegative().nullable().optional(),
+  /** How much later the first sound track starts than the picture, ms (negative: earlier); null without both. */
+  soundOffsetMs: z.number().nullable().optional(),
   /** Every audio track, in the file's order (audio is the first of them). */
   audioTracks: z.array(audioTrackSchema).optional(),
   bytes: z.number().int().nonnegative(),

@@ -37,6 +37,12 @@ export const videoRules = {
    * format every browser, phone and decoding library plays. High 10, 4:2:2 and 4:4:4 are re-encoded.
    */
   copyablePixelFormats: ['yuv420p', 'yuvj420p'],
+  /**
+   * A video whose sound starts this much later (or earlier) than its picture, ms, is said to: picture
+   * without sound at the start, or sound out of step with the lips. Far beyond what ITU-R BT.1359
+   * finds acceptable (sound 185 ms late, 90 ms early), so a recorder's own start jitter never trips it.
+   */
+  soundOffsetWarnMs: 500,
 } as const;
 
 /**
@@ -124,6 +130,11 @@ export const audioQuality = {
   pauseFloorDbfs: -60,
   /** The noise floor is the mean level of this share of the quietest frames. */
   noiseFloorQuietestShare: 0.1,
+  /**
+   * ...and is judged only with at least this much pause in the take: the room is heard between
+   * words, and in a clip of a few seconds the quietest frames are the tails of words, not the room.
+   */
+  noiseMinPauseMs: 1000,
   /** Loudness the prepared voice file is normalised to (EBU R128 integrated, LUFS). */
   targetLufs: -19,
   targetTruePeakDbtp: -3,

@@ -18,6 +18,7 @@ import { createLogger } from '../../electron/services/log';
 import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
 import { mediaHandlers } from '../../electron/services/media/media-handlers';
 import { TakeService } from '../../electron/services/takes/take-service';
+import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { alacVoice, halvesInputs, litClip, portraitClip, speechInput } from '../support/import-fixtures';
 
@@ -290,6 +291,44 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
     expect(prepared.info.video?.fps).toBe(30);
     expect(nativeVideo(file('4k-prepared.mp4'))).toMatchObject({ width: 1280, height: 720, pix_fmt: 'yuv420p' });
   }, 240_000);
+
+  it('says when the sound starts well after the picture, and not when they start together', async () => {
+    const draft = await drafts.create();
+    const clip = (offset: string[], target: string) =>
+      ffmpeg([
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=640x360:rate=30',
+        ...offset,
+        '-i',
+        speechWav(300),
+        '-map',
+        '0:v',
+        '-map',
+        '1:a',
+        '-t',
+        '8',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        target,
+      ]);
+    clip(['-itsoffset', '3'], file('sound-late.mp4'));
+    clip([], file('sound-with.mp4'));
+    const late = await importVideo(draft.id, file('sound-late.mp4'), 'late.mp4');
+    const sync = late.checks.find((check) => check.id === 'sync');
+    expect(sync).toMatchObject({ verdict: 'warn' });
+    expect(Math.abs((sync?.value ?? 0) - 3000)).toBeLessThan(100);
+    expect(sync?.reason).toMatch(/The sound starts 3\.0 s after the picture/);
+    const together = await importVideo(draft.id, file('sound-with.mp4'), 'with.mp4');
+    expect(together.checks.find((check) => check.id === 'sync')).toBeUndefined();
+  }, 120_000);
 
   it('stops an import being checked when it is discarded, and keeps nothing of it', async () => {
     const draft = await drafts.create();

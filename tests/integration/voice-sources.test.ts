@@ -234,6 +234,39 @@ describe.skipIf(missing !== null)('voice sources', () => {
     }, 240_000);
   });
 
+  describe('channel layouts', () => {
+    /** A WAV's WAVE_FORMAT_EXTENSIBLE channel mask set to 0, as plain multichannel writers leave it: no layout at all. */
+    function withoutLayout(source: string, target: string): void {
+      const bytes = readFileSync(source);
+      const fmt = bytes.indexOf('fmt ');
+      expect(bytes.readUInt16LE(fmt + 8)).toBe(0xfffe);
+      bytes.writeUInt32LE(0, fmt + 8 + 20);
+      writeFileSync(target, bytes);
+    }
+
+    it('keeps a voice in the centre of a surround track at its own level, whatever the layout or its absence', async () => {
+      // The mono source as a take of its own: what every layout below must measure as.
+      const source = await importFile(draftId, speech(70));
+      const reference = checkOf(source, 'level')?.value ?? 0;
+      const centre51 = 'pan=5.1|FL=0*c0|FR=0*c0|FC=c0|LFE=0*c0|BL=0*c0|BR=0*c0';
+      ffmpeg('-i', speech(70), '-af', centre51, '-c:a', 'pcm_s16le', at('centre-5.1.wav'));
+      ffmpeg('-i', speech(70), '-af', centre51, '-c:a', 'aac', '-b:a', '384k', at('centre-5.1.m4a'));
+      ffmpeg('-i', speech(70), '-af', 'pan=7.1|FL=0*c0|FR=0*c0|FC=c0|LFE=0*c0|BL=0*c0|BR=0*c0|SL=0*c0|SR=0*c0', '-c:a', 'flac', at('centre-7.1.flac'));
+      withoutLayout(at('centre-5.1.wav'), at('centre-6ch-no-layout.wav'));
+      // A voice on one front channel of a 5.1 track reaches one side alone: the dead-channel rule keeps it.
+      ffmpeg('-i', speech(70), '-af', 'pan=5.1|FL=c0|FR=0*c0|FC=0*c0|LFE=0*c0|BL=0*c0|BR=0*c0', '-c:a', 'pcm_s16le', at('left-5.1.wav'));
+      for (const name of ['centre-5.1.wav', 'centre-5.1.m4a', 'centre-7.1.flac', 'centre-6ch-no-layout.wav', 'left-5.1.wav']) {
+        const take = await importFile(draftId, at(name));
+        expect(checkOf(take, 'level')?.verdict, name).toBe(checkOf(source, 'level')?.verdict);
+        expect(Math.abs((checkOf(take, 'level')?.value ?? -120) - reference), name).toBeLessThanOrEqual(1);
+        const prepared = await engine.prepareVoice(drafts.mediaFile(draftId, take.fileName), at(`${name}.mp3`), { source: take.voiceSource });
+        expect(Math.abs((prepared.loudnessLufs ?? 0) + 19), name).toBeLessThanOrEqual(1);
+        // The prepared voice is the source's speech, not a fold that lost it: its pauses are intact.
+        expect(analyseAudio(nativePcm(prepared.file), 48000).silenceShare, name).toBeGreaterThan(0.05);
+      }
+    }, 400_000);
+  });
+
   describe('faults judged as what they are', () => {
     it('removes DC offset before the analysis and in the prepared file', async () => {
       ffmpeg('-i', speech(70), '-af', 'aeval=val(0)+0.05', '-c:a', 'pcm_s16le', at('dc.wav'));

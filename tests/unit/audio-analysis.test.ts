@@ -105,6 +105,33 @@ describe('whole-take analysis', () => {
     expect(edgesCheck(analysis).verdict).toBe('warn');
   });
 
+  it("counts pauses between words only: silence before the first word and after the last is the edges' check", () => {
+    const analysis = analyseAudio(concat(new Float32Array(40 * rate), speechLike(90, 0.15, 0.4), new Float32Array(5 * rate)), rate);
+    expect(analysis.leadingSilenceMs).toBeCloseTo(40_000, -2);
+    expect(analysis.longestSilenceMs).toBeLessThan(1000);
+    expect(analysis.silenceShare).toBeLessThan(0.25);
+    expect(analysis.pauseMs).toBeGreaterThan(45_000);
+    const checks = voiceChecks(analysis, { bytes: 1, summary: '' });
+    expect(checks.find((check) => check.id === 'silence')?.verdict).toBe('pass');
+    expect(checks.find((check) => check.id === 'edges')?.verdict).toBe('warn');
+    // Nothing but silence is still all pause.
+    const silent = analyseAudio(new Float32Array(10 * rate), rate);
+    expect(silent.silenceShare).toBe(1);
+    expect(silent.longestSilenceMs).toBeCloseTo(10_000, -2);
+  });
+
+  it('does not call the tails of words noise in a clip with too little pause to hear the room', () => {
+    const clip = analyseAudio(concat(sine(0.9, 0.15, 220), new Float32Array(0.3 * rate), sine(0.8, 0.15, 220)), rate);
+    expect(clip.pauseMs).toBeLessThan(audioQuality.noiseMinPauseMs);
+    const noise = voiceChecks(clip, { bytes: 1, summary: '' }).find((check) => check.id === 'noise');
+    expect(noise).toMatchObject({ verdict: 'warn', value: null });
+    expect(noise?.reason).toMatch(/Not measured: the take has 0\.3 s of pauses/);
+    // With pauses enough, the floor is measured and judged as before.
+    expect(voiceChecks(analyseAudio(speechLike(90, 0.15, 0.5), rate), { bytes: 1, summary: '' }).find((check) => check.id === 'noise')?.value).toBeLessThan(
+      -75,
+    );
+  });
+
   it('gives a take of speech in the band a clean bill', () => {
     // -20 dBFS RMS speech: a sine of amplitude 0.1414.
     const analysis = analyseAudio(speechLike(90, 0.1414, 0.4), rate);

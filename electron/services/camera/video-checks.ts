@@ -6,7 +6,7 @@
  * engine, with the same functions (the faces by the main process's face model).
  */
 import { clippingCheck, levelCheck, noiseCheck, silenceCheck } from '../../../shared/audio-analysis';
-import { videoDurationCheck, videoPictureCheck } from '../../../shared/camera';
+import { soundOffsetCheck, videoDurationCheck, videoPictureCheck } from '../../../shared/camera';
 import type { CheckResult } from '../../../shared/drafts';
 import { StudioError } from '../../../shared/errors';
 import { type ExposureAnalysis, analyseExposure, exposureCheckIds, exposureChecks, lumaFromPixels, summariseExposure } from '../../../shared/exposure';
@@ -62,8 +62,13 @@ export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe' | 'samp
     const startMs = trim?.startMs ?? 0;
     const endMs = trim ? Math.min(trim.endMs, durationMs) : durationMs;
     const checks: CheckResult[] = [videoDurationCheck(endMs - startMs), videoPictureCheck(info.video)];
+    const offset = soundOffsetCheck(info.soundOffsetMs);
+    if (offset) checks.push(offset);
     if (!info.audio) {
-      checks.push(soundFailure('The take has no sound: the microphone delivered nothing. The v2 avatar needs the person speaking.'));
+      // Said of what the file holds: a recording whose microphone gave nothing and an imported file without sound alike.
+      checks.push(
+        soundFailure('The take has no sound track: no microphone sound was recorded, or the file holds none. The v2 avatar needs the person speaking.'),
+      );
     } else {
       try {
         // Streamed like a voice take's sound: memory stays flat at any length. The first track is the one preparation keeps.

@@ -42,6 +42,10 @@ export function ffmpegInput(options: InputOptions): string[] {
     ...(options.log === 'progress' ? ['-loglevel', 'info', '-stats'] : ['-loglevel', 'error', '-nostats']),
     ...(options.regenerateTimestamps ? ['-fflags', '+genpts+discardcorrupt'] : []),
     ...(options.tolerant ? ['-err_detect', 'ignore_err'] : []),
+    // A track of 3–8 channels with no layout in its header (a plain PCM WAV) gets its count's
+    // standard layout, so the voice fold (voice-source.ts) finds its centre and surround channels.
+    '-guess_layout_max',
+    '8',
     ...(options.startMs && options.startMs > 0 ? ['-ss', secondsArg(options.startMs)] : []),
     ...(options.lengthMs !== undefined ? ['-t', secondsArg(options.lengthMs)] : []),
     '-i',

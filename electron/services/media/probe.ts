@@ -23,6 +23,7 @@ type ProbeStream = {
   avg_frame_rate?: string;
   r_frame_rate?: string;
   duration?: string;
+  start_time?: string;
   pix_fmt?: string;
   profile?: string;
   sample_aspect_ratio?: string;
@@ -278,6 +279,7 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
     durationMs: durationS === null ? null : Math.round(durationS * 1000),
     ...(lengthAtLeast ? { lengthAtLeast } : {}),
     headerDurationMs: headerS === null ? null : Math.round(headerS * 1000),
+    soundOffsetMs: soundOffset(audioStream, videoStream),
     audioTracks: audioStreams.map((stream, index) => ({
       index,
       codec: stream.codec_name ?? 'unknown',
@@ -295,6 +297,14 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
       : null,
     video: videoStream ? videoInfo(videoStream, still) : null,
   };
+}
+
+/** From the streams' start times (edit lists applied by the demuxer): see MediaInfo.soundOffsetMs. */
+function soundOffset(audio: ProbeStream | undefined, video: ProbeStream | undefined): number | null {
+  const audioStart = Number(audio?.start_time);
+  const videoStart = Number(video?.start_time);
+  if (!audio || !video || !Number.isFinite(audioStart) || !Number.isFinite(videoStart)) return null;
+  return Math.round((audioStart - videoStart) * 1000);
 }
 
 function videoInfo(stream: ProbeStream, still: boolean): NonNullable<MediaInfo['video']> {

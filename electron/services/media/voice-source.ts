@@ -67,6 +67,18 @@ export type VoiceAnalysisOptions = {
   signal?: AbortSignal;
 };
 
+/**
+ * How a track of more than two channels (5.1, 7.1, quad, 4.0…) is folded to the channel pair its mix
+ * is chosen from, by analysis and preparation alike: ITU-R BS.775's downmix (each side takes its
+ * front and, at −3 dB, its surround channels; the LFE is left out), except that the centre goes to
+ * both sides at its full level. Film, broadcast and camera recorders put dialogue in the centre, so a
+ * voice there alone is kept at the level it was recorded at, not 3 dB down as ffmpeg's standard
+ * downmix would have it; a voice on another channel alone still reaches one side, where the stereo
+ * rules (a dead channel, cancellation) find it. Channels a layout lacks are left out by `pan`, so on
+ * a mono or stereo track this changes nothing.
+ */
+export const voiceFold = 'pan=stereo|FL=FL+FC+0.7071*BL+0.7071*SL+0.7071*BC|FR=FR+FC+0.7071*BR+0.7071*SR+0.7071*BC';
+
 /** The ffmpeg arguments and filters that select a voice source's track and mix: used by preparation. */
 export function sourceArgs(source: Pick<VoiceSource, 'track' | 'mix'> | null | undefined): { map: string[]; filters: string[] } {
   const dc = `highpass=f=${sourceRules.dcHighpassHz}`;
@@ -79,8 +91,8 @@ export function sourceArgs(source: Pick<VoiceSource, 'track' | 'mix'> | null | u
     difference: 'pan=mono|c0=0.5*c0-0.5*c1',
   };
   const mix = pan[source.mix];
-  // More than two channels are folded to stereo first, as the analysis decode does.
-  const filters = mix && source.mix !== 'mono' ? ['aformat=channel_layouts=stereo', mix] : mix ? [mix] : [];
+  // Every track is folded to a pair first, as the analysis decode does (a stereo pair is unchanged).
+  const filters = source.mix === 'mono' ? [mix!] : [voiceFold, ...(mix ? [mix] : [])];
   return { map: ['-map', `0:a:${source.track}`], filters: [...filters, dc] };
 }
 
@@ -182,8 +194,7 @@ async function analyseTrack(
             '-vn',
             '-map',
             `0:a:${track.index}`,
-            '-ac',
-            String(channels),
+            ...(track.channels > 2 ? ['-af', voiceFold] : ['-ac', String(channels)]),
             '-ar',
             String(rate),
             '-f',
