@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from './drafts';
 import { audioQuality, voiceRules, voiceSource } from './requirements';
+import { formatKhz } from './format';
 
 /** Levels are floored here instead of -Infinity, so they stay plain JSON numbers. */
 export const minDbfs = -120;
@@ -782,7 +783,7 @@ export function bandwidthCheck(analysis: AudioAnalysis, sourceSampleRate: number
       'bandwidth',
       label,
       'warn',
-      `Narrowband: recorded at ${sourceSampleRate / 1000} kHz, so nothing above ${sourceSampleRate / 2000} kHz was kept (phone and Bluetooth headset quality). ${advice}`,
+      `Narrowband: recorded at ${sourceSampleRate / 1000} kHz, so nothing above ${formatKhz(sourceSampleRate / 2)} was kept (phone and Bluetooth headset quality). ${advice}`,
       sourceSampleRate,
     );
   }
@@ -792,7 +793,7 @@ export function bandwidthCheck(analysis: AudioAnalysis, sourceSampleRate: number
       'bandwidth',
       label,
       'warn',
-      `Narrowband: the speech has almost no sound above ${highBandHz / 1000} kHz (${formatDb(share)} of its energy), as after a phone line or a Bluetooth headset. ${advice}`,
+      `Narrowband: the speech has almost no sound above ${formatKhz(highBandHz)} (${formatDb(share)} of its energy), as after a phone line or a Bluetooth headset. ${advice}`,
       share,
     );
   }

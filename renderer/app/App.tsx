@@ -1,13 +1,26 @@
 /** The studio's frame: drafts on the left, the open draft or a global screen on the right. */
 import { DraftSidebar } from './DraftSidebar';
 import { DraftWorkspace } from './DraftWorkspace';
+import { ErrorBoundary } from './ErrorBoundary';
 import { LibraryScreen } from '../features/library/LibraryScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { SandboxBanner } from '../ui/SandboxBanner';
 import { TwinsScreen } from '../features/twins/TwinsScreen';
-import { routeHref, useRoute } from '../navigation/router';
+import { type Route, routeHref, useRoute } from '../navigation/router';
 
+/** The studio, kept on screen whatever one of its parts throws. */
 export function App() {
+  return (
+    <ErrorBoundary>
+      <Frame />
+    </ErrorBoundary>
+  );
+}
+
+/** Which screen the main area shows: a new one starts clear of a failure the last one met. */
+const screenKey = (route: Route) => (route.screen === 'draft' ? `draft/${route.draftId}` : route.screen);
+
+function Frame() {
   const route = useRoute();
   return (
     <div className="app">
@@ -45,23 +58,26 @@ export function App() {
       </aside>
       <main className="main" id="main">
         <SandboxBanner />
-        {route.screen === 'draft' && <DraftWorkspace key={route.draftId} draftId={route.draftId} step={route.step} />}
-        {route.screen === 'twins' && (
-          <div className="pad">
-            <TwinsScreen />
-          </div>
-        )}
-        {route.screen === 'library' && (
-          <div className="pad">
-            <LibraryScreen />
-          </div>
-        )}
-        {route.screen === 'settings' && (
-          <div className="pad">
-            <SettingsScreen />
-          </div>
-        )}
-        {route.screen === 'home' && <Welcome />}
+        {/* A screen that fails leaves the sidebar to go elsewhere (which clears it) or a Reload. */}
+        <ErrorBoundary key={screenKey(route)}>
+          {route.screen === 'draft' && <DraftWorkspace key={route.draftId} draftId={route.draftId} step={route.step} />}
+          {route.screen === 'twins' && (
+            <div className="pad">
+              <TwinsScreen />
+            </div>
+          )}
+          {route.screen === 'library' && (
+            <div className="pad">
+              <LibraryScreen />
+            </div>
+          )}
+          {route.screen === 'settings' && (
+            <div className="pad">
+              <SettingsScreen />
+            </div>
+          )}
+          {route.screen === 'home' && <Welcome />}
+        </ErrorBoundary>
       </main>
     </div>
   );

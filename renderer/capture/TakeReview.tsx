@@ -22,6 +22,9 @@ import { type WaveRange, useWaveform } from './use-waveform';
 /** The least a trim keeps: a shorter piece is a slip of the fingers, not a take. */
 const minTrimMs = 1000;
 
+/** Silence to draw for a take whose sound cannot be drawn: it still plays and can be trimmed. */
+const flatLine = (durationMs: number) => new Float32Array(Math.max(1, Math.round(durationMs / 100)));
+
 /**
  * A saved take's sound as peaks, from the studio: the sound its checks measured (the track and mix it
  * uses, DC removed), for a video take without decoding a file of hundreds of MB in the page. A flat
@@ -38,12 +41,19 @@ function useStoredPeaks(draftId: string, take: Take | null, wanted: boolean): { 
     if (!wanted || !takeId) return;
     let live = true;
     studio.call('takes/peaks', { draftId, takeId }).then(
-      (result) => live && setLoaded({ key, peaks: Float32Array.from(result.peaks, (value) => value / 255), error: null }),
+      (result) =>
+        live &&
+        setLoaded({
+          key,
+          // No peaks (a file with no sound to measure) draws as a flat line, never as nothing.
+          peaks: result.peaks.length > 0 ? Float32Array.from(result.peaks, (value) => value / 255) : flatLine(durationMs),
+          error: null,
+        }),
       (failure: unknown) =>
         live &&
         setLoaded({
           key,
-          peaks: new Float32Array(Math.max(1, Math.round(durationMs / 100))),
+          peaks: flatLine(durationMs),
           error: `The sound of this take could not be drawn: ${messageOf(failure)}`,
         }),
     );
@@ -286,7 +296,17 @@ export function TakeReview({
         </span>
         <label className="zoom">
           <span>Zoom</span>
-          <input type="range" min={0} max={200} step={10} value={zoom} onChange={(event) => setZoom(Number(event.target.value))} aria-label="Zoom" />
+          <input
+            type="range"
+            min={0}
+            max={200}
+            step={10}
+            value={zoom}
+            onChange={(event) => setZoom(Number(event.target.value))}
+            aria-label="Zoom"
+            // Nothing to zoom until the waveform is drawn; the level set is kept across a new file.
+            disabled={!wave.ready}
+          />
         </label>
         <TrimFields shown={shown} enabled={saved} trimmed={trim !== null} onEdge={setEdge} onReset={() => void commitTrim({ startMs: 0, endMs: durationMs })} />
       </div>

@@ -8,6 +8,7 @@
 import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import RegionsPlugin, { type Region } from 'wavesurfer.js/plugins/regions';
 import TimelinePlugin from 'wavesurfer.js/plugins/timeline';
+import { formatTimelineLabel } from '../../shared/format';
 import { WaveSurfer } from './waveform';
 import { messageOf } from '../api/studio-context';
 
@@ -68,6 +69,17 @@ export type Waveform = {
 
 const rangeOf = (region: Region): WaveRange => ({ startMs: Math.round(region.start * 1000), endMs: Math.round(region.end * 1000) });
 
+/** A fetch or a play() stopped because a newer load replaced it or the waveform was closed: nothing failed. */
+const isAbort = (failure: unknown): boolean => (failure as { name?: unknown } | null)?.name === 'AbortError';
+
+/**
+ * Whether the instance has something drawn to act on. wavesurfer throws ("No audio loaded") when it
+ * is zoomed without one, which is the case before the first load ends, from the moment a new load
+ * starts (a preview replacing the file) until it ends, and after a load that was replaced: `ready`
+ * in React state lags behind all of these.
+ */
+const hasSound = (instance: WaveSurfer): boolean => instance.getDecodedData() !== null;
+
 export function useWaveform(options: WaveformOptions): Waveform {
   const { id, container, timeline, height, media, url, peaks, decode, durationMs, range, editable = false } = options;
   const surfer = useRef<WaveSurfer | null>(null);
@@ -89,13 +101,35 @@ export function useWaveform(options: WaveformOptions): Waveform {
     handlers.current = options;
   });
 
+  // The take's length as the time scale labels it, read when the scale is drawn.
+  const takeSeconds = useRef(durationMs / 1000);
+  useLayoutEffect(() => {
+    takeSeconds.current = durationMs / 1000;
+  });
+
   useEffect(() => {
-    if (!container.current || !id) return;
+    const box = container.current;
+    if (!box || !id) return;
+    const video = media?.current ?? undefined;
     const plugin = RegionsPlugin.create();
-    const plugins = timeline?.current
-      ? [plugin, TimelinePlugin.create({ container: timeline.current, height: 18, timeInterval: 5, primaryLabelInterval: 15 })]
-      : [plugin];
-    const instance = WaveSurfer.create({ container: container.current, media: media?.current ?? undefined, height, ...look, plugins });
+    const scale = timeline?.current
+      ? TimelinePlugin.create({
+          container: timeline.current,
+          height: 18,
+          timeInterval: 5,
+          primaryLabelInterval: 15,
+          // Its own labels turn to m:ss only past 60 s ("45 · 60 · 1:15"); the take's length decides for the whole scale.
+          formatTimeCallback: (seconds) => formatTimelineLabel(seconds, takeSeconds.current),
+        })
+      : null;
+    let instance: WaveSurfer;
+    try {
+      instance = WaveSurfer.create({ container: box, media: video, height, ...look, plugins: scale ? [plugin, scale] : [plugin] });
+    } catch (failure) {
+      // Thrown out of an effect, it would unmount the whole page: it is this review's error instead.
+      setError(`The waveform could not be drawn: ${messageOf(failure)}`);
+      return;
+    }
     surfer.current = instance;
     regions.current = plugin;
     const offs = [
@@ -105,64 +139,91 @@ export function useWaveform(options: WaveformOptions): Waveform {
       instance.on('timeupdate', (seconds) => {
         setTime(seconds * 1000);
         const region = kept.current;
-        if (region && instance.isPlaying() && seconds >= region.end) {
+        if (!region || !instance.isPlaying() || seconds < region.end) return;
+        try {
           instance.pause();
           instance.setTime(region.start);
+        } catch {
+          // The media went away under the player (a new file being set): the next play starts over.
         }
       }),
-      instance.on('error', (failure) => setError(`The take could not be played: ${messageOf(failure)}`)),
+      // A load replaced by a newer one reports its stopped fetch as an error too: not a failure of the take.
+      instance.on('error', (failure) => {
+        if (!isAbort(failure)) setError(`The take could not be played: ${messageOf(failure)}`);
+      }),
     ];
     return () => {
       offs.forEach((off) => off());
       surfer.current = null;
       regions.current = null;
       kept.current = null;
-      instance.destroy();
+      setReady(false);
+      try {
+        instance.destroy();
+      } catch {
+        // The waveform is going away; what it fails to tidy goes with it.
+      }
+      // wavesurfer leaves a <video> it was given playing its file; the next instance on the same
+      // element (a remount) would find that file and fetch and decode all of it on its own, racing
+      // the load below and leaving the waveform with nothing drawn.
+      if (video?.hasAttribute('src')) {
+        video.pause();
+        video.removeAttribute('src');
+        video.load();
+      }
     };
   }, [id, container, timeline, height, media, setError]);
 
-  // The picture and the sound: the peaks first when there are some, the file once it exists.
+  // The picture and the sound: the peaks first when there are some, the file once it exists. Run
+  // again for every new instance (its dependencies include the instance's own).
   const durationSeconds = durationMs / 1000;
   useEffect(() => {
     const instance = surfer.current;
     if (!instance || durationSeconds <= 0) return;
-    if (!peaks && (!url || !decode)) return;
+    // No peaks at all (a take without sound) draws like none: wavesurfer refuses an empty line.
+    const drawn = peaks && peaks.length > 0 ? peaks : null;
+    if (!drawn && (!url || !decode)) return;
     let live = true;
-    instance
-      .load(url, peaks ? [peaks] : undefined, durationSeconds)
-      .then(() => live && setReady(true))
-      .catch((failure: unknown) => {
-        if (live && (failure as Error)?.name !== 'AbortError') setError(`The waveform could not be drawn: ${messageOf(failure)}`);
-      });
+    instance.load(url, drawn ? [drawn] : undefined, durationSeconds).then(
+      // A load that a newer one replaced resolves too, with nothing loaded: only a drawn one is ready.
+      () => live && hasSound(instance) && setReady(true),
+      (failure: unknown) => {
+        if (live && !isAbort(failure)) setError(`The waveform could not be drawn: ${messageOf(failure)}`);
+      },
+    );
     return () => {
       live = false;
       setReady(false);
     };
-  }, [id, url, peaks, decode, durationSeconds, setError]);
+  }, [id, container, timeline, height, media, url, peaks, decode, durationSeconds, setError]);
 
   // The kept range, placed once the waveform is drawn and moved when it changes.
   const startMs = range?.startMs ?? null;
   const endMs = range?.endMs ?? null;
   useEffect(() => {
     const plugin = regions.current;
-    if (!ready || !plugin) return;
-    if (startMs === null || endMs === null) {
-      kept.current?.remove();
-      kept.current = null;
-      return;
-    }
-    if (kept.current) {
-      kept.current.setOptions({ start: startMs / 1000, end: endMs / 1000 });
-      return;
-    }
-    const region = plugin.addRegion({ id: 'trim', start: startMs / 1000, end: endMs / 1000, color: regionColor, drag: false, resize: false, minLength: 1 });
-    kept.current = region;
-    region.on('update', () => handlers.current.onRangeChange?.(rangeOf(region)));
-    region.on('update-end', () => handlers.current.onRangeCommit?.(rangeOf(region)));
-    // Listened to at the range's first position, the player starts where the upload starts.
     const instance = surfer.current;
-    if (instance && !instance.isPlaying() && instance.getCurrentTime() < region.start) instance.setTime(region.start);
-  }, [ready, startMs, endMs]);
+    if (!ready || !plugin || !instance) return;
+    try {
+      if (startMs === null || endMs === null) {
+        kept.current?.remove();
+        kept.current = null;
+        return;
+      }
+      if (kept.current) {
+        kept.current.setOptions({ start: startMs / 1000, end: endMs / 1000 });
+        return;
+      }
+      const region = plugin.addRegion({ id: 'trim', start: startMs / 1000, end: endMs / 1000, color: regionColor, drag: false, resize: false, minLength: 1 });
+      kept.current = region;
+      region.on('update', () => handlers.current.onRangeChange?.(rangeOf(region)));
+      region.on('update-end', () => handlers.current.onRangeCommit?.(rangeOf(region)));
+      // Listened to at the range's first position, the player starts where the upload starts.
+      if (!instance.isPlaying() && instance.getCurrentTime() < region.start) instance.setTime(region.start);
+    } catch (failure) {
+      setError(`The kept range could not be marked on the waveform: ${messageOf(failure)}`);
+    }
+  }, [ready, startMs, endMs, setError]);
 
   useEffect(() => {
     if (ready) kept.current?.setOptions({ resize: editable });
@@ -170,21 +231,39 @@ export function useWaveform(options: WaveformOptions): Waveform {
 
   const playPause = useCallback(() => {
     const instance = surfer.current;
-    if (!instance) return;
-    if (instance.isPlaying()) {
-      instance.pause();
+    // Nothing to play yet (the button waits for `ready`, which lags behind a new load).
+    if (!instance || !hasSound(instance)) return;
+    // Drawn from the peaks before the file exists: play() would wait for a file and start by itself when one comes.
+    if (!instance.getMediaElement().getAttribute('src')) return;
+    try {
+      if (instance.isPlaying()) {
+        instance.pause();
+        return;
+      }
+      const region = kept.current;
+      if (region && (instance.getCurrentTime() < region.start || instance.getCurrentTime() >= region.end - 0.05)) instance.setTime(region.start);
+    } catch (failure) {
+      setError(`The take could not be played: ${messageOf(failure)}`);
       return;
     }
-    const region = kept.current;
-    if (region && (instance.getCurrentTime() < region.start || instance.getCurrentTime() >= region.end - 0.05)) instance.setTime(region.start);
-    void instance.play().catch((failure: unknown) => setError(`The take could not be played: ${messageOf(failure)}`));
+    void instance.play().catch((failure: unknown) => {
+      // Interrupted by a pause or a new file: the person pressed something else, nothing failed.
+      if (!isAbort(failure)) setError(`The take could not be played: ${messageOf(failure)}`);
+    });
   }, [setError]);
 
   const zoom = useCallback(
     (pixelsPerSecond: number) => {
-      if (ready) surfer.current?.zoom(pixelsPerSecond);
+      const instance = surfer.current;
+      // Not drawn yet: applied when it is, since `ready` changes this callback and the caller applies it again.
+      if (!ready || !instance || !hasSound(instance)) return;
+      try {
+        instance.zoom(pixelsPerSecond);
+      } catch (failure) {
+        setError(`The waveform could not be zoomed: ${messageOf(failure)}`);
+      }
     },
-    [ready],
+    [ready, setError],
   );
 
   const mark = useCallback((next: WaveRange) => kept.current?.setOptions({ start: next.startMs / 1000, end: next.endMs / 1000 }), []);

@@ -80,7 +80,9 @@ describe('bandwidth and speech-likeness', () => {
   it('warns narrowband from the rate and from a spectrum with nothing above 4 kHz', () => {
     const full = analyseAudio(speechLike(20, 0.2), rate);
     expect(bandwidthCheck(full, rate)).toBeNull();
-    expect(bandwidthCheck(full, 8000)?.reason).toMatch(/Narrowband: recorded at 8 kHz/);
+    expect(bandwidthCheck(full, 8000)?.reason).toMatch(/Narrowband: recorded at 8 kHz, so nothing above 4 kHz was kept/);
+    // A band edge is said to a tenth of a kilohertz, the rate by its own name.
+    expect(bandwidthCheck(full, 11025)?.reason).toMatch(/recorded at 11\.025 kHz, so nothing above 5\.5 kHz was kept/);
     const phone = analyseAudio(speechLike(20, 0.2, [220, 1200, 3000]), rate);
     expect(phone.highBandShareDb).toBeLessThan(voiceSource.narrowband.highBandShareDb);
     expect(bandwidthCheck(phone, rate)?.verdict).toBe('warn');
