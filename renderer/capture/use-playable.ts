@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Take } from '../../shared/drafts';
+import { newJobId } from '../api/job-id';
 import { mediaPath } from '../../shared/transport';
 import { asStudioError, useStudio } from '../api/studio-context';
 
@@ -25,10 +26,6 @@ export type Playable = {
   /** After a stopped or failed preview: make it again; null when there is nothing to retry. */
   retry: (() => void) | null;
 };
-
-function newJobId(): string {
-  return `j_${Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
-}
 
 type Settled = { key: string; fileName: string; note: string | null; error: string | null };
 

@@ -18,7 +18,6 @@ import { createLogger } from '../../electron/services/log';
 import { type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
 import { mediaHandlers } from '../../electron/services/media/media-handlers';
 import { TakeService } from '../../electron/services/takes/take-service';
-import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 import { alacVoice, halvesInputs, litClip, portraitClip, speechInput } from '../support/import-fixtures';
 
@@ -301,8 +300,7 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
         '-i',
         'testsrc2=size=640x360:rate=30',
         ...offset,
-        '-i',
-        speechWav(300),
+        ...speechInput(),
         '-map',
         '0:v',
         '-map',

@@ -41,14 +41,20 @@ export function explainFailure(lines: readonly string[]): string {
  */
 export function unreadableReason(lines: readonly string[], startsLikeMedia: boolean): string {
   if (!startsLikeMedia) return 'its content is in no audio, video or picture format, whatever its name says';
-  if (
-    /moov atom not found|partial file|Truncat|End of file|stream ends prematurely|Invalid NAL unit size|ran out of data|EBML header parsing failed/i.test(
-      lines.join('\n'),
-    )
-  ) {
+  if (cutShortLines.test(lines.join('\n'))) {
     return 'it is cut short, its end missing (as when a copy or download stops early); copy it again from where it was made';
   }
   return 'it is damaged: its content could not be decoded';
+}
+
+/** ffmpeg's words for input that ends too soon: an MP4 or MOV without its index, data ending inside a packet. */
+const cutShortLines =
+  /moov atom not found|partial file|Truncat|End of file|stream ends prematurely|Invalid NAL unit size|ran out of data|EBML header parsing failed/i;
+
+/** Whether ffmpeg's log blames its input (cut short, not media, damaged) rather than itself: then `unreadableReason` says why. */
+export function blamesInput(lines: readonly string[]): boolean {
+  const text = lines.join('\n');
+  return cutShortLines.test(text) || /Invalid data found|Error while decoding|corrupt|Invalid NAL unit|EBML header/i.test(text);
 }
 
 export type LoudnessSummary = {

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
-import { explainFailure, unreadableReason } from './ffmpeg-log';
+import { blamesInput, explainFailure, unreadableReason } from './ffmpeg-log';
 import { startsLikeMedia } from './signature';
 import type { FFmpegRunner, RunControl, RunResult, RunSpec } from './runner';
 
@@ -43,17 +43,14 @@ export async function runChecked(job: JobContext, spec: RunSpec, control: RunCon
   if (spec.program === 'ffmpeg' && result.exitCode !== 0) {
     job.log.warn(`ffmpeg failed to ${doing}`, { exitCode: result.exitCode, reason: explainFailure(result.log), log: result.log.slice(-8) });
     const input = spec.inputs[0];
-    const inputFault = input && inputFaultPattern.test(result.log.join('\n'));
-    const reason = inputFault
-      ? unreadableReason(result.log, await startsLikeMedia(input.path))
-      : 'the media engine stopped on it (the studio’s log has its words)';
+    const reason =
+      input && blamesInput(result.log)
+        ? unreadableReason(result.log, await startsLikeMedia(input.path))
+        : 'the media engine stopped on it (the studio’s log has its words)';
     throw new StudioError('MEDIA', `Could not ${doing}: ${reason}.`);
   }
   return result;
 }
-
-/** Lines by which ffmpeg blames its input rather than itself. */
-const inputFaultPattern = /Invalid data found|moov atom not found|Truncat|End of file|partial file|Error while decoding|corrupt|Invalid NAL unit|EBML header/i;
 
 /**
  * A temporary file in the output's folder: the job writes there and renames on success (atomic on

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { formatBytes, formatDuration } from '../../../shared/audio-analysis';
 import type { ReviewState } from '../../../shared/contract/review';
+import { newJobId } from '../../api/job-id';
 import { mediaPath } from '../../../shared/transport';
 import { asStudioError, useStudio } from '../../api/studio-context';
 import { Notice } from '../../ui/Notice';
@@ -15,10 +16,6 @@ const roleDescriptions = {
   video: 'an H.264 and AAC video',
   photo: 'a 16:9 JPEG',
 } as const;
-
-function newJobId(): string {
-  return `j_${Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
-}
 
 export function PreparedFiles({ state }: { state: ReviewState }) {
   const studio = useStudio();
