@@ -7,9 +7,9 @@
 import { promises as fs } from 'node:fs';
 import { photoCrop } from '../../../shared/camera';
 import { StudioError } from '../../../shared/errors';
-import type { Crop, PreparedFile } from '../../../shared/media';
+import type { Crop, MediaInfo, PreparedFile, VideoInfo } from '../../../shared/media';
 import { photoRules, twinRequestRules } from '../../../shared/requirements';
-import { type PictureInfo, pictureReadFailure, readPictureInfo, uprightPipeline } from '../camera/picture';
+import { type PictureInfo, decodePicture, pictureReadFailure, readPictureInfo, uprightPipeline } from '../camera/picture';
 import { type JobContext, runChecked, stepControl, withPartialOutput } from './job';
 import { ffmpegInput, inputName } from './ffmpeg-input';
 import { probeFile } from './probe';
@@ -59,9 +59,12 @@ async function extractFrame(job: JobContext, input: string, output: string, atMs
   );
 }
 
+/** The prepared photo's height at `width`: 16:9, even. */
+const preparedHeight = (width: number) => Math.round(width / photoRules.aspect / 2) * 2;
+
 /** Encodes the crop at `width` and quality; returns the file's size in bytes. */
 async function encode(source: string, partial: string, crop: Crop, width: number, quality: number, format: PictureInfo['format']): Promise<number> {
-  const height = Math.round(width / photoRules.aspect / 2) * 2;
+  const height = preparedHeight(width);
   try {
     const written = await uprightPipeline(source)
       .extract({ left: crop.x, top: crop.y, width: crop.width, height: crop.height })
@@ -72,6 +75,26 @@ async function encode(source: string, partial: string, crop: Crop, width: number
   } catch (error) {
     throw pictureReadFailure(error, format);
   }
+}
+
+/**
+ * The prepared JPEG read back by sharp, which wrote it: it must be a JPEG of the planned size whose
+ * every scan decodes (a 1/8-scale decode, which libjpeg does from the DCT, still reads all of the
+ * entropy-coded data). Its MediaInfo as a probe would give it (codec `mjpeg`, no duration).
+ * StudioError('MEDIA') otherwise. ffprobe is not asked: its JPEG demuxer once called a valid
+ * high-entropy JPEG damaged.
+ */
+async function checkPreparedJpeg(file: string, planned: { width: number; height: number }): Promise<MediaInfo & { video: VideoInfo }> {
+  const info = await readPictureInfo(file);
+  if (info.format !== 'jpeg' || info.width !== planned.width || info.height !== planned.height) {
+    throw new StudioError(
+      'MEDIA',
+      `The prepared photo came out as a ${info.width}×${info.height} ${info.format.toUpperCase()}, not the ${planned.width}×${planned.height} JPEG planned.`,
+    );
+  }
+  await decodePicture(file, { maxWidth: Math.ceil(planned.width / 8) });
+  const { size } = await fs.stat(file);
+  return { container: 'jpeg', durationMs: null, bytes: size, audio: null, video: { codec: 'mjpeg', width: info.width, height: info.height, fps: null } };
 }
 
 /**
@@ -114,8 +137,7 @@ export async function preparePhotoFile(
       }
       if (bytes > twinRequestRules.pictureMaxBytes) throw new StudioError('MEDIA', 'The photo could not be made small enough for the service.');
       job.onRatio?.(0.9);
-      const prepared = await probeFile(job.runner, partial, { signal: job.signal });
-      if (prepared.container !== 'jpeg' || !prepared.video) throw new StudioError('MEDIA', 'The prepared photo is not a JPEG.');
+      const prepared = await checkPreparedJpeg(partial, { width, height: preparedHeight(width) });
       job.onRatio?.(1);
       const turned = info.orientation !== 1 ? ', turned upright' : '';
       return {
