@@ -130,6 +130,26 @@ describe.skipIf(missing !== null)('voice sources', () => {
       }
     }, 120_000);
 
+    it('says so when a WAV is cut short: its header’s length beside the one measured (RIFF, RF64, broadcast WAV)', async () => {
+      const kinds = [
+        ['cut.wav', ['-c:a', 'pcm_s16le']],
+        ['cut-rf64.wav', ['-c:a', 'pcm_s24le', '-rf64', 'always']],
+        ['cut-bwf.wav', ['-c:a', 'pcm_s16le', '-write_bext', '1', '-metadata', 'description=Take 4', '-metadata', 'originator=Field recorder']],
+      ] as const;
+      for (const [name, options] of kinds) {
+        ffmpeg('-i', speech(90), ...options, at(`whole-${name}`));
+        const whole = readFileSync(at(`whole-${name}`));
+        // Half the file, as a copy or a download that stopped: the header still says 1:30.
+        writeFileSync(at(name), whole.subarray(0, Math.floor(whole.length / 2)));
+        const take = await importFile(draftId, at(name));
+        expect(Math.abs((take.durationMs ?? 0) - 45_000), name).toBeLessThan(500);
+        expect(checkOf(take, 'source')?.reason, name).toMatch(/header says 1:30, but its sound decodes to 0:45/);
+      }
+      // The whole file says nothing of the kind.
+      const whole = await importFile(draftId, at('whole-cut.wav'));
+      expect(checkOf(whole, 'source')).toBeUndefined();
+    }, 180_000);
+
     it('refuses a recording too long to take from its measured length', async () => {
       ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=16000', '-t', '1300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '16k', at('long.mp3'));
       const error = await importFile(draftId, at('long.mp3')).catch((failure: unknown) => failure);

@@ -10,6 +10,7 @@ import { unreadableReason } from './ffmpeg-log';
 import { startsLikeMedia } from './signature';
 import { ffmpegInput, inputName, secondsArg } from './ffmpeg-input';
 import type { FFmpegRunner, RunControl } from './runner';
+import { wavClaimedMsOf } from './wav-header';
 
 /** The name an input gets inside ffmpeg: no extension, so no demuxer can guess from it. */
 
@@ -261,6 +262,8 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
   const videoStream = probe.streams.find((stream) => stream.codec_type === 'video' && !stream.disposition?.attached_pic);
   const still = container === 'jpeg' || container === 'png';
   const headerS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
+  // A WAV's own claim: ffprobe reports the bytes the file has, which hides a copy cut short.
+  const claimedMs = container === 'wav' ? await wavClaimedMsOf(file) : null;
   let durationS = headerS;
   let lengthAtLeast = false;
   if (!still && audioStream && !videoStream && measure) {
@@ -278,7 +281,7 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
     container,
     durationMs: durationS === null ? null : Math.round(durationS * 1000),
     ...(lengthAtLeast ? { lengthAtLeast } : {}),
-    headerDurationMs: headerS === null ? null : Math.round(headerS * 1000),
+    headerDurationMs: claimedMs ?? (headerS === null ? null : Math.round(headerS * 1000)),
     soundOffsetMs: soundOffset(audioStream, videoStream),
     audioTracks: audioStreams.map((stream, index) => ({
       index,
