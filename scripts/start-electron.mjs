@@ -1,6 +1,7 @@
 // `npm start`: builds the studio and starts it in Electron, or says in one line why it cannot here.
 import { spawn, spawnSync } from 'node:child_process';
 import { findElectronBinary, tryDownloadElectron } from './electron-binary.mjs';
+import { mainV8Flags } from './main-process-flags.mjs';
 
 let binary = findElectronBinary().path;
 if (!binary && tryDownloadElectron()) binary = findElectronBinary().path;
@@ -13,5 +14,5 @@ if (!binary) {
 }
 const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
-const child = spawn(binary, ['.'], { stdio: 'inherit' });
+const child = spawn(binary, [`--js-flags=${mainV8Flags.join(' ')}`, '.'], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 // @ts-expect-error: a plain .mjs helper shared with `npm start`.
 import { findElectronBinary } from '../../scripts/electron-binary.mjs';
+import { mainV8Flags } from '../../scripts/main-process-flags.mjs';
 import { repoRoot } from '../support/studio-host';
 
 const binary = findElectronBinary() as { path: string | null; reason: string | null };
@@ -19,7 +20,7 @@ test('the desktop app opens its secured window and answers over IPC', async () =
   const userData = mkdtempSync(path.join(os.tmpdir(), 'twin-studio-electron-'));
   const app = await electron.launch({
     executablePath: binary.path!,
-    args: [path.join(repoRoot, 'dist', 'electron', 'main.cjs'), `--user-data-dir=${userData}`],
+    args: [`--js-flags=${mainV8Flags.join(' ')}`, path.join(repoRoot, 'dist', 'electron', 'main.cjs'), `--user-data-dir=${userData}`],
     cwd: repoRoot,
   });
   try {

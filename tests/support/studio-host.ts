@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mainV8Flags } from '../../scripts/main-process-flags.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -30,7 +31,17 @@ export async function startStudioHost(options: HostOptions = {}): Promise<Runnin
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'twin-studio-data-'));
   // STUDIO_STATIC_DIR: a renderer built elsewhere, for runs beside others that rebuild dist/renderer.
   const staticDir = process.env.STUDIO_STATIC_DIR ? ['--static-dir', process.env.STUDIO_STATIC_DIR] : [];
-  const command = [process.execPath, '--import', 'tsx', 'electron/browser-host/cli.ts', '--data-dir', dataDir, ...staticDir, ...(options.args ?? [])];
+  const command = [
+    process.execPath,
+    ...mainV8Flags,
+    '--import',
+    'tsx',
+    'electron/browser-host/cli.ts',
+    '--data-dir',
+    dataDir,
+    ...staticDir,
+    ...(options.args ?? []),
+  ];
   const [file, ...args] = options.wrap ? options.wrap(command) : command;
   const child = spawn(file!, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

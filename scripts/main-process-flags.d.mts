@@ -1,0 +1,2 @@
+/** See main-process-flags.mjs. */
+export declare const mainV8Flags: readonly string[];
