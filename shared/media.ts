@@ -3,7 +3,25 @@ import { z } from 'zod';
 import { voiceRules } from './requirements';
 
 /** Containers the engine recognises by content (never by file name). */
-export const mediaContainers = ['webm', 'matroska', 'mp4', 'm4a', 'mov', 'ogg', 'wav', 'mp3', 'flac', 'aac', 'jpeg', 'png'] as const;
+/** Containers the engine reads, by content; `aiff`, `caf`, `asf` (WMA) and `amr` hold sound the studio moves into a service format on import. */
+export const mediaContainers = [
+  'webm',
+  'matroska',
+  'mp4',
+  'm4a',
+  'mov',
+  'ogg',
+  'wav',
+  'mp3',
+  'flac',
+  'aac',
+  'aiff',
+  'caf',
+  'asf',
+  'amr',
+  'jpeg',
+  'png',
+] as const;
 export type MediaContainer = (typeof mediaContainers)[number];
 
 /** One audio track of a file, as its container describes it (index counts audio tracks only, from 0). */

@@ -193,6 +193,80 @@ describe.skipIf(missing !== null)('voice sources', () => {
     }
   }, 120_000);
 
+  describe('sound in a container the service does not list is kept in one, without loss', () => {
+    /** Samples as native ffmpeg decodes them, as 32-bit integers (exact for 16- and 24-bit sources), track `track`. */
+    const exactSamples = (file: string, track = 0) => {
+      const bytes = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-map', `0:a:${track}`, '-f', 's32le', '-c:a', 'pcm_s32le', '-'], {
+        maxBuffer: 1 << 30,
+      });
+      return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    };
+    const probeCodecs = (file: string) =>
+      execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+
+    const kinds = [
+      { name: 'memo.aiff', args: ['-c:a', 'pcm_s16be', '-f', 'aiff'], stored: 'flac', codecs: ['flac'], exact: true },
+      { name: 'studio-24bit.aif', args: ['-c:a', 'pcm_s24be', '-f', 'aiff'], stored: 'flac', codecs: ['flac'], exact: true },
+      { name: 'logic.caf', args: ['-c:a', 'alac', '-f', 'caf'], stored: 'm4a', codecs: ['alac'], exact: true },
+      { name: 'float.caf', args: ['-c:a', 'pcm_f32be', '-f', 'caf'], stored: 'flac', codecs: ['flac'], exact: false },
+      { name: 'recorder.aac', args: ['-c:a', 'aac', '-b:a', '96k', '-f', 'adts'], stored: 'm4a', codecs: ['aac'], exact: false },
+      { name: 'meeting.wma', args: ['-c:a', 'wmav2', '-b:a', '64k', '-f', 'asf'], stored: 'flac', codecs: ['flac'], exact: false },
+    ] as const;
+
+    it.each(kinds)(
+      'imports $name, keeps its sound as $stored and checks it',
+      async ({ name, args, stored, codecs, exact }) => {
+        ffmpeg('-i', speech(65), ...args, at(name));
+        const take = await importFile(draftId, at(name));
+        expect(take.fileName).toMatch(new RegExp(`\\.${stored}$`));
+        expect(take.originalName).toBe(name);
+        const file = drafts.mediaFile(draftId, take.fileName);
+        expect(probeCodecs(file)).toEqual(codecs);
+        expect(Math.abs((take.durationMs ?? 0) - 65_000)).toBeLessThan(200);
+        expect(checkOf(take, 'duration')?.verdict).toBe('pass');
+        if (exact) {
+          // Lossless: every sample of the stored take is the imported file's.
+          const [source, kept] = [exactSamples(at(name)), exactSamples(file)];
+          expect(kept.length).toBe(source.length);
+          expect(kept.every((sample, index) => sample === source[index])).toBe(true);
+        } else {
+          // The engine's own decode, kept: it matches native ffmpeg's decode of the file within float rounding.
+          const [source, kept] = [nativePcm(at(name)), nativePcm(file)];
+          expect(Math.abs(kept.length - source.length)).toBeLessThan(4800);
+          const rms = (values: Float32Array) => Math.sqrt(values.reduce((sum, value) => sum + value * value, 0) / values.length);
+          expect(Math.abs(20 * Math.log10(rms(kept) / rms(source)))).toBeLessThan(0.1);
+        }
+      },
+      120_000,
+    );
+
+    it('keeps every track of a two-track file as Apple Lossless in M4A (FLAC holds one)', async () => {
+      ffmpeg(
+        '-i',
+        speech(65),
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=300:sample_rate=48000:duration=65',
+        '-map',
+        '0:a',
+        '-map',
+        '1:a',
+        '-c:a',
+        'pcm_s16le',
+        at('two.mka'),
+      );
+      const take = await importFile(draftId, at('two.mka'));
+      expect(take.fileName).toMatch(/\.m4a$/);
+      const file = drafts.mediaFile(draftId, take.fileName);
+      expect(probeCodecs(file)).toEqual(['alac', 'alac']);
+      for (const track of [0, 1]) expect(exactSamples(file, track)).toEqual(exactSamples(at('two.mka'), track));
+      expect(take.voiceSource?.tracks.map((each) => each.track)).toEqual([0, 1]);
+    }, 120_000);
+  });
+
   describe('the right sound', () => {
     it('chooses the speech track of a two-track file, prepares from it, and lets the person pick the other', async () => {
       twoTrackVoice(at('two-tracks.m4a'), { seconds: 70 });

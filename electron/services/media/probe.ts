@@ -63,7 +63,17 @@ async function containerOf(file: string, probe: ProbeOutput): Promise<MediaConta
   const codec = probe.streams?.[0]?.codec_name;
   if (names.includes('jpeg_pipe') || (names.includes('image2') && codec === 'mjpeg')) return 'jpeg';
   if (names.includes('png_pipe') || (names.includes('image2') && codec === 'png')) return 'png';
-  const direct: Record<string, MediaContainer> = { ogg: 'ogg', wav: 'wav', mp3: 'mp3', flac: 'flac', aac: 'aac' };
+  const direct: Record<string, MediaContainer> = {
+    ogg: 'ogg',
+    wav: 'wav',
+    mp3: 'mp3',
+    flac: 'flac',
+    aac: 'aac',
+    aiff: 'aiff',
+    caf: 'caf',
+    asf: 'asf',
+    amr: 'amr',
+  };
   for (const name of names) if (direct[name]) return direct[name];
   return null;
 }

@@ -1,9 +1,10 @@
 /** Stream-copy a recording into a fresh file of the same container, or move a video into MP4. */
 import { StudioError } from '../../../shared/errors';
-import type { MediaContainer } from '../../../shared/media';
+import type { MediaContainer, MediaInfo } from '../../../shared/media';
 import { type JobContext, runChecked, withPartialOutput } from './job';
 import { ffmpegInput, inputName } from './ffmpeg-input';
 import { probeFile } from './probe';
+import { soundCodecsHeld } from './voice-formats';
 
 /** The muxer that writes each container, and what it needs to write a complete index. */
 const muxers: Partial<Record<MediaContainer, string[]>> = {
@@ -23,8 +24,21 @@ const muxers: Partial<Record<MediaContainer, string[]>> = {
  * Sound codecs an MP4 carries as they are; anything else (the PCM of a camera's QuickTime file, say)
  * becomes AAC at a rate that is transparent for speech when a file moves into MP4.
  */
-const mp4AudioCodecs = new Set(['aac', 'mp3', 'alac', 'ac3', 'eac3']);
+const mp4AudioCodecs = new Set([...soundCodecsHeld.m4a, 'ac3', 'eac3']);
 const mp4FallbackAudio = ['-c:a', 'aac', '-b:a', '256k'];
+
+/** Lossless encoders for sound a voice import's target cannot carry as it is (see storedVoiceFormat). */
+const losslessSound: Partial<Record<MediaContainer, string[]>> = { m4a: ['-c:a', 'alac'], flac: ['-c:a', 'flac'] };
+
+/** Every sound track into `target`: copied when it carries them all (soundCodecsHeld), else encoded losslessly. */
+function soundMoveArgs(info: MediaInfo, target: MediaContainer): string[] {
+  const held: ReadonlySet<string> | undefined = (soundCodecsHeld as Partial<Record<MediaContainer, ReadonlySet<string>>>)[target];
+  const codecs = (info.audioTracks ?? []).map((track) => track.codec);
+  const copy = held !== undefined && codecs.length > 0 && codecs.every((codec) => held.has(codec));
+  const encode = losslessSound[target];
+  if (!copy && !encode) throw new StudioError('MEDIA', `This sound cannot be moved into ${target} as it is.`);
+  return ['-map', '0:a', ...(copy ? ['-c:a', 'copy'] : encode!)];
+}
 
 /**
  * Rewrites the file through ffmpeg's muxer without touching the streams. MediaRecorder writes WebM
@@ -33,7 +47,9 @@ const mp4FallbackAudio = ['-c:a', 'aac', '-b:a', '256k'];
  *
  * `to` moves a video into another container (a QuickTime `.mov` or a Matroska file into MP4): the
  * picture and its rotation are copied, the first picture and every sound track kept, other tracks
- * (a phone's timed metadata) dropped, and a sound MP4 cannot hold is re-encoded to AAC.
+ * (a phone's timed metadata) dropped, and a sound MP4 cannot hold is re-encoded to AAC. For a file
+ * of sound alone (a voice import in a container the service does not take, see storedVoiceFormat)
+ * every sound track is moved: copied where `to` carries its codec, else encoded losslessly.
  */
 export async function remuxFile(job: JobContext, input: string, output: string, to?: MediaContainer): Promise<void> {
   // The streams are what matter here, not the sound's decoded length: that is measured by whoever needs it.
@@ -42,17 +58,19 @@ export async function remuxFile(job: JobContext, input: string, output: string, 
   const muxer = muxers[target];
   if (!muxer) throw new StudioError('MEDIA', `A ${info.container} file cannot be remuxed.`);
   const moving = target !== info.container;
-  const streams = moving
-    ? [
-        '-map',
-        '0:v:0',
-        '-map',
-        '0:a?',
-        '-c:v',
-        'copy',
-        ...(target === 'mp4' && info.audio && !mp4AudioCodecs.has(info.audio.codec) ? mp4FallbackAudio : ['-c:a', 'copy']),
-      ]
-    : ['-map', '0', '-c', 'copy'];
+  const streams = !moving
+    ? ['-map', '0', '-c', 'copy']
+    : !info.video || target in soundCodecsHeld
+      ? soundMoveArgs(info, target)
+      : [
+          '-map',
+          '0:v:0',
+          '-map',
+          '0:a?',
+          '-c:v',
+          'copy',
+          ...(target === 'mp4' && info.audio && !mp4AudioCodecs.has(info.audio.codec) ? mp4FallbackAudio : ['-c:a', 'copy']),
+        ];
   await withPartialOutput(output, async (partial) => {
     await runChecked(
       job,

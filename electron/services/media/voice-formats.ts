@@ -2,6 +2,7 @@
  * The accepted voice formats as ffmpeg encodes them, and the bitrate (or sample rate, for PCM and
  * FLAC) chosen from a take's duration so that the file stays within the service's byte limit.
  */
+import type { MediaInfo } from '../../../shared/media';
 import { type VoiceFormat, voicePreparation, voiceRules } from '../../../shared/requirements';
 
 type Lossy = {
@@ -86,4 +87,30 @@ export function planEncoding(format: VoiceFormat, durationMs: number, shrink = 1
 /** The accepted format a probed container stands for, if any (m4a and mp4 differ only in brand). */
 export function voiceFormatOfContainer(container: string): VoiceFormat | null {
   return (voiceRules.formats as readonly string[]).includes(container) ? (container as VoiceFormat) : null;
+}
+
+/**
+ * Sound codecs each container a voice import may move into carries as they are: the MP4 family's
+ * (AAC, Apple Lossless, MP3) and FLAC's own. Both hold sound alone, so a picture in the file is left
+ * behind. A codec outside its target's set is encoded losslessly instead (remux.ts).
+ */
+export const soundCodecsHeld = {
+  m4a: new Set(['aac', 'alac', 'mp3']),
+  flac: new Set(['flac']),
+} as const satisfies Partial<Record<VoiceFormat, ReadonlySet<string>>>;
+
+/**
+ * The service's format a voice import is kept in, by content. A file already in one stays as it is.
+ * Any other sound the engine reads (ADTS AAC, AIFF, CAF, WMA, AMR, Matroska or QuickTime audio) is
+ * moved into one without loss, its sound alone: M4A when every track's codec fits it, otherwise FLAC
+ * for one track or Apple Lossless in M4A for several (FLAC holds one). Null without sound.
+ */
+export function storedVoiceFormat(info: Pick<MediaInfo, 'container' | 'audio' | 'audioTracks'>): VoiceFormat | null {
+  if (!info.audio) return null;
+  const kept = voiceFormatOfContainer(info.container);
+  if (kept) return kept;
+  const codecs = (info.audioTracks?.length ? info.audioTracks : [info.audio]).map((track) => track.codec);
+  const fits = (held: ReadonlySet<string>) => codecs.every((codec) => held.has(codec));
+  if (fits(soundCodecsHeld.m4a)) return 'm4a';
+  return codecs.length === 1 ? 'flac' : 'm4a';
 }

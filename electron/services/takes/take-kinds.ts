@@ -10,7 +10,7 @@ import type { Draft, Take } from '../../../shared/drafts';
 import type { MediaInfo } from '../../../shared/media';
 import { importFormats } from '../../../shared/take-import';
 import { storedVideoContainer } from '../media/video-preparation';
-import { voiceFormatOfContainer } from '../media/voice-formats';
+import { storedVoiceFormat } from '../media/voice-formats';
 
 export type TakeShelf = {
   /** Every take of this kind the draft holds, oldest first (recording, recovered and complete). */
@@ -51,7 +51,7 @@ export type TakeKindEntry = {
 const voice: TakeKindEntry = {
   noun: 'the take',
   media: 'audio',
-  importable: (info) => (info.audio ? voiceFormatOfContainer(info.container) : null),
+  importable: (info) => storedVoiceFormat(info),
   importNames: importFormats.voice.names,
   shelf: {
     single: false,

@@ -513,9 +513,10 @@ export class TakeService {
       const fileName = `${session.kind}-${takeId}.${format}`;
       final = this.drafts.mediaFile(draftId, fileName);
       // Recorder-made WebM carries no duration: give it one, as for our own recordings. A QuickTime or
-      // Matroska video moves into MP4, the container the service takes.
+      // Matroska video moves into MP4, and sound in a container the service does not take (AIFF, CAF,
+      // WMA, ADTS AAC…) into M4A, WebM or FLAC, without loss.
       if (info.container === 'webm') await this.engine.remux(file, final);
-      else if (format !== info.container && entry.media === 'video') {
+      else if (format !== info.container) {
         await this.engine.remux(file, final, format as MediaContainer);
         info = await this.engine.probe(final, { signal });
       } else await fs.rename(file, final);
