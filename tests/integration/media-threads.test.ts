@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../shared/errors';
 import { type EngineProgress, type MediaEngine, createMediaEngine } from '../../electron/services/media/engine';
-import { multiThreadCore } from '../../electron/services/media/runner';
+import { WasmRunner, engineFailure, multiThreadCore } from '../../electron/services/media/runner';
 import { createLogger } from '../../electron/services/log';
 import { inCi, missingPrerequisite } from '../support/prerequisites';
 
@@ -164,4 +164,41 @@ describe.skipIf(skip !== null)('media engine: re-encoding on the multi-threaded 
     },
     240_000,
   );
+
+  it('says in plain words when the engine itself fails, and keeps the engine’s own message for the log', async () => {
+    const multi = multiThreadCore();
+    if (!multi) return expect(inCi).toBe(false);
+    // x264 `veryfast` on the multi-threaded core ends the wasm run with Emscripten's `unwind`, which
+    // the core's own error handling turns into a TypeError: a real failure inside the engine.
+    const lines: string[] = [];
+    const log = createLogger('media-threads-test', (line) => lines.push(line));
+    const runner = new WasmRunner(log, { core: multi });
+    try {
+      const error = await runner
+        .run({
+          program: 'ffmpeg',
+          args: [
+            ...['-hide_banner', '-loglevel', 'error', '-i', '/in/input', '-map', '0:v', '-c:v', 'libx264', '-preset', 'veryfast', '-f', 'mp4', '/out/made'],
+          ],
+          inputs: [{ name: 'input', path: file('short.webm') }],
+          outputs: [{ name: 'made', path: file('out/veryfast.mp4') }],
+        })
+        .then(
+          () => null,
+          (failure: unknown) => failure,
+        );
+      expect(error).toBeInstanceOf(StudioError);
+      expect((error as StudioError).message).toBe(engineFailure);
+      expect(lines.join('\n')).toMatch(/the media engine failed.*startsWith/);
+      // The next command runs as usual.
+      const probe = await runner.run({
+        program: 'ffprobe',
+        args: ['-v', 'error', '-show_format', '/in/input'],
+        inputs: [{ name: 'input', path: file('short.webm') }],
+      });
+      expect(probe.stdout).toMatch(/format_name=matroska,webm/);
+    } finally {
+      await runner.close();
+    }
+  }, 120_000);
 });

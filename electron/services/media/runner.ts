@@ -86,6 +86,10 @@ export function multiThreadCore(): WorkerData | null {
  */
 export const defaultWorkerNice = 5;
 
+/** What people are told when the engine itself fails (a wasm trap, a crashed worker); the details go to the log. */
+export const engineFailure =
+  'The media engine failed while working on this file, through no fault of the file. Nothing was changed: try again, and if it happens again, the studio’s log has the details.';
+
 /** Above this wasm heap size the worker is replaced after its job: wasm memory never shrinks. */
 const recycleHeapBytes = 1024 * 1024 * 1024;
 
@@ -254,13 +258,16 @@ export class WasmRunner implements FFmpegRunner {
           pending.resolve(result);
         } else {
           this.pending = null;
-          pending.reject(new StudioError('MEDIA', `ffmpeg.wasm failed: ${message.message}`));
+          // A trap or a throw inside the engine is no fault of the file: plain words for people, the
+          // engine's own message in the log.
+          this.log.error('the media engine failed', { message: message.message, fatal: message.fatal });
+          pending.reject(new StudioError('MEDIA', engineFailure));
           if (message.fatal) void this.stop(null);
         }
       });
       worker.on('error', (error) => {
         this.log.error('media worker crashed', error);
-        const failure = new StudioError('MEDIA', `The media worker stopped: ${error.message}`);
+        const failure = new StudioError('MEDIA', engineFailure);
         reject(failure);
         void this.stop(failure);
       });
@@ -268,7 +275,8 @@ export class WasmRunner implements FFmpegRunner {
         if (this.worker !== worker) return;
         this.worker = null;
         this.ready = null;
-        const failure = new StudioError('MEDIA', `The media worker exited unexpectedly (code ${code}).`);
+        this.log.error('media worker exited', { code });
+        const failure = new StudioError('MEDIA', engineFailure);
         reject(failure);
         this.pending?.reject(failure);
         this.pending = null;
