@@ -177,9 +177,7 @@ describe.skipIf(skip !== null)('media engine: re-encoding on the multi-threaded 
       const error = await runner
         .run({
           program: 'ffmpeg',
-          args: [
-            ...['-hide_banner', '-loglevel', 'error', '-i', '/in/input', '-map', '0:v', '-c:v', 'libx264', '-preset', 'veryfast', '-f', 'mp4', '/out/made'],
-          ],
+          args: ['-hide_banner', '-loglevel', 'error', '-i', '/in/input', '-map', '0:v', '-c:v', 'libx264', '-preset', 'veryfast', '-f', 'mp4', '/out/made'],
           inputs: [{ name: 'input', path: file('short.webm') }],
           outputs: [{ name: 'made', path: file('out/veryfast.mp4') }],
         })
