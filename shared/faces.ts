@@ -244,7 +244,7 @@ export function faceTakeChecks(record: FaceRecord): CheckResult[] {
       id: 'face-one',
       label: 'One face',
       verdict: shareVerdict,
-      reason: `Exactly one face in ${percent(share)} of the take (${one} of ${total} s; at least ${percent(pass)} needed).${whoElse}`,
+      reason: `Exactly one face in ${percent(share)} of the take (in ${one} of the ${total} seconds looked at, counting a last part-second; at least ${percent(pass)} needed).${whoElse}`,
       value: share,
     },
   ];

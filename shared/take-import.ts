@@ -17,22 +17,23 @@ export type ImportFormat = {
 };
 
 /**
- * Sound files in containers the service does not list, by the names people's devices give them:
+ * Names of sound files the service's list of formats does not name, as people's devices give them:
  * ADTS AAC (Android recorders), AIFF and CAF (Macs, GarageBand, Logic), WMA (Windows), AMR and 3GP
- * (phones' voice memos), Opus and Ogg audio, Matroska audio, audiobook M4B and QuickTime. The
- * takes service moves their sound into M4A or FLAC on import (voice-formats.ts storedVoiceFormat).
+ * (phones' voice memos), `.opus` and `.oga` (Ogg, kept as it is), Matroska audio, audiobook M4B, and
+ * the sound of a QuickTime, M4V or Matroska video. The content then decides; sound in a container the
+ * service does not take is moved into M4A or FLAC on import (voice-formats.ts storedVoiceFormat).
  */
-const movedVoiceExtensions = ['aac', 'aif', 'aiff', 'aifc', 'caf', 'wma', 'amr', '3gp', '3ga', 'opus', 'oga', 'mka', 'm4b', 'mov'] as const;
+const otherVoiceExtensions = ['aac', 'aif', 'aiff', 'aifc', 'caf', 'wma', 'amr', '3gp', '3ga', 'opus', 'oga', 'mka', 'm4b', 'mov', 'm4v', 'mkv'] as const;
 
 /**
- * Voice: the service's formats, and sound the studio moves into one of them. Video: the service's MP4 and WebM, plus what phones and cameras
- * write (QuickTime `.mov` from every iPhone, `.m4v`, Matroska `.mkv` from screen recorders), which
- * the studio remuxes into MP4 on import.
+ * Voice: the service's formats, and the names above. Video: the service's MP4 and WebM, plus what
+ * phones and cameras write (QuickTime `.mov` from every iPhone, `.m4v`, Matroska `.mkv` from screen
+ * recorders), which the studio remuxes into MP4 on import.
  */
 export const importFormats: Record<ImportKind, ImportFormat> = {
   voice: {
-    extensions: [...voiceRules.formats, ...movedVoiceExtensions],
-    names: `${voiceRules.formats.join(', ')}, or aac, aiff, caf, wma, amr, opus, mka or mov (kept as M4A or FLAC, without loss)`,
+    extensions: [...voiceRules.formats, ...otherVoiceExtensions],
+    names: `${voiceRules.formats.join(', ')}, opus; or aac, aiff, caf, wma, amr, mka, mov (kept as M4A or FLAC, without loss)`,
   },
   video: { extensions: ['mp4', 'm4v', 'mov', 'qt', 'webm', 'mkv'], names: 'mp4, mov, m4v, webm, mkv' },
 };

@@ -89,15 +89,17 @@ export function ImportTake({ draftId, kind, onImported }: { draftId: string; kin
       onFile={(file) => void importFile(file)}
       progress={
         progress !== null && (
+          // Once every piece has arrived the checks run in the main process, which reports no
+          // fraction of them: the bar then says it is busy (no value) instead of standing full.
           <div
-            className="import-progress"
+            className={`import-progress${progress < 1 ? '' : ' import-progress-busy'}`}
             role="progressbar"
-            aria-label="Import progress"
+            aria-label={progress < 1 ? 'Import progress' : 'Checking the import'}
             aria-valuemin={0}
             aria-valuemax={100}
-            aria-valuenow={Math.round(progress * 100)}
+            aria-valuenow={progress < 1 ? Math.round(progress * 100) : undefined}
           >
-            <div style={{ width: `${progress * 100}%` }} />
+            <div style={progress < 1 ? { width: `${progress * 100}%` } : undefined} />
             <span className="small muted">{progress < 1 ? 'Reading the file…' : kind === 'video' ? 'Checking the video…' : 'Checking the recording…'}</span>
           </div>
         )

@@ -19,7 +19,7 @@ describe('the main process’s V8 flags', () => {
       expect(scripts[name], name).toMatch(new RegExp(`\\btsx ${mainV8Flags.join(' ')} `));
     }
     expect(read('scripts/start-electron.mjs')).toContain("`--js-flags=${mainV8Flags.join(' ')}`");
-    expect(read('tests/support/studio-host.ts')).toContain('process.execPath, ...mainV8Flags,');
+    expect(read('tests/support/studio-host.ts')).toMatch(/process\.execPath,\s*\.\.\.mainV8Flags,/);
     const builder = load(read('electron-builder.yml')) as { linux: { executableArgs: string[] } };
     expect(builder.linux.executableArgs).toEqual([`--js-flags=${mainV8Flags.join(' ')}`]);
   });
