@@ -33,7 +33,7 @@ const otherVoiceExtensions = ['aac', 'aif', 'aiff', 'aifc', 'caf', 'wma', 'amr',
 export const importFormats: Record<ImportKind, ImportFormat> = {
   voice: {
     extensions: [...voiceRules.formats, ...otherVoiceExtensions],
-    names: `${voiceRules.formats.join(', ')}, opus; or aac, aiff, caf, wma, amr, mka, mov (kept as M4A or FLAC, without loss)`,
+    names: `${voiceRules.formats.slice(0, -1).join(', ')} or ${voiceRules.formats.at(-1)}, or another sound file (aiff, caf, aac, wma…), kept without further loss`,
   },
   video: { extensions: ['mp4', 'm4v', 'mov', 'qt', 'webm', 'mkv'], names: 'mp4, mov, m4v, webm, mkv' },
 };

@@ -288,7 +288,8 @@ export function TakeReview({
       </div>
 
       <div className="review-controls">
-        <button type="button" className="button button-primary" onClick={wave.playPause} disabled={!saved || !wave.ready}>
+        {/* The waveform can be drawn from the take's measured peaks before there is a file to play (a preview being made). */}
+        <button type="button" className="button button-primary" onClick={wave.playPause} disabled={!saved || !wave.ready || !url}>
           {wave.playing ? 'Pause' : 'Play'}
         </button>
         <span className="review-time meter-clock" aria-label="Playback position">

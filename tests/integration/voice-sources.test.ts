@@ -207,10 +207,10 @@ describe.skipIf(missing !== null)('voice sources', () => {
         .split('\n');
 
     const kinds = [
-      { name: 'memo.aiff', args: ['-c:a', 'pcm_s16be', '-f', 'aiff'], stored: 'flac', codecs: ['flac'], exact: true },
-      { name: 'studio-24bit.aif', args: ['-c:a', 'pcm_s24be', '-f', 'aiff'], stored: 'flac', codecs: ['flac'], exact: true },
+      { name: 'memo.aiff', args: ['-c:a', 'pcm_s16be', '-f', 'aiff'], stored: 'wav', codecs: ['pcm_s16le'], exact: true },
+      { name: 'studio-24bit.aif', args: ['-c:a', 'pcm_s24be', '-f', 'aiff'], stored: 'wav', codecs: ['pcm_s24le'], exact: true },
       { name: 'logic.caf', args: ['-c:a', 'alac', '-f', 'caf'], stored: 'm4a', codecs: ['alac'], exact: true },
-      { name: 'float.caf', args: ['-c:a', 'pcm_f32be', '-f', 'caf'], stored: 'flac', codecs: ['flac'], exact: false },
+      { name: 'float.caf', args: ['-c:a', 'pcm_f32be', '-f', 'caf'], stored: 'wav', codecs: ['pcm_f32le'], exact: true },
       { name: 'recorder.aac', args: ['-c:a', 'aac', '-b:a', '96k', '-f', 'adts'], stored: 'm4a', codecs: ['aac'], exact: false },
       { name: 'meeting.wma', args: ['-c:a', 'wmav2', '-b:a', '64k', '-f', 'asf'], stored: 'flac', codecs: ['flac'], exact: false },
     ] as const;
@@ -242,7 +242,17 @@ describe.skipIf(missing !== null)('voice sources', () => {
       120_000,
     );
 
-    it('keeps every track of a two-track file as Apple Lossless in M4A (FLAC holds one)', async () => {
+    it('keeps float samples above full scale as they are, so the clipping check does not blame the speaker', async () => {
+      ffmpeg('-i', speech(65), '-af', 'volume=8dB', '-c:a', 'pcm_f32be', '-f', 'caf', at('hot.caf'));
+      const take = await importFile(draftId, at('hot.caf'));
+      const file = drafts.mediaFile(draftId, take.fileName);
+      expect(probeCodecs(file)).toEqual(['pcm_f32le']);
+      const samples = nativePcm(file);
+      expect(samples.reduce((peak, sample) => Math.max(peak, Math.abs(sample)), 0)).toBeGreaterThan(1.2);
+      expect(checkOf(take, 'clipping')?.verdict).toBe('pass');
+    }, 120_000);
+
+    it('keeps every track of a two-track file as Apple Lossless in M4A (FLAC and WAV hold one)', async () => {
       ffmpeg(
         '-i',
         speech(65),

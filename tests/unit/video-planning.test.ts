@@ -71,5 +71,16 @@ describe('what may be imported, and what the browser plays', () => {
     expect(unplayableReason({ ...base, container: 'm4a', audio: { codec: 'alac', sampleRate: 48000, channels: 1 }, video: null })).toMatch(/Apple Lossless/);
     expect(unplayableReason({ ...base, audio: null, video: { ...recorded, codec: 'hevc' } })).toMatch(/HEVC/);
     expect(unplayableReason({ ...base, audio: null, video: { ...recorded, pixelFormat: 'yuv420p10le' } })).toMatch(/yuv420p10le/);
+    expect(unplayableReason({ ...base, container: 'mp4', audio: { codec: 'amr_nb', sampleRate: 8000, channels: 1 }, video: null })).toMatch(
+      /cannot decode AMR sound/,
+    );
+  });
+
+  it('asks for a preview of a sound whose header lies about its length, which the browser would believe', () => {
+    const pcm = { codec: 'pcm_s16le', sampleRate: 48000, channels: 1 };
+    const cutShort = { container: 'wav' as const, durationMs: 45_000, headerDurationMs: 90_000, bytes: 10, audio: pcm, video: null };
+    expect(unplayableReason(cutShort)).toBe('its header says 1:30 but its sound lasts 0:45, and the browser would go by the header');
+    expect(unplayableReason({ ...cutShort, headerDurationMs: 45_400 })).toBeNull();
+    expect(unplayableReason({ ...cutShort, headerDurationMs: null })).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaInfo } from '../../shared/media';
 import { importRefusal } from '../../shared/take-import';
-import { storedVoiceFormat } from '../../electron/services/media/voice-formats';
+import { losslessCodecFor, storedVoiceFormat } from '../../electron/services/media/voice-formats';
 
 const sound = (container: MediaInfo['container'], ...codecs: string[]): Pick<MediaInfo, 'container' | 'audio' | 'audioTracks'> => ({
   container,
@@ -22,9 +22,16 @@ describe('the format a voice import is kept in', () => {
     expect(storedVoiceFormat(sound('matroska', 'mp3', 'aac'))).toBe('m4a');
   });
 
+  it('moves PCM into WAV with its very samples, floats above full scale included', () => {
+    expect(storedVoiceFormat(sound('aiff', 'pcm_s16be'))).toBe('wav');
+    expect(storedVoiceFormat(sound('aiff', 'pcm_s8'))).toBe('wav');
+    expect(storedVoiceFormat(sound('caf', 'pcm_f32be'))).toBe('wav');
+    expect(losslessCodecFor('wav', 'pcm_s24be')).toBe('pcm_s24le');
+    expect(losslessCodecFor('wav', 'pcm_s8')).toBe('pcm_u8');
+    expect(losslessCodecFor('wav', 'wmav2')).toBeNull();
+  });
+
   it('moves anything else into FLAC, or into M4A as Apple Lossless when there are several tracks', () => {
-    expect(storedVoiceFormat(sound('aiff', 'pcm_s16be'))).toBe('flac');
-    expect(storedVoiceFormat(sound('caf', 'pcm_f32be'))).toBe('flac');
     expect(storedVoiceFormat(sound('asf', 'wmav2'))).toBe('flac');
     expect(storedVoiceFormat(sound('amr', 'amr_nb'))).toBe('flac');
     expect(storedVoiceFormat(sound('matroska', 'opus'))).toBe('flac');
@@ -57,7 +64,7 @@ describe('the names a voice import may have', () => {
 
   it('still refuses what is no sound file, and says what to bring', () => {
     expect(importRefusal('voice', 'notes.docx', 1000)).toMatch(
-      /“notes\.docx” is a \.docx file, which the studio cannot import as a recording\. Import mp3, wav, .*aiff.*\(kept as M4A or FLAC, without loss\)/,
+      /“notes\.docx” is a \.docx file, which the studio cannot import as a recording\. Import mp3, wav, .* or mp4, or another sound file \(aiff, caf, aac, wma…\), kept without further loss\./,
     );
   });
 });

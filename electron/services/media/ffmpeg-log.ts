@@ -44,7 +44,7 @@ export function unreadableReason(lines: readonly string[], startsLikeMedia: bool
   if (cutShortLines.test(lines.join('\n'))) {
     return 'it is cut short, its end missing (as when a copy or download stops early); copy it again from where it was made';
   }
-  return 'it is damaged: its content could not be decoded';
+  return 'it is damaged (its content could not be decoded)';
 }
 
 /** ffmpeg's words for input that ends too soon: an MP4 or MOV without its index, data ending inside a packet. */

@@ -5,6 +5,7 @@
  * only; checks and preparation always read the original.
  */
 import type { MediaInfo } from '../../../shared/media';
+import { formatDuration } from '../../../shared/audio-analysis';
 import { videoRules, voiceSource } from '../../../shared/requirements';
 import { type JobContext, formatSeconds, runChecked, stepControl, withPartialOutput } from './job';
 import { ffmpegInput, inputName } from './ffmpeg-input';
@@ -43,7 +44,18 @@ const playableContainers = new Set(['webm', 'mp4', 'm4a', 'mp3', 'wav', 'ogg', '
 const playableVideo = new Set(['h264', 'vp8', 'vp9', 'av1']);
 const playableAudio = new Set(['opus', 'vorbis', 'aac', 'mp3', 'flac', 'pcm_u8', 'pcm_s16le', 'pcm_s24le', 'pcm_s32le', 'pcm_f32le']);
 
-const codecWords: Record<string, string> = { hevc: 'HEVC (H.265)', alac: 'Apple Lossless (ALAC)', prores: 'ProRes', av1: 'AV1', mpeg4: 'MPEG-4 Part 2' };
+const codecWords: Record<string, string> = {
+  hevc: 'HEVC (H.265)',
+  alac: 'Apple Lossless (ALAC)',
+  prores: 'ProRes',
+  av1: 'AV1',
+  mpeg4: 'MPEG-4 Part 2',
+  amr_nb: 'AMR',
+  amr_wb: 'AMR-WB',
+  wmav1: 'Windows Media Audio',
+  wmav2: 'Windows Media Audio',
+  wmapro: 'Windows Media Audio Pro',
+};
 const named = (codec: string) => codecWords[codec] ?? codec;
 
 /**
@@ -60,6 +72,12 @@ export function unplayableReason(info: MediaInfo): string | null {
     }
   }
   if (info.audio && !playableAudio.has(info.audio.codec)) return `the browser cannot decode ${named(info.audio.codec)} sound`;
+  // The browser takes a file's length from its header: one that claims more or less than the sound
+  // holds (a WAV or RF64 cut short, joined MP3s) would play against the wrong timeline.
+  const header = info.headerDurationMs ?? null;
+  if (!info.video && header !== null && info.durationMs !== null && Math.abs(header - info.durationMs) > voiceSource.headerMismatchMs) {
+    return `its header says ${formatDuration(header)} but its sound lasts ${formatDuration(info.durationMs)}, and the browser would go by the header`;
+  }
   return null;
 }
 

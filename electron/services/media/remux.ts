@@ -1,10 +1,11 @@
 /** Stream-copy a recording into a fresh file of the same container, or move a video into MP4. */
 import { StudioError } from '../../../shared/errors';
 import type { MediaContainer, MediaInfo } from '../../../shared/media';
+import type { VoiceFormat } from '../../../shared/requirements';
 import { type JobContext, runChecked, withPartialOutput } from './job';
 import { ffmpegInput, inputName } from './ffmpeg-input';
 import { probeFile } from './probe';
-import { soundCodecsHeld } from './voice-formats';
+import { losslessCodecFor, soundCodecsHeld, voiceFormatOfContainer } from './voice-formats';
 
 /** The muxer that writes each container, and what it needs to write a complete index. */
 const muxers: Partial<Record<MediaContainer, string[]>> = {
@@ -27,17 +28,16 @@ const muxers: Partial<Record<MediaContainer, string[]>> = {
 const mp4AudioCodecs = new Set([...soundCodecsHeld.m4a, 'ac3', 'eac3']);
 const mp4FallbackAudio = ['-c:a', 'aac', '-b:a', '256k'];
 
-/** Lossless encoders for sound a voice import's target cannot carry as it is (see storedVoiceFormat). */
-const losslessSound: Partial<Record<MediaContainer, string[]>> = { m4a: ['-c:a', 'alac'], flac: ['-c:a', 'flac'] };
-
-/** Every sound track into `target`: copied when it carries them all (soundCodecsHeld), else encoded losslessly. */
+/** Every sound track into `target`: copied when it carries them all (soundCodecsHeld), else each encoded by losslessCodecFor. */
 function soundMoveArgs(info: MediaInfo, target: MediaContainer): string[] {
   const held: ReadonlySet<string> | undefined = (soundCodecsHeld as Partial<Record<MediaContainer, ReadonlySet<string>>>)[target];
   const codecs = (info.audioTracks ?? []).map((track) => track.codec);
-  const copy = held !== undefined && codecs.length > 0 && codecs.every((codec) => held.has(codec));
-  const encode = losslessSound[target];
-  if (!copy && !encode) throw new StudioError('MEDIA', `This sound cannot be moved into ${target} as it is.`);
-  return ['-map', '0:a', ...(copy ? ['-c:a', 'copy'] : encode!)];
+  if (held && codecs.length > 0 && codecs.every((codec) => held.has(codec))) return ['-map', '0:a', '-c:a', 'copy'];
+  const encoders = codecs.map((codec) => (voiceFormatOfContainer(target) ? losslessCodecFor(target as VoiceFormat, codec) : null));
+  if (codecs.length === 0 || encoders.some((encoder) => encoder === null)) {
+    throw new StudioError('MEDIA', `This sound cannot be kept in ${target} as it is.`);
+  }
+  return ['-map', '0:a', ...encoders.flatMap((encoder, index) => [`-c:a:${index}`, encoder!])];
 }
 
 /**

@@ -86,6 +86,12 @@ export function multiThreadCore(): WorkerData | null {
  */
 export const defaultWorkerNice = 5;
 
+/** ffmpeg's `av_assert` line: "Assertion <condition> failed at <file>:<line>". */
+const isAssertion = (line: string) => /^Assertion .+ failed at \S+:\d+/.test(line);
+
+/** Whether a failed run's log holds one of ffmpeg's internal assertions. */
+export const internalAssertion = (log: readonly string[]) => log.some(isAssertion);
+
 /** What people are told when the engine itself fails (a wasm trap, a crashed worker); the details go to the log. */
 export const engineFailure =
   'The media engine failed while working on this file, through no fault of the file. Nothing was changed: try again, and if it happens again, the studio’s log has the details.';
@@ -193,7 +199,7 @@ export class WasmRunner implements FFmpegRunner {
     await this.stop(new StudioError('CANCELLED', 'The media engine was closed.'));
   }
 
-  private async runNow(spec: RunSpec, control: RunControl): Promise<RunResult> {
+  private async runNow(spec: RunSpec, control: RunControl, again = false): Promise<RunResult> {
     if (this.closed) throw new StudioError('NOT_AVAILABLE', 'The media engine is closed.');
     control.signal?.throwIfAborted();
     const worker = await this.start();
@@ -230,6 +236,14 @@ export class WasmRunner implements FFmpegRunner {
     if (result.heapBytes > recycleHeapBytes || failed) {
       this.log.info('recycling the media worker', { heapMb: Math.round(result.heapBytes / 2 ** 20), afterFailure: failed });
       await this.stop(null);
+    }
+    // The core's state also leaks between runs that succeed: a track preview after a run of other
+    // jobs stopped on "Assertion pool->type == AVMEDIA_TYPE_AUDIO failed at libavfilter/framepool.c".
+    // An assertion is ffmpeg's own invariant, not the file's fault: the command runs once more on
+    // the fresh worker, and a second failure stands.
+    if (failed && !again && internalAssertion(result.log)) {
+      this.log.warn('the media engine failed an internal assertion; running the command again on a fresh worker', { assertion: result.log.find(isAssertion) });
+      return this.runNow(spec, control, true);
     }
     return result;
   }

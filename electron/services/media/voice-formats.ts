@@ -91,19 +91,37 @@ export function voiceFormatOfContainer(container: string): VoiceFormat | null {
 
 /**
  * Sound codecs each container a voice import may move into carries as they are: the MP4 family's
- * (AAC, Apple Lossless, MP3) and FLAC's own. Both hold sound alone, so a picture in the file is left
- * behind. A codec outside its target's set is encoded losslessly instead (remux.ts).
+ * (AAC, Apple Lossless, MP3), WAV's PCM and FLAC's own. All hold sound alone, so a picture in the
+ * file is left behind. A codec outside its target's set is encoded by losslessCodecFor (remux.ts).
  */
 export const soundCodecsHeld = {
   m4a: new Set(['aac', 'alac', 'mp3']),
+  wav: new Set(['pcm_u8', 'pcm_s16le', 'pcm_s24le', 'pcm_s32le', 'pcm_f32le', 'pcm_f64le', 'pcm_alaw', 'pcm_mulaw']),
   flac: new Set(['flac']),
 } as const satisfies Partial<Record<VoiceFormat, ReadonlySet<string>>>;
 
 /**
+ * The codec that carries `codec`'s samples unchanged into `target`, or null: WAV takes big-endian
+ * PCM (AIFF's, CAF's) as the same samples little-endian, and signed 8-bit as WAV's unsigned 8-bit;
+ * M4A takes any integer PCM as Apple Lossless; FLAC takes integer PCM up to 24 bits. Float samples
+ * go to WAV only: FLAC and ALAC hold integers, which would clip a float peak above full scale.
+ */
+export function losslessCodecFor(target: VoiceFormat, codec: string): string | null {
+  if (target === 'wav') {
+    const little = codec === 'pcm_s8' ? 'pcm_u8' : codec.replace(/be$/, 'le');
+    return soundCodecsHeld.wav.has(little) ? little : null;
+  }
+  if (target === 'm4a') return 'alac';
+  if (target === 'flac') return 'flac';
+  return null;
+}
+
+/**
  * The service's format a voice import is kept in, by content. A file already in one stays as it is.
  * Any other sound the engine reads (ADTS AAC, AIFF, CAF, WMA, AMR, Matroska or QuickTime audio) is
- * moved into one without loss, its sound alone: M4A when every track's codec fits it, otherwise FLAC
- * for one track or Apple Lossless in M4A for several (FLAC holds one). Null without sound.
+ * moved into one, its sound alone: M4A when every track's codec fits it (copied), WAV for one track
+ * of PCM (the same samples), otherwise FLAC for one track (a lossy codec decoded once, then kept
+ * without further loss) or Apple Lossless in M4A for several (FLAC and WAV hold one). Null without sound.
  */
 export function storedVoiceFormat(info: Pick<MediaInfo, 'container' | 'audio' | 'audioTracks'>): VoiceFormat | null {
   if (!info.audio) return null;
@@ -112,5 +130,7 @@ export function storedVoiceFormat(info: Pick<MediaInfo, 'container' | 'audio' | 
   const codecs = (info.audioTracks?.length ? info.audioTracks : [info.audio]).map((track) => track.codec);
   const fits = (held: ReadonlySet<string>) => codecs.every((codec) => held.has(codec));
   if (fits(soundCodecsHeld.m4a)) return 'm4a';
+  // PCM keeps its very samples in a WAV, float ones above full scale included.
+  if (codecs.length === 1 && losslessCodecFor('wav', codecs[0]!)) return 'wav';
   return codecs.length === 1 ? 'flac' : 'm4a';
 }
