@@ -94,7 +94,14 @@ export const internalAssertion = (log: readonly string[]) => log.some(isAssertio
 
 /** What people are told when the engine itself fails (a wasm trap, a crashed worker); the details go to the log. */
 export const engineFailure =
-  'The media engine failed while working on this file, through no fault of the file. Nothing was changed: try again, and if it happens again, the studio’s log has the details.';
+  'The media engine stopped with an internal error while working on this file. Nothing was changed: try again; if it happens again, the file may be damaged, and the studio’s log has the details.';
+
+/** A failure of the engine itself (a wasm trap, a crashed or vanished worker), as opposed to ffmpeg's exit code. */
+class EngineFailure extends StudioError {
+  constructor() {
+    super('MEDIA', engineFailure);
+  }
+}
 
 /** Above this wasm heap size the worker is replaced after its job: wasm memory never shrinks. */
 const recycleHeapBytes = 1024 * 1024 * 1024;
@@ -214,7 +221,7 @@ export class WasmRunner implements FFmpegRunner {
       outputs: spec.outputs ?? [],
       keepLog: spec.keepLog ?? 'tail',
     };
-    const result = await new Promise<RunResult>((resolve, reject) => {
+    const running = new Promise<RunResult>((resolve, reject) => {
       this.pending = { id, resolve, reject, onTime: control.onTime };
       const onAbort = () => void this.stop(control.signal?.reason ?? new StudioError('CANCELLED', 'Cancelled.'));
       control.signal?.addEventListener('abort', onAbort, { once: true });
@@ -229,6 +236,20 @@ export class WasmRunner implements FFmpegRunner {
       };
       worker.postMessage(request);
     });
+    let result: RunResult;
+    try {
+      result = await running;
+    } catch (error) {
+      // The core's state leaks between runs, and a run after others can trap where it runs clean on a
+      // fresh worker (a track preview after the imports of a test file: "memory access out of
+      // bounds"). The command runs once more on a fresh worker; a second failure stands.
+      if (error instanceof EngineFailure && !again && !this.closed && !control.signal?.aborted) {
+        this.log.warn('the media engine failed; running the command again on a fresh worker');
+        await this.stop(null);
+        return this.runNow(spec, control, true);
+      }
+      throw error;
+    }
     // After a failed ffmpeg run the core's state is not to be trusted: later runs on it report exit
     // code 69 for commands that succeed (seen after an AV1 file this build cannot decode). A fresh
     // worker costs ~0.4 s, only after a failure.
@@ -272,16 +293,15 @@ export class WasmRunner implements FFmpegRunner {
           pending.resolve(result);
         } else {
           this.pending = null;
-          // A trap or a throw inside the engine is no fault of the file: plain words for people, the
-          // engine's own message in the log.
+          // A trap or a throw inside the engine: plain words for people, the engine's own in the log.
           this.log.error('the media engine failed', { message: message.message, fatal: message.fatal });
-          pending.reject(new StudioError('MEDIA', engineFailure));
+          pending.reject(new EngineFailure());
           if (message.fatal) void this.stop(null);
         }
       });
       worker.on('error', (error) => {
         this.log.error('media worker crashed', error);
-        const failure = new StudioError('MEDIA', engineFailure);
+        const failure = new EngineFailure();
         reject(failure);
         void this.stop(failure);
       });
@@ -290,7 +310,7 @@ export class WasmRunner implements FFmpegRunner {
         this.worker = null;
         this.ready = null;
         this.log.error('media worker exited', { code });
-        const failure = new StudioError('MEDIA', engineFailure);
+        const failure = new EngineFailure();
         reject(failure);
         this.pending?.reject(failure);
         this.pending = null;
