@@ -320,3 +320,12 @@ export function voiceDurationState(seconds: number): DurationState {
   if (seconds >= voiceRules.maxSeconds - voiceRules.warnBeforeMaxSeconds) return 'approaching-limit';
   return 'good';
 }
+
+/**
+ * Whether a file's header claims a length the decoded sound does not have (a WAV or RF64 cut short,
+ * joined MP3s): they differ by more than voiceSource.headerMismatchMs. Both lengths in ms; no
+ * header claim (null) never disagrees.
+ */
+export function headerDisagrees(headerMs: number | null, decodedMs: number | null): boolean {
+  return headerMs !== null && decodedMs !== null && Math.abs(headerMs - decodedMs) > voiceSource.headerMismatchMs;
+}

@@ -1,6 +1,6 @@
 // The video decisions on their own: the shown size of a stored picture, what is copied, what size a re-encode gets, what may be imported.
 import { describe, expect, it } from 'vitest';
-import { videoRules } from '../../shared/requirements';
+import { headerDisagrees, videoRules, voiceSource } from '../../shared/requirements';
 import { importAccept, importRefusal } from '../../shared/take-import';
 import { displayedSize, pixelAspectOf, rotationOf } from '../../electron/services/media/probe';
 import { unplayableReason } from '../../electron/services/media/preview';
@@ -82,5 +82,14 @@ describe('what may be imported, and what the browser plays', () => {
     expect(unplayableReason(cutShort)).toBe('its header says 1:30 but its sound lasts 0:45, and the browser would go by the header');
     expect(unplayableReason({ ...cutShort, headerDurationMs: 45_400 })).toBeNull();
     expect(unplayableReason({ ...cutShort, headerDurationMs: null })).toBeNull();
+  });
+
+  it('calls a header wrong only beyond the mismatch allowed, either way, and never without a claim', () => {
+    const allowed = voiceSource.headerMismatchMs;
+    expect(headerDisagrees(60_000 + allowed, 60_000)).toBe(false);
+    expect(headerDisagrees(60_000 + allowed + 1, 60_000)).toBe(true);
+    expect(headerDisagrees(60_000 - allowed - 1, 60_000)).toBe(true);
+    expect(headerDisagrees(null, 60_000)).toBe(false);
+    expect(headerDisagrees(60_000, null)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaInfo } from '../../shared/media';
 import { importRefusal } from '../../shared/take-import';
-import { losslessCodecFor, storedVoiceFormat } from '../../electron/services/media/voice-formats';
+import { losslessCodecFor, storedVoiceFormat, trackCodecs } from '../../electron/services/media/voice-formats';
 
 const sound = (container: MediaInfo['container'], ...codecs: string[]): Pick<MediaInfo, 'container' | 'audio' | 'audioTracks'> => ({
   container,
@@ -40,6 +40,13 @@ describe('the format a voice import is kept in', () => {
 
   it('keeps nothing of a file without sound', () => {
     expect(storedVoiceFormat({ container: 'aiff', audio: null, audioTracks: [] })).toBeNull();
+  });
+
+  it('reads the tracks in order, or the first sound when the probe lists none', () => {
+    const track = (codec: string, index = 0) => ({ index, codec, sampleRate: 48000, channels: 1, title: null });
+    expect(trackCodecs({ audio: track('aac'), audioTracks: [track('aac'), track('opus', 1)] })).toEqual(['aac', 'opus']);
+    expect(trackCodecs({ audio: track('alac'), audioTracks: [] })).toEqual(['alac']);
+    expect(trackCodecs({ audio: null, audioTracks: [] })).toEqual([]);
   });
 });
 

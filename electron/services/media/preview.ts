@@ -6,7 +6,7 @@
  */
 import type { MediaInfo } from '../../../shared/media';
 import { formatDuration } from '../../../shared/audio-analysis';
-import { videoRules, voiceSource } from '../../../shared/requirements';
+import { headerDisagrees, videoRules, voiceSource } from '../../../shared/requirements';
 import { type JobContext, formatSeconds, runChecked, stepControl, withPartialOutput } from './job';
 import { ffmpegInput, inputName } from './ffmpeg-input';
 import { probeFile } from './probe';
@@ -75,7 +75,7 @@ export function unplayableReason(info: MediaInfo): string | null {
   // The browser takes a file's length from its header: one that claims more or less than the sound
   // holds (a WAV or RF64 cut short, joined MP3s) would play against the wrong timeline.
   const header = info.headerDurationMs ?? null;
-  if (!info.video && header !== null && info.durationMs !== null && Math.abs(header - info.durationMs) > voiceSource.headerMismatchMs) {
+  if (!info.video && header !== null && info.durationMs !== null && headerDisagrees(header, info.durationMs)) {
     return `its header says ${formatDuration(header)} but its sound lasts ${formatDuration(info.durationMs)}, and the browser would go by the header`;
   }
   return null;

@@ -5,7 +5,7 @@ import type { VoiceFormat } from '../../../shared/requirements';
 import { type JobContext, runChecked, withPartialOutput } from './job';
 import { ffmpegInput, inputName } from './ffmpeg-input';
 import { probeFile } from './probe';
-import { losslessCodecFor, soundCodecsHeld, voiceFormatOfContainer } from './voice-formats';
+import { losslessCodecFor, soundCodecsHeld, trackCodecs, voiceFormatOfContainer } from './voice-formats';
 
 /** The muxer that writes each container, and what it needs to write a complete index. */
 const muxers: Partial<Record<MediaContainer, string[]>> = {
@@ -30,10 +30,11 @@ const mp4FallbackAudio = ['-c:a', 'aac', '-b:a', '256k'];
 
 /** Every sound track into `target`: copied when it carries them all (soundCodecsHeld), else each encoded by losslessCodecFor. */
 function soundMoveArgs(info: MediaInfo, target: MediaContainer): string[] {
-  const held: ReadonlySet<string> | undefined = (soundCodecsHeld as Partial<Record<MediaContainer, ReadonlySet<string>>>)[target];
-  const codecs = (info.audioTracks ?? []).map((track) => track.codec);
+  const format = voiceFormatOfContainer(target);
+  const held: ReadonlySet<string> | undefined = format ? (soundCodecsHeld as Partial<Record<VoiceFormat, ReadonlySet<string>>>)[format] : undefined;
+  const codecs = trackCodecs(info);
   if (held && codecs.length > 0 && codecs.every((codec) => held.has(codec))) return ['-map', '0:a', '-c:a', 'copy'];
-  const encoders = codecs.map((codec) => (voiceFormatOfContainer(target) ? losslessCodecFor(target as VoiceFormat, codec) : null));
+  const encoders = codecs.map((codec) => (format ? losslessCodecFor(format, codec) : null));
   if (codecs.length === 0 || encoders.some((encoder) => encoder === null)) {
     throw new StudioError('MEDIA', `This sound cannot be kept in ${target} as it is.`);
   }

@@ -236,37 +236,35 @@ export class WasmRunner implements FFmpegRunner {
       };
       worker.postMessage(request);
     });
-    let result: RunResult;
-    try {
-      result = await running;
-    } catch (error) {
-      // The core's state leaks between runs, and a run after others can trap where it runs clean on a
-      // fresh worker (a track preview after the imports of a test file: "memory access out of
-      // bounds"). The command runs once more on a fresh worker; a second failure stands.
-      if (error instanceof EngineFailure && !again && !this.closed && !control.signal?.aborted) {
-        this.log.warn('the media engine failed; running the command again on a fresh worker');
-        await this.stop(null);
-        return this.runNow(spec, control, true);
-      }
-      throw error;
-    }
+    // A failure of the engine itself (a trap, a lost worker) rejects; ffmpeg's own exit code resolves.
+    const outcome = await running.then(
+      (result) => ({ result, failure: null }),
+      (error: unknown) => {
+        if (error instanceof EngineFailure) return { result: null, failure: error };
+        throw error;
+      },
+    );
+    const { result, failure } = outcome;
     // After a failed ffmpeg run the core's state is not to be trusted: later runs on it report exit
     // code 69 for commands that succeed (seen after an AV1 file this build cannot decode). A fresh
     // worker costs ~0.4 s, only after a failure.
-    const failed = spec.program === 'ffmpeg' && result.exitCode !== 0;
-    if (result.heapBytes > recycleHeapBytes || failed) {
-      this.log.info('recycling the media worker', { heapMb: Math.round(result.heapBytes / 2 ** 20), afterFailure: failed });
+    const failed = result === null || (spec.program === 'ffmpeg' && result.exitCode !== 0);
+    if (result === null || result.heapBytes > recycleHeapBytes || failed) {
+      if (result) this.log.info('recycling the media worker', { heapMb: Math.round(result.heapBytes / 2 ** 20), afterFailure: failed });
       await this.stop(null);
     }
-    // The core's state also leaks between runs that succeed: a track preview after a run of other
-    // jobs stopped on "Assertion pool->type == AVMEDIA_TYPE_AUDIO failed at libavfilter/framepool.c".
-    // An assertion is ffmpeg's own invariant, not the file's fault: the command runs once more on
-    // the fresh worker, and a second failure stands.
-    if (failed && !again && internalAssertion(result.log)) {
-      this.log.warn('the media engine failed an internal assertion; running the command again on a fresh worker', { assertion: result.log.find(isAssertion) });
+    // The core's state also leaks between runs that succeed, and a later run can fail where it runs
+    // clean on a fresh worker: a track preview after the imports of a test file trapped ("memory
+    // access out of bounds"), and once stopped on "Assertion pool->type == AVMEDIA_TYPE_AUDIO failed
+    // at libavfilter/framepool.c". Neither is the file's fault: the command runs once more on a fresh
+    // worker, and a second failure stands.
+    const engineFault = failure ? failure.message : result && failed && internalAssertion(result.log) ? result.log.find(isAssertion) : undefined;
+    if (engineFault && !again && !this.closed && !control.signal?.aborted) {
+      this.log.warn('the media engine failed; running the command again on a fresh worker', { reason: engineFault });
       return this.runNow(spec, control, true);
     }
-    return result;
+    if (failure) throw failure;
+    return result!;
   }
 
   private start(): Promise<Worker> {

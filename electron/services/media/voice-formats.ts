@@ -116,6 +116,12 @@ export function losslessCodecFor(target: VoiceFormat, codec: string): string | n
   return null;
 }
 
+/** The codec of each sound track, in the file's order (the probe's first track when it lists none). */
+export function trackCodecs(info: Pick<MediaInfo, 'audio' | 'audioTracks'>): string[] {
+  const tracks = info.audioTracks?.length ? info.audioTracks : info.audio ? [info.audio] : [];
+  return tracks.map((track) => track.codec);
+}
+
 /**
  * The service's format a voice import is kept in, by content. A file already in one stays as it is.
  * Any other sound the engine reads (ADTS AAC, AIFF, CAF, WMA, AMR, Matroska or QuickTime audio) is
@@ -127,7 +133,7 @@ export function storedVoiceFormat(info: Pick<MediaInfo, 'container' | 'audio' | 
   if (!info.audio) return null;
   const kept = voiceFormatOfContainer(info.container);
   if (kept) return kept;
-  const codecs = (info.audioTracks?.length ? info.audioTracks : [info.audio]).map((track) => track.codec);
+  const codecs = trackCodecs(info);
   const fits = (held: ReadonlySet<string>) => codecs.every((codec) => held.has(codec));
   if (fits(soundCodecsHeld.m4a)) return 'm4a';
   // PCM keeps its very samples in a WAV, float ones above full scale included.

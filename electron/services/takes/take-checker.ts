@@ -8,7 +8,7 @@ import { bandwidthCheck, formatDuration, voiceChecks } from '../../../shared/aud
 import type { CheckResult } from '../../../shared/drafts';
 import type { FaceRecord } from '../../../shared/faces';
 import type { MediaTrim, VoiceSource } from '../../../shared/media';
-import { voicePreparation, voiceSource as sourceRules } from '../../../shared/requirements';
+import { headerDisagrees, voicePreparation } from '../../../shared/requirements';
 import type { VoiceAnalysisOptions, VoiceFileAnalysis } from '../media/engine';
 import type { SourceChoice } from '../media/voice-source';
 import { planEncoding } from '../media/voice-formats';
@@ -54,7 +54,7 @@ export function plannedVoiceFile(durationMs: number): { bytes: number; summary: 
 export function sourceNote(measured: VoiceFileAnalysis): CheckResult | null {
   const notes: string[] = [];
   const header = measured.headerDurationMs;
-  if (header !== null && Math.abs(header - measured.durationMs) > sourceRules.headerMismatchMs) {
+  if (header !== null && headerDisagrees(header, measured.durationMs)) {
     notes.push(
       `The file’s header says ${formatDuration(header)}, but its sound decodes to ${formatDuration(measured.durationMs)}: the decoded length is the one shown, checked, trimmed and prepared.`,
     );

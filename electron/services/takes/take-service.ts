@@ -514,7 +514,7 @@ export class TakeService {
       final = this.drafts.mediaFile(draftId, fileName);
       // Recorder-made WebM carries no duration: give it one, as for our own recordings. A QuickTime or
       // Matroska video moves into MP4, and sound in a container the service does not take (AIFF, CAF,
-      // WMA, ADTS AAC…) into M4A, WebM or FLAC, without loss.
+      // WMA, ADTS AAC…) into M4A, WAV or FLAC, without further loss.
       if (info.container === 'webm') await this.engine.remux(file, final);
       else if (format !== info.container) {
         await this.engine.remux(file, final, format as MediaContainer);
