@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FFmpegRunner, RunControl, RunResult, RunSpec } from '../../electron/services/media/runner';
 import { statsTimeMs } from '../../electron/services/media/ffmpeg-log';
-import { defaultWorkerNice } from '../../electron/services/media/runner';
+import { defaultWorkerNice } from '../../electron/services/thread-priority';
 
 export const nativeFfmpeg = '/usr/bin/ffmpeg';
 

@@ -33,6 +33,9 @@ describe('ffmpeg log', () => {
     const log = [
       '[Parsed_ebur128_2 @ 0x1] t: 0.4      TARGET:-23 LUFS    M: -24.1 S:-120.7     I: -24.1 LUFS       LRA:   0.0 LU  FTPK:  -9.5 dBFS  TPK:  -8.9 dBFS',
       '[Parsed_ebur128_2 @ 0x1] t: 0.5      TARGET:-23 LUFS    M:-120.7 S:-120.7     I: -24.6 LUFS       LRA:   0.0 LU',
+      '[Parsed_ebur128_2 @ 0x1] t: 0.6      TARGET:-23 LUFS    M: -inf S: -inf     I: -24.6 LUFS       LRA:   0.0 LU',
+      '  Duration: 00:05:00.00, start: 0.000000, bitrate: 96 kb/s',
+      '  Stream #0:0: Audio: opus, 48000 Hz, mono, fltp (default) M: x',
       '[Parsed_ebur128_2 @ 0x1] Summary:',
       '',
       '  Integrated loudness:',
@@ -49,6 +52,7 @@ describe('ffmpeg log', () => {
     expect(parseMomentary(log)).toEqual([
       { timeMs: 400, lufs: -24.1 },
       { timeMs: 500, lufs: -120.7 },
+      { timeMs: 600, lufs: -Infinity },
     ]);
     expect(parseEbur128Summary(['no summary here'])).toBeNull();
   });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
-import { defaultWorkerNice } from '../media/runner';
+import { defaultWorkerNice } from '../thread-priority';
 import { type WorkerEntry, currentFile, unpacked, workerEntry } from '../worker-entry';
 import type { FaceDetection, FaceReply, FaceRequest, FaceWorkerData } from './face-protocol';
 

@@ -5,7 +5,6 @@
  * wasm are read from the package's own files on disk (file paths, never a download).
  */
 import { readFile } from 'node:fs/promises';
-import { setPriority } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cutThumbnail, faceSharpness, humanFaceConfig, lumaThumbnail, observeFace } from '../../../shared/faces';
 import type { FaceReply, FaceRequest, FaceWorkerData } from './face-protocol';
 import { Human } from './human-node';
+import { lowerThreadPriority } from '../thread-priority';
 
 const data = workerData as FaceWorkerData;
 const port = parentPort!;
@@ -81,14 +81,7 @@ async function detect(human: Human, request: FaceRequest): Promise<void> {
   send({ type: 'done', id: request.id, faces, descriptor, thumbnail, elapsedMs: Math.round(performance.now() - started) }, [thumbnail.buffer as ArrayBuffer]);
 }
 
-// On Linux a thread has its own nice value (elsewhere it would be the whole process's).
-if (process.platform === 'linux' && data.nice) {
-  try {
-    setPriority(data.nice);
-  } catch {
-    // Not permitted: run at normal priority.
-  }
-}
+lowerThreadPriority(data.nice ?? 0);
 
 const ready = load();
 ready.catch((error: unknown) => send({ type: 'failed', id: null, message: error instanceof Error ? error.message : String(error) }));

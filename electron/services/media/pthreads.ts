@@ -10,7 +10,7 @@ import { Worker as NodeWorker } from 'node:worker_threads';
 export type PthreadOptions = {
   /** How many cores ffmpeg may use (`navigator.hardwareConcurrency` to the core): x264 and the decoders size their thread pools by it. */
   cores: number;
-  /** Linux nice value of every pthread, as for the media worker itself (see runner.ts). */
+  /** Linux nice value of every pthread, as for the media worker itself (thread-priority.ts); the pthread script is eval'd CommonJS, so it repeats lowerThreadPriority's one call. */
   nice?: number;
 };
 

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import { type WorkerEntry, currentFile, unpacked, workerEntry } from '../worker-entry';
+import { defaultWorkerNice } from '../thread-priority';
 import type { RunRequest, RunResult, WorkerData, WorkerInput, WorkerMessage, WorkerOutput } from './worker-protocol';
 
 export type RunSpec = {
@@ -79,12 +80,6 @@ export function multiThreadCore(): WorkerData | null {
     return null;
   }
 }
-
-/**
- * Linux nice value of a worker thread. Measured under a load average of 8 on 2 cores: p99 event-loop
- * delay of the main thread 19–21 ms at nice 5, 37–60 ms at nice 0.
- */
-export const defaultWorkerNice = 5;
 
 /** ffmpeg's `av_assert` line: "Assertion <condition> failed at <file>:<line>". */
 const isAssertion = (line: string) => /^Assertion .+ failed at \S+:\d+/.test(line);

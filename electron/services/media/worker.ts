@@ -4,13 +4,13 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EmscriptenFs, createDiskFs } from './disk-fs';
 import { installPthreadWorkers } from './pthreads';
 import { statsTimeMs } from './ffmpeg-log';
 import type { RunRequest, RunResult, WorkerData, WorkerMessage } from './worker-protocol';
+import { lowerThreadPriority } from '../thread-priority';
 
 type CoreFs = {
   mkdir(path: string): void;
@@ -160,15 +160,7 @@ async function main(): Promise<void> {
   if (!port) throw new Error('the media worker must run in a worker thread');
   const started = performance.now();
   const data = workerData as WorkerData;
-  // On Linux a thread has its own nice value: lowering this one's leaves the main thread (IPC, the
-  // window) ahead of ffmpeg for the CPU. Elsewhere it would lower the whole process, so not there.
-  if (process.platform === 'linux' && data.nice) {
-    try {
-      setPriority(data.nice);
-    } catch {
-      // Not permitted: run at normal priority.
-    }
-  }
+  lowerThreadPriority(data.nice ?? 0);
   const core = await loadCore(data);
   const diskFs = createDiskFs(core.FS);
   const post = (message: WorkerMessage) => port.postMessage(message);

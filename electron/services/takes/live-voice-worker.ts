@@ -9,6 +9,7 @@ import { Decoder, type EbmlTag } from 'ebml';
 import { OpusDecoder } from 'opus-decoder';
 import { TrackMeasure } from '../media/sound-measure';
 import type { LiveVoiceReply, LiveVoiceRequest } from './live-voice';
+import { lowerThreadPriority } from '../thread-priority';
 
 /** What a track entry says, gathered between its start and end. */
 type TrackEntry = { number: number | null; type: number | null; codecId: string | null; codecPrivate: Uint8Array | null; channels: number | null };
@@ -159,6 +160,7 @@ class LiveMeasure {
 
 const port = parentPort;
 if (!port) throw new Error('the live voice worker must run in a worker thread');
+lowerThreadPriority();
 const live = new LiveMeasure();
 let failed: string | null = null;
 port.on('message', (request: LiveVoiceRequest) => {
