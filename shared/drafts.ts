@@ -82,6 +82,12 @@ export const takeSchema = z.object({
   faces: faceRecordSchema.nullable().optional(),
   /** Voice takes: the track and channel mix checked, drawn and prepared (null: the file's only sound, as it is). */
   voiceSource: voiceSourceSchema.nullish(),
+  /**
+   * An import the studio rewrote (moved into another container, or a WebM given its duration): the
+   * length the received file's header claimed, ms, since the stored file's header no longer says it.
+   * Absent otherwise: the stored file is the one received.
+   */
+  headerDurationMs: z.number().nonnegative().nullish(),
 });
 export type Take = z.infer<typeof takeSchema>;
 

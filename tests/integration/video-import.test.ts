@@ -4,7 +4,7 @@
  * read back by native ffprobe and by decoding its pixels.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,11 @@ async function importVideo(draftId: string, source: string, name: string): Promi
   return takes.finish(draftId, take.id);
 }
 
+/** A test picture (`picture`: an ffmpeg lavfi source) with speech, `seconds` long, encoded by `options` into `target`. */
+function speechClip(picture: string, seconds: number, options: readonly string[], target: string): void {
+  ffmpeg(['-f', 'lavfi', '-i', picture, ...speechInput(), '-map', '0:v', '-map', '1:a', '-t', String(seconds), ...options, target]);
+}
+
 const pictureReason = (take: Take) => take.checks.find((check) => check.id === 'picture')?.reason ?? '';
 
 describe.skipIf(missing !== null)('video import and preparation', () => {
@@ -102,51 +107,9 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
     litClip(file('dark.mp4'), { level: 0.15, seconds: 3 });
     litClip(file('lit.mp4'), { level: 1, seconds: 3 });
     // High 10 H.264 from an editor.
-    ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=1280x720:rate=30',
-      ...speechInput(),
-      '-map',
-      '0:v',
-      '-map',
-      '1:a',
-      '-t',
-      '3',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p10le',
-      '-c:a',
-      'aac',
-      file('high10.mp4'),
-    ]);
+    speechClip('testsrc2=size=1280x720:rate=30', 3, ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', '-c:a', 'aac'], file('high10.mp4'));
     // A screen recorder's window capture: odd sides, H.264 4:4:4 in Matroska.
-    ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=853x479:rate=30',
-      ...speechInput(),
-      '-map',
-      '0:v',
-      '-map',
-      '1:a',
-      '-t',
-      '2',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv444p',
-      '-c:a',
-      'libopus',
-      file('window.mkv'),
-    ]);
+    speechClip('testsrc=size=853x479:rate=30', 2, ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', '-c:a', 'libopus'], file('window.mkv'));
     // A VP9 clip in WebM (a browser's screen recording).
     ffmpeg([
       '-f',
@@ -164,28 +127,7 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
       file('clip-vp9.webm'),
     ]);
     // 4K at 60 fps, H.264 8-bit: copyable in kind, but far above what the upload needs.
-    ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=3840x2160:rate=60',
-      ...speechInput(),
-      '-map',
-      '0:v',
-      '-map',
-      '1:a',
-      '-t',
-      '1',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      file('4k60.mp4'),
-    ]);
+    speechClip('testsrc2=size=3840x2160:rate=60', 1, ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'], file('4k60.mp4'));
     // AV1, which this ffmpeg.wasm build cannot decode.
     ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-t', '1', '-c:v', 'libaom-av1', '-cpu-used', '8', '-b:v', '200k', file('clip-av1.mp4')]);
     // Apple Lossless sound, which Chromium cannot play.
@@ -291,6 +233,28 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
     expect(prepared.info.video).toMatchObject({ codec: 'h264', width: 1280, height: 720 });
     expect(prepared.info.video?.fps).toBe(30);
     expect(nativeVideo(file('4k-prepared.mp4'))).toMatchObject({ width: 1280, height: 720, pix_fmt: 'yuv420p' });
+  }, 240_000);
+
+  it('measures a video cut short from what it holds, not from its header: MP4 with its index first, QuickTime, WebM', async () => {
+    const draft = await drafts.create();
+    for (const [name, options] of [
+      ['cut.mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-movflags', '+faststart']],
+      ['cut.mov', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'pcm_s16le', '-movflags', '+faststart']],
+      ['cut.webm', ['-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '300k', '-c:a', 'libopus']],
+    ] as const) {
+      speechClip('testsrc2=size=320x180:rate=15', 90, [...options], file(`whole-${name}`));
+      const whole = readFileSync(file(`whole-${name}`));
+      // Half the file, as a copy or a download that stopped: its header still says 1:30.
+      writeFileSync(file(name), whole.subarray(0, Math.floor(whole.length / 2)));
+      const take = await importVideo(draft.id, file(name), name);
+      expect(take.durationMs, name).toBeGreaterThan(20_000);
+      expect(take.durationMs, name).toBeLessThan(60_000);
+      expect(take.checks.find((check) => check.id === 'duration')?.verdict, name).toBe('fail');
+      expect(take.checks.find((check) => check.id === 'header')?.reason, name).toMatch(/header says 1:30, but its picture and sound end at 0:[2-5]\d/);
+    }
+    const whole = await importVideo(draft.id, file('whole-cut.mp4'), 'whole.mp4');
+    expect(Math.abs((whole.durationMs ?? 0) - 90_000)).toBeLessThan(200);
+    expect(whole.checks.find((check) => check.id === 'header')).toBeUndefined();
   }, 240_000);
 
   it('says when the sound starts well after the picture, and not when they start together', async () => {

@@ -51,6 +51,18 @@ function nativePcm(file: string, rate = 48000): Float32Array {
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
+/** A CAF with its chunks reordered as Apple's tools write them: the packet table (if any) before the sound's `data`, which ends the file. */
+function packetTableFirst(caf: Buffer): Buffer {
+  const chunks: Buffer[] = [];
+  for (let offset = 8; offset + 12 <= caf.length;) {
+    const end = offset + 12 + Number(caf.readBigInt64BE(offset + 4));
+    chunks.push(caf.subarray(offset, end));
+    offset = end;
+  }
+  const isData = (chunk: Buffer) => chunk.toString('latin1', 0, 4) === 'data';
+  return Buffer.concat([caf.subarray(0, 8), ...chunks.filter((chunk) => !isData(chunk)), ...chunks.filter(isData)]);
+}
+
 /** Speech of `seconds` from the shared espeak-ng fixture, 48 kHz mono 16-bit. */
 const speech = (seconds: number) => speechWav(seconds);
 
@@ -149,6 +161,43 @@ describe.skipIf(missing !== null)('voice sources', () => {
       const whole = await importFile(draftId, at('whole-cut.wav'));
       expect(checkOf(whole, 'source')).toBeUndefined();
     }, 180_000);
+
+    it('says so when a file the studio rewrites on import is cut short: AIFF, CAF, WMA, WebM and Matroska keep their header’s length', async () => {
+      // Each is moved into a service format (or, a WebM, given its duration) whose new header is
+      // honest: the note must come from the header as it was received. FLAC is kept as it is.
+      const kinds = [
+        ['cut.aiff', ['-c:a', 'pcm_s16be']],
+        ['cut.caf', ['-c:a', 'pcm_s16le']],
+        ['cut-alac.caf', ['-c:a', 'alac', '-f', 'caf']],
+        ['cut.wma', ['-c:a', 'wmav2', '-b:a', '128k']],
+        ['cut.webm', ['-c:a', 'libopus', '-b:a', '64k']],
+        ['cut.mka', ['-c:a', 'libopus', '-b:a', '64k']],
+        ['cut.flac', ['-c:a', 'flac']],
+      ] as const;
+      const imported = new Map<string, Take>();
+      for (const [name, options] of kinds) {
+        ffmpeg('-i', speech(90), ...options, at(`whole-${name}`));
+        // ffmpeg writes a CAF's packet table after the sound, so a cut one loses it; Apple's tools put it first.
+        const whole = name.endsWith('.caf') ? packetTableFirst(readFileSync(at(`whole-${name}`))) : readFileSync(at(`whole-${name}`));
+        writeFileSync(at(`whole-${name}`), whole);
+        writeFileSync(at(name), whole.subarray(0, Math.floor(whole.length / 2)));
+        const take = await importFile(draftId, at(name));
+        imported.set(name, take);
+        expect(take.durationMs, name).toBeGreaterThan(30_000);
+        expect(take.durationMs, name).toBeLessThan(75_000);
+        expect(checkOf(take, 'source')?.reason, name).toMatch(/header says 1:30, but its sound decodes to [01]:\d\d/);
+      }
+      // Checked again (a trim), a rewritten take still says it: the claim is kept with the take.
+      const aiff = imported.get('cut.aiff')!;
+      expect(aiff.fileName).toMatch(/\.wav$/);
+      const trimmed = await takes.trim(draftId, aiff.id, { startMs: 1000, endMs: 40_000 });
+      expect(checkOf(trimmed, 'source')?.reason).toMatch(/header says 1:30/);
+      // Whole files, rewritten the same way, say nothing of the kind.
+      for (const name of ['whole-cut.caf', 'whole-cut.wma', 'whole-cut.webm']) {
+        const take = await importFile(draftId, at(name));
+        expect(checkOf(take, 'source'), name).toBeUndefined();
+      }
+    }, 300_000);
 
     it('refuses a recording too long to take from its measured length', async () => {
       ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=16000', '-t', '1300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '16k', at('long.mp3'));

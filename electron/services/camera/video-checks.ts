@@ -15,7 +15,7 @@ import { exposureQuality, faceQuality } from '../../../shared/requirements';
 import type { FaceService } from '../faces/face-service';
 import type { MediaEngine } from '../media/engine';
 import { firstTrack } from '../media/voice-source';
-import type { TakeChecker } from '../takes/take-checker';
+import { type TakeChecker, headerNote } from '../takes/take-checker';
 
 // Measured live while recording (or once, from an import's frames), so carried over when the file is checked again.
 const exposureIds: readonly string[] = exposureCheckIds;
@@ -57,11 +57,13 @@ export function measureVideoFaces(
  * (an import) has them found in its frames, and the take keeps them as a recording would.
  */
 export function createVideoTakeChecker(engine: Pick<MediaEngine, 'probe' | 'sampleFrames'>, faces?: Pick<FaceService, 'videoFaces'>): TakeChecker {
-  return async ({ file, durationMs, trim, previous, analyseVoice, signal }) => {
+  return async ({ file, durationMs, trim, previous, headerDurationMs, analyseVoice, signal }) => {
     const info = await engine.probe(file, { signal });
     const startMs = trim?.startMs ?? 0;
     const endMs = trim ? Math.min(trim.endMs, durationMs) : durationMs;
     const checks: CheckResult[] = [videoDurationCheck(endMs - startMs), videoPictureCheck(info.video)];
+    const header = headerNote(headerDurationMs ?? info.headerDurationMs ?? null, durationMs, 'video');
+    if (header) checks.push({ id: 'header', label: 'File header', verdict: 'pass', reason: header, value: durationMs });
     const offset = soundOffsetCheck(info.soundOffsetMs);
     if (offset) checks.push(offset);
     if (!info.audio) {

@@ -10,7 +10,7 @@ import { unreadableReason } from './ffmpeg-log';
 import { startsLikeMedia } from './signature';
 import { ffmpegInput, inputName, secondsArg } from './ffmpeg-input';
 import type { FFmpegRunner, RunControl } from './runner';
-import { wavClaimedMsOf } from './wav-header';
+import { headerClaimedMsOf } from './header-claim';
 
 /** The name an input gets inside ffmpeg: no extension, so no demuxer can guess from it. */
 
@@ -117,8 +117,9 @@ function seconds(text: string | undefined): number | null {
 }
 
 /**
- * MediaRecorder's WebM carries no duration, and a take cut short by a crash has none either:
- * demux it once (stream copy, no decoding) and read how far the timestamps went.
+ * How far a file's timestamps go, ms: demuxed once (stream copy, no decoding). MediaRecorder's WebM
+ * carries no duration, a take cut short by a crash has none either, and a video cut short keeps its
+ * header's.
  */
 async function measureDuration(runner: FFmpegRunner, file: string, control: RunControl): Promise<number | null> {
   return lastOutTime(runner, file, ['-map', '0', '-c', 'copy'], control);
@@ -272,8 +273,8 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
   const videoStream = probe.streams.find((stream) => stream.codec_type === 'video' && !stream.disposition?.attached_pic);
   const still = container === 'jpeg' || container === 'png';
   const headerS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
-  // A WAV's own claim: ffprobe reports the bytes the file has, which hides a copy cut short.
-  const claimedMs = container === 'wav' ? await wavClaimedMsOf(file) : null;
+  // A WAV's, CAF's or WMA's own claim: ffprobe reports the sound the file has, which hides a copy cut short.
+  const claimedMs = await headerClaimedMsOf(file, container);
   let durationS = headerS;
   let lengthAtLeast = false;
   if (!still && audioStream && !videoStream && measure) {
@@ -282,9 +283,11 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
     if (decoded !== null) durationS = decoded.ms / 1000;
     lengthAtLeast = decoded?.atLeast ?? false;
   }
-  if (!still && durationS === null && measure) {
+  if (!still && measure && (durationS === null || videoStream)) {
+    // A picture's length is where its packets end (copied, not decoded: cheap next to the picture's
+    // other work), whatever its header says: an MP4 or WebM cut short keeps its whole movie's length.
     const measuredMs = await measureDuration(runner, file, control);
-    durationS = measuredMs === null ? null : measuredMs / 1000;
+    if (measuredMs !== null) durationS = measuredMs / 1000;
     if (durationS === null) throw new StudioError('MEDIA', 'This recording holds no audio or video frames: it may be damaged.');
   }
   return {

@@ -233,19 +233,18 @@ export class WasmRunner implements FFmpegRunner {
     });
     // A failure of the engine itself (a trap, a lost worker) rejects; ffmpeg's own exit code resolves.
     const outcome = await running.then(
-      (result) => ({ result, failure: null }),
+      (result) => ({ ok: true as const, result }),
       (error: unknown) => {
-        if (error instanceof EngineFailure) return { result: null, failure: error };
+        if (error instanceof EngineFailure) return { ok: false as const, failure: error };
         throw error;
       },
     );
-    const { result, failure } = outcome;
     // After a failed ffmpeg run the core's state is not to be trusted: later runs on it report exit
     // code 69 for commands that succeed (seen after an AV1 file this build cannot decode). A fresh
     // worker costs ~0.4 s, only after a failure.
-    const failed = result === null || (spec.program === 'ffmpeg' && result.exitCode !== 0);
-    if (result === null || result.heapBytes > recycleHeapBytes || failed) {
-      if (result) this.log.info('recycling the media worker', { heapMb: Math.round(result.heapBytes / 2 ** 20), afterFailure: failed });
+    const failed = !outcome.ok || (spec.program === 'ffmpeg' && outcome.result.exitCode !== 0);
+    if (failed || outcome.result.heapBytes > recycleHeapBytes) {
+      if (outcome.ok) this.log.info('recycling the media worker', { heapMb: Math.round(outcome.result.heapBytes / 2 ** 20), afterFailure: failed });
       await this.stop(null);
     }
     // The core's state also leaks between runs that succeed, and a later run can fail where it runs
@@ -253,13 +252,17 @@ export class WasmRunner implements FFmpegRunner {
     // access out of bounds"), and once stopped on "Assertion pool->type == AVMEDIA_TYPE_AUDIO failed
     // at libavfilter/framepool.c". Neither is the file's fault: the command runs once more on a fresh
     // worker, and a second failure stands.
-    const engineFault = failure ? failure.message : result && failed && internalAssertion(result.log) ? result.log.find(isAssertion) : undefined;
+    const engineFault = !outcome.ok
+      ? outcome.failure.message
+      : failed && internalAssertion(outcome.result.log)
+        ? outcome.result.log.find(isAssertion)
+        : undefined;
     if (engineFault && !again && !this.closed && !control.signal?.aborted) {
       this.log.warn('the media engine failed; running the command again on a fresh worker', { reason: engineFault });
       return this.runNow(spec, control, true);
     }
-    if (failure) throw failure;
-    return result!;
+    if (!outcome.ok) throw outcome.failure;
+    return outcome.result;
   }
 
   private start(): Promise<Worker> {

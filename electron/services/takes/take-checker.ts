@@ -24,6 +24,12 @@ export type TakeCheckInput = {
   previous: readonly CheckResult[];
   /** The track and mix the take uses so far, or the person's pick (null: not yet measured; the checker decides). */
   voiceSource: SourceChoice | null;
+  /**
+   * The length the header of the file as it was received claimed, ms, when the studio rewrote that
+   * file on import (Take.headerDurationMs): the stored file's own header then tells the truth. Null:
+   * the stored file's header is the one to read.
+   */
+  headerDurationMs: number | null;
   /** The voice of the file measured as a stream (track, mix, analysis): memory stays flat at any length. */
   analyseVoice: (options: VoiceAnalysisOptions) => Promise<VoiceFileAnalysis>;
   /** Stops the checks (an import cancelled while it is checked); `analyseVoice` already carries it. */
@@ -41,6 +47,9 @@ export type TakeCheckOutcome = {
 
 export type TakeChecker = (input: TakeCheckInput) => Promise<CheckResult[] | TakeCheckOutcome>;
 
+/** What a take is checked as: the part of a checker's input that the takes service keeps on the take. */
+export type CheckState = Pick<TakeCheckInput, 'durationMs' | 'trim' | 'previous' | 'voiceSource' | 'headerDurationMs'>;
+
 /** The size and encoding preparation plans for this much speech in the default upload format. */
 export function plannedVoiceFile(durationMs: number): { bytes: number; summary: string } {
   const plan = planEncoding(voicePreparation.defaultFormat, durationMs);
@@ -50,22 +59,32 @@ export function plannedVoiceFile(durationMs: number): { bytes: number; summary: 
   return { bytes, summary };
 }
 
-/** A note on the sound used (header length, track, channel mix), or null when there is nothing to say. */
-export function sourceNote(measured: VoiceFileAnalysis): CheckResult | null {
+/**
+ * What to tell people when a file's header claims another length than the one measured from its
+ * content (`measured`: a sound's decoded length, or where a video's packets end), or null when the
+ * two agree (shared/requirements.ts headerDisagrees) or there is no claim.
+ */
+export function headerNote(headerMs: number | null, measuredMs: number, measured: 'sound' | 'video'): string | null {
+  if (headerMs === null || !headerDisagrees(headerMs, measuredMs)) return null;
+  const holds = measured === 'sound' ? 'its sound decodes to' : 'its picture and sound end at';
+  return `The file’s header says ${formatDuration(headerMs)}, but ${holds} ${formatDuration(measuredMs)}: the measured length is the one shown, checked, trimmed and prepared.`;
+}
+
+/**
+ * A note on the sound used (header length, track, channel mix), or null when there is nothing to
+ * say. `receivedHeaderMs`: the received file's header claim, when the file measured is a rewrite of it.
+ */
+export function sourceNote(measured: VoiceFileAnalysis, receivedHeaderMs: number | null = null): CheckResult | null {
   const notes: string[] = [];
-  const header = measured.headerDurationMs;
-  if (header !== null && headerDisagrees(header, measured.durationMs)) {
-    notes.push(
-      `The file’s header says ${formatDuration(header)}, but its sound decodes to ${formatDuration(measured.durationMs)}: the decoded length is the one shown, checked, trimmed and prepared.`,
-    );
-  }
+  const header = headerNote(receivedHeaderMs ?? measured.headerDurationMs, measured.durationMs, 'sound');
+  if (header) notes.push(header);
   if (measured.reasons.track) notes.push(measured.reasons.track);
   if (measured.reasons.mix) notes.push(measured.reasons.mix);
   if (notes.length === 0) return null;
   return { id: 'source', label: 'Sound used', verdict: 'pass', reason: notes.join(' '), value: measured.durationMs };
 }
 
-export const voiceTakeChecker: TakeChecker = async ({ trim, voiceSource, analyseVoice }) => {
+export const voiceTakeChecker: TakeChecker = async ({ trim, voiceSource, headerDurationMs, analyseVoice }) => {
   const measured = await analyseVoice({ startMs: trim?.startMs, endMs: trim?.endMs, source: voiceSource });
   const { analysis } = measured;
   // Untrimmed, the whole track's measured length is the take's length (the decoder may stop a few ms short of it).
@@ -73,7 +92,7 @@ export const voiceTakeChecker: TakeChecker = async ({ trim, voiceSource, analyse
   const checks = voiceChecks(analysis, plannedVoiceFile(analysis.durationMs));
   const band = bandwidthCheck(analysis, measured.sourceSampleRate);
   if (band) checks.push(band);
-  const note = sourceNote(measured);
+  const note = sourceNote(measured, headerDurationMs);
   if (note) checks.push(note);
   return { checks, durationMs: measured.durationMs, voiceSource: measured.source };
 };

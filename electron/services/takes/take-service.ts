@@ -25,7 +25,7 @@ import { previewNames } from '../media/preview';
 import { UndecodableMedia, UnreadableMedia } from '../media/probe';
 import { type SourceChoice, dropKeptSoundOf, firstTrack, peaksPerSecond, scratchPrefix, tooLongForVoice } from '../media/voice-source';
 import { LiveVoice } from './live-voice';
-import { type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
+import { type CheckState, type TakeCheckOutcome, type TakeChecker, voiceTakeChecker } from './take-checker';
 import { findTake, recordingExtension, takeKindTable, takeMimeType } from './take-kinds';
 
 export type { TakeKind };
@@ -66,6 +66,17 @@ const importPrefix = '.import-';
 
 const exposureIds: readonly string[] = exposureCheckIds;
 const faceIds: readonly string[] = faceCheckIds;
+
+/** What a stored take is checked as, before any change a call makes to it. */
+function checkedAs(take: Take): CheckState {
+  return {
+    durationMs: take.durationMs ?? 0,
+    trim: take.trim,
+    previous: take.checks,
+    voiceSource: take.voiceSource ?? null,
+    headerDurationMs: take.headerDurationMs ?? null,
+  };
+}
 
 function unreadableCheck(message: string): CheckResult {
   return { id: 'readable', label: 'Readable', verdict: 'fail', reason: message, value: null };
@@ -277,7 +288,7 @@ export class TakeService {
       range = snapTrim(trim, take.durationMs);
     }
     const file = this.drafts.mediaFile(draftId, take.fileName);
-    const { checks, voiceSource } = await this.check(found.kind, file, take.durationMs, range, take.checks, take.voiceSource ?? null);
+    const { checks, voiceSource } = await this.check(found.kind, file, { ...checkedAs(take), trim: range });
     return this.updateTake(draftId, takeId, (current) => {
       // The file's own measure of a just-recorded take may have replaced its length meanwhile, by a few ms.
       const kept = range && current.durationMs ? snapTrim(range, current.durationMs) : range;
@@ -299,7 +310,7 @@ export class TakeService {
     if (take.state === 'recording' || !take.durationMs) throw new StudioError('CONFLICT', 'The sound can be chosen once the take has been saved and read.');
     const source: SourceChoice = { track: choice.track, mix: choice.mix ?? null, chosenBy: 'person', tracks: take.voiceSource?.tracks ?? [] };
     const file = this.drafts.mediaFile(draftId, take.fileName);
-    const { checks, voiceSource } = await this.check(found.kind, file, take.durationMs, take.trim, take.checks, source);
+    const { checks, voiceSource } = await this.check(found.kind, file, { ...checkedAs(take), voiceSource: source });
     return this.updateTake(draftId, takeId, (current) => ({ ...current, checks, voiceSource: voiceSource ?? current.voiceSource }));
   }
 
@@ -444,7 +455,7 @@ export class TakeService {
         checks: [unreadableCheck(`The recording could not be repaired: ${message}`)],
       }));
     }
-    const checked = await this.check(take.kind, final, info.durationMs ?? 0, take.trim, take.checks, take.voiceSource ?? null);
+    const checked = await this.check(take.kind, final, { ...checkedAs(take), durationMs: info.durationMs ?? 0 });
     const updated = await this.updateTake(draftId, take.id, (current) => ({
       ...current,
       // The faces seen while it was recorded arrive with the finish call, not in the stored take.
@@ -515,6 +526,9 @@ export class TakeService {
       // Recorder-made WebM carries no duration: give it one, as for our own recordings. A QuickTime or
       // Matroska video moves into MP4, and sound in a container the service does not take (AIFF, CAF,
       // WMA, ADTS AAC…) into M4A, WAV or FLAC, without further loss.
+      const rewritten = info.container === 'webm' || format !== info.container;
+      // The new file's header is honest: the received one's claim is kept, to be set beside the measured length.
+      const headerDurationMs = rewritten ? (info.headerDurationMs ?? null) : null;
       if (info.container === 'webm') await this.engine.remux(file, final);
       else if (format !== info.container) {
         await this.engine.remux(file, final, format as MediaContainer);
@@ -522,7 +536,8 @@ export class TakeService {
       } else await fs.rename(file, final);
       signal.throwIfAborted();
       const durationMs = info.durationMs ?? 0;
-      const { checks, durationMs: measuredMs, voiceSource, faces } = await this.check(session.kind, final, durationMs, null, [], null, signal);
+      const checked = await this.check(session.kind, final, { durationMs, trim: null, previous: [], voiceSource: null, headerDurationMs }, signal);
+      const { checks, durationMs: measuredMs, voiceSource, faces } = checked;
       const take: Take = {
         id: takeId,
         kind: session.kind,
@@ -538,6 +553,7 @@ export class TakeService {
         originalName: session.originalName,
         ...(voiceSource ? { voiceSource } : {}),
         ...(faces ? { faces } : {}),
+        ...(headerDurationMs !== null ? { headerDurationMs } : {}),
       };
       signal.throwIfAborted();
       await this.drafts.update(draftId, (draft) => entry.shelf.put(draft, [...entry.shelf.list(draft), take]));
@@ -555,23 +571,12 @@ export class TakeService {
   }
 
   /** The checks of a take's file, or of its trimmed range, by its kind's checker. */
-  private async check(
-    kind: TakeKind,
-    file: string,
-    durationMs: number,
-    trim: MediaTrim | null,
-    previous: readonly CheckResult[],
-    voiceSource: SourceChoice | null,
-    signal?: AbortSignal,
-  ): Promise<TakeCheckOutcome> {
+  private async check(kind: TakeKind, file: string, state: CheckState, signal?: AbortSignal): Promise<TakeCheckOutcome> {
     const checker = this.checkers[kind];
     if (!checker) throw new StudioError('NOT_AVAILABLE', `This studio cannot check ${kind} takes.`);
     const outcome = await checker({
       file,
-      durationMs,
-      trim,
-      previous,
-      voiceSource,
+      ...state,
       signal,
       analyseVoice: async (options) => {
         const whole = options.startMs === undefined && options.endMs === undefined && !options.source;
@@ -599,7 +604,7 @@ export class TakeService {
   private async confirmFromFile(draftId: string, take: Take): Promise<void> {
     try {
       const file = this.drafts.mediaFile(draftId, take.fileName);
-      const confirmed = await this.check('voice', file, take.durationMs ?? 0, null, take.checks, null);
+      const confirmed = await this.check('voice', file, { ...checkedAs(take), trim: null, voiceSource: null });
       // What the file says otherwise, by name (check ids, length, sound), for the log.
       const differs = [
         ...confirmed.checks
