@@ -6,6 +6,9 @@ import { StudioProvider } from './api/studio-context';
 import { App } from './app/App';
 import './styles.css';
 
+// A file dropped where no drop area takes it would open in the window in place of the studio.
+for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, (event) => event.preventDefault());
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(

@@ -20,7 +20,18 @@ const words: Record<ImportKind, { title: string; hint: string; label: string }> 
   },
 };
 
-export function ImportTake({ draftId, kind, onImported }: { draftId: string; kind: ImportKind; onImported: (take: Take) => void }) {
+/** `wholePage`: a file dropped anywhere on the screen imports here (FileDrop's; for a screen with no other drop area). */
+export function ImportTake({
+  draftId,
+  kind,
+  onImported,
+  wholePage = false,
+}: {
+  draftId: string;
+  kind: ImportKind;
+  onImported: (take: Take) => void;
+  wholePage?: boolean;
+}) {
   const studio = useStudio();
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -81,12 +92,13 @@ export function ImportTake({ draftId, kind, onImported }: { draftId: string; kin
   return (
     <FileDrop
       title={text.title}
-      hint={`Drop a file here or choose one: ${importFormats[kind].names}. ${text.hint}`}
+      hint={`Drop a file ${wholePage ? 'anywhere on this step' : 'here'} or choose one: ${importFormats[kind].names}. ${text.hint}`}
       button="Choose file…"
       accept={importAccept(kind)}
       inputLabel={text.label}
       busy={progress !== null}
       onFile={(file) => void importFile(file)}
+      wholePage={wholePage}
       progress={
         progress !== null && (
           // Once every piece has arrived the checks run in the main process, which reports no

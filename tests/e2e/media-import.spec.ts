@@ -169,3 +169,54 @@ test('an Apple Lossless voice memo plays and draws from its preview', async () =
   await page.screenshot({ path: path.join(shots, 'media-import-alac-voice.png'), fullPage: true });
   expect(problems).toEqual([]);
 });
+
+/** Drags a file (its bytes as the page's File) over `selector` and drops it there, as a person would from a file manager; the drop's defaultPrevented. */
+async function dropFile(selector: string, name: string, bytes: Buffer, type: string): Promise<{ over: boolean; taken: boolean }> {
+  return page.evaluate(
+    ({ selector, name, base64, type }) => {
+      const transfer = new DataTransfer();
+      const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      transfer.items.add(new File([data], name, { type }));
+      const target = document.querySelector(selector)!;
+      const fire = (kind: string) => {
+        const event = new DragEvent(kind, { bubbles: true, cancelable: true, dataTransfer: transfer });
+        target.dispatchEvent(event);
+        return event.defaultPrevented;
+      };
+      const over = fire('dragover');
+      return { over, taken: fire('drop') };
+    },
+    { selector, name, base64: bytes.toString('base64'), type },
+  );
+}
+
+test('a recording dropped anywhere on the Voice step of a small window is imported there; a stray drop never replaces the studio', async () => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1024, height: 700 });
+  try {
+    const draftId = await newDraft('Voice');
+    // The import area lies below the fold here: the drop lands on the teleprompter, far above it.
+    const area = page.locator('.import-drop');
+    await expect(area).not.toBeInViewport();
+    await expect(area).toContainText('Drop a file anywhere on this step');
+    const dropped = await dropFile('.teleprompter', 'desk-mic.wav', readFileSync(speechWav(65)), 'audio/wav');
+    expect(dropped).toEqual({ over: true, taken: true });
+    const review = page.locator('section.review').first();
+    await expect(review).toContainText('Imported: desk-mic.wav', { timeout: 60_000 });
+    await expect(review).toHaveAttribute('data-saved', 'true', { timeout: 60_000 });
+    expect(readDraft(draftId).voice.takes.map((take) => take.originalName)).toEqual(['desk-mic.wav']);
+    await page.screenshot({ path: path.join(shots, 'media-import-dropped-on-step.png') });
+
+    // On the Camera step (two drop areas, photos and video) a file dropped beside them is taken by
+    // neither, and the window does not open it in place of the studio.
+    const cameraDraft = await newDraft('Camera');
+    const stray = await dropFile('h2', 'IMG_0042.MOV', Buffer.from('not read'), 'video/quicktime');
+    expect(stray.taken).toBe(true);
+    await expect(page.getByRole('heading', { name: 'Camera', level: 2 })).toBeVisible();
+    expect(page.url()).toContain(`#/draft/${cameraDraft}/camera`);
+    expect(readDraft(cameraDraft).camera.videoTakes).toEqual([]);
+  } finally {
+    await page.setViewportSize({ width: 1360, height: 1500 });
+  }
+  expect(problems).toEqual([]);
+});

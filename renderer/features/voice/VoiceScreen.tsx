@@ -72,7 +72,7 @@ export function VoiceScreen({ draft }: { draft: Draft }) {
               empty="No takes yet. Record one above, or import an existing recording."
             />
           )}
-          <ImportTake draftId={draft.id} kind="voice" onImported={choice.onSaved} />
+          <ImportTake draftId={draft.id} kind="voice" onImported={choice.onSaved} wholePage />
         </section>
       </div>
     </Screen>
