@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FFmpegRunner, RunControl, RunResult, RunSpec } from '../../electron/services/media/runner';
-import { statsTimeMs } from '../../electron/services/media/ffmpeg-log';
+import { parseMomentary, statsTimeMs } from '../../electron/services/media/ffmpeg-log';
 import { defaultWorkerNice } from '../../electron/services/thread-priority';
 
 export const nativeFfmpeg = '/usr/bin/ffmpeg';
@@ -59,7 +59,8 @@ export class NativeRunner implements FFmpegRunner {
       for (const output of spec.outputs ?? []) {
         if (output.path === null && code === 0) data[output.name] = new Uint8Array(readFileSync(path.join(dir, `out-${output.name}`)));
       }
-      return { exitCode: code, stdout, log: spec.keepLog === 'all' ? log : log.slice(-60), data, heapBytes: 0 };
+      const momentary = spec.keepLog === 'momentary' ? { momentary: parseMomentary(log) } : {};
+      return { exitCode: code, stdout, log: log.slice(-60), data, heapBytes: 0, ...momentary };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -82,24 +82,33 @@ export function parseEbur128Summary(lines: readonly string[]): LoudnessSummary |
   };
 }
 
+/** One momentary loudness frame of ebur128: the window's end, ms, and its loudness, LUFS (-Infinity for "-inf"). */
+export type MomentaryFrame = { timeMs: number; lufs: number };
+
 /**
- * Momentary loudness (400 ms window) every 100 ms, from ebur128's per-frame lines
- * ("… t: 0.4  TARGET:-23 LUFS    M: -24.1 S:…"); `lufs` is -Infinity for "-inf". It runs on the
- * main thread over one line per 100 ms of sound, so the fields are found by position: on a 300 s
- * take's 3,000 lines a first call took 9–14 ms of CPU, a regular expression with a lazy gap 18–32 ms.
+ * The momentary loudness (400 ms window) of one of ebur128's per-frame lines, printed every 100 ms
+ * ("… t: 0.4  TARGET:-23 LUFS    M: -24.1 S:…"), or null for any other line. The fields are found by
+ * position: on a 300 s take's 3,000 lines a first call took 9–14 ms of CPU, a regular expression
+ * with a lazy gap 18–32 ms. The media worker reads them as ffmpeg prints them (keepLog 'momentary').
  */
-export function parseMomentary(lines: readonly string[]): { timeMs: number; lufs: number }[] {
-  const frames: { timeMs: number; lufs: number }[] = [];
+export function momentaryFrame(line: string): MomentaryFrame | null {
+  const time = line.indexOf(' t: ');
+  if (time < 0) return null;
+  const momentary = line.indexOf(' M:', time);
+  if (momentary < 0) return null;
+  const seconds = Number.parseFloat(line.slice(time + 4, time + 24));
+  const value = line.slice(momentary + 3, momentary + 16).trimStart();
+  const lufs = value.startsWith('-inf') ? -Infinity : Number.parseFloat(value);
+  if (!Number.isFinite(seconds) || Number.isNaN(lufs)) return null;
+  return { timeMs: Math.round(seconds * 1000), lufs };
+}
+
+/** momentaryFrame of each line that is one, in order. */
+export function parseMomentary(lines: readonly string[]): MomentaryFrame[] {
+  const frames: MomentaryFrame[] = [];
   for (const line of lines) {
-    const time = line.indexOf(' t: ');
-    if (time < 0) continue;
-    const momentary = line.indexOf(' M:', time);
-    if (momentary < 0) continue;
-    const seconds = Number.parseFloat(line.slice(time + 4, time + 24));
-    const value = line.slice(momentary + 3, momentary + 16).trimStart();
-    const lufs = value.startsWith('-inf') ? -Infinity : Number.parseFloat(value);
-    if (!Number.isFinite(seconds) || Number.isNaN(lufs)) continue;
-    frames.push({ timeMs: Math.round(seconds * 1000), lufs });
+    const frame = momentaryFrame(line);
+    if (frame) frames.push(frame);
   }
   return frames;
 }

@@ -20,7 +20,8 @@ export type RunSpec = {
   args: string[];
   inputs: WorkerInput[];
   outputs?: WorkerOutput[];
-  keepLog?: 'tail' | 'all';
+  /** What the run returns of ffmpeg's log (RunRequest's keepLog); 'tail' when absent. */
+  keepLog?: 'tail' | 'momentary';
 };
 
 export type RunControl = {

@@ -6,7 +6,7 @@
 import { StudioError } from '../../../shared/errors';
 import type { MediaInfo, MediaTrim, PreparedFile, VoiceSource } from '../../../shared/media';
 import { type VoiceFormat, audioQuality, voicePreparation, voiceRules } from '../../../shared/requirements';
-import { type LoudnessSummary, parseEbur128Summary, parseMomentary } from './ffmpeg-log';
+import { type LoudnessSummary, type MomentaryFrame, parseEbur128Summary } from './ffmpeg-log';
 import { type JobContext, formatSeconds, runChecked, stepControl, withPartialOutput } from './job';
 import { ffmpegInput, inputName } from './ffmpeg-input';
 import { probeFile } from './probe';
@@ -40,7 +40,7 @@ function tooShort(ms: number, what: string): StudioError {
 }
 
 /** Where the talking is: the first and last 100 ms frames not far below the take's own loudness. */
-export function findSpeech(frames: { timeMs: number; lufs: number }[], integratedLufs: number, lengthMs: number) {
+export function findSpeech(frames: readonly MomentaryFrame[], integratedLufs: number, lengthMs: number) {
   const threshold = integratedLufs - voicePreparation.edgeSilenceBelowLu;
   const loud = frames.filter((frame) => frame.lufs > threshold);
   const first = loud[0];
@@ -75,7 +75,7 @@ async function analyse(job: JobContext, input: string, source: Source, startMs: 
       program: 'ffmpeg',
       args: [...sourceInput(source, startMs, lengthMs), '-vn', '-af', mono48k(source, ['ebur128=peak=true:framelog=info']), '-f', 'null', '-'],
       inputs: [{ name: inputName, path: input }],
-      keepLog: 'all',
+      keepLog: 'momentary',
     },
     stepControl(job, 0, 0.3, lengthMs),
     'measure the loudness of the take',
@@ -85,7 +85,7 @@ async function analyse(job: JobContext, input: string, source: Source, startMs: 
   if (!Number.isFinite(summary.integratedLufs) || summary.integratedLufs < audioQuality.silentRmsDbfs) {
     throw new StudioError('MEDIA', 'The take is silent or almost silent: check the microphone and record again.');
   }
-  const speech = findSpeech(parseMomentary(result.log), summary.integratedLufs, lengthMs);
+  const speech = findSpeech(result.momentary ?? [], summary.integratedLufs, lengthMs);
   if (!speech) throw new StudioError('MEDIA', 'No speech was found in the take.');
   return { ...summary, speechStartMs: speech.startMs, speechEndMs: speech.endMs };
 }

@@ -1,4 +1,5 @@
 /** Messages between the media engine (main thread) and its ffmpeg.wasm worker thread. */
+import type { MomentaryFrame } from './ffmpeg-log';
 
 export type WorkerInput = { name: string; path: string };
 /** `path: null` sends the bytes back to the main thread (PCM for checks) instead of writing a file. */
@@ -12,8 +13,12 @@ export type RunRequest = {
   args: string[];
   inputs: WorkerInput[];
   outputs: WorkerOutput[];
-  /** 'all' keeps every log line (loudness frames); 'tail' only the last few, for error messages. */
-  keepLog: 'tail' | 'all';
+  /**
+   * 'tail' keeps the last log lines, for error messages and summaries; 'momentary' also reads
+   * ebur128's per-frame loudness from every line here, so that a 300 s take's 3,000 lines are
+   * neither copied to the main thread nor parsed there (RunResult.momentary).
+   */
+  keepLog: 'tail' | 'momentary';
 };
 
 export type RunResult = {
@@ -21,6 +26,8 @@ export type RunResult = {
   stdout: string;
   log: string[];
   data: Record<string, Uint8Array>;
+  /** With keepLog 'momentary': ebur128's momentary loudness frames (ffmpeg-log.ts momentaryFrame), in order. */
+  momentary?: MomentaryFrame[];
   /** Size of the wasm heap after the run: it only grows, so the engine recycles a worker that got big. */
   heapBytes: number;
 };

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EmscriptenFs, createDiskFs } from './disk-fs';
 import { installPthreadWorkers } from './pthreads';
-import { statsTimeMs } from './ffmpeg-log';
+import { type MomentaryFrame, momentaryFrame, statsTimeMs } from './ffmpeg-log';
 import type { RunRequest, RunResult, WorkerData, WorkerMessage } from './worker-protocol';
 import { lowerThreadPriority } from '../thread-priority';
 
@@ -94,6 +94,7 @@ function removeTree(fs: CoreFs, dir: string): void {
 function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (message: WorkerMessage) => void): RunResult {
   const fds: number[] = [];
   const lines: string[] = [];
+  const momentary: MomentaryFrame[] | null = request.keepLog === 'momentary' ? [] : null;
   let stdout = '';
   let lastProgressAt = 0;
   core.setLogger(({ type, message }) => {
@@ -110,8 +111,12 @@ function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (mess
       }
       return;
     }
+    if (momentary) {
+      const frame = momentaryFrame(message);
+      if (frame) momentary.push(frame);
+    }
     lines.push(message);
-    if (request.keepLog === 'tail' && lines.length > tailLines * 2) lines.splice(0, lines.length - tailLines);
+    if (lines.length > tailLines * 2) lines.splice(0, lines.length - tailLines);
   });
   const fs = core.FS;
   try {
@@ -136,7 +141,7 @@ function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (mess
         else if (!existsSync(output.path)) throw new Error(`ffmpeg wrote no ${output.name}`);
       }
     }
-    return { exitCode, stdout, log: request.keepLog === 'tail' ? lines.slice(-tailLines) : lines, data, heapBytes: core.HEAPU8.length };
+    return { exitCode, stdout, log: lines.slice(-tailLines), data, heapBytes: core.HEAPU8.length, ...(momentary ? { momentary } : {}) };
   } finally {
     for (const fd of fds) closeSync(fd);
     try {
