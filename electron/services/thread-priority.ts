@@ -12,6 +12,15 @@ import { setPriority } from 'node:os';
 export const defaultWorkerNice = 5;
 
 /**
+ * Linux nice value of the worker re-encoding a picture (and its pthreads): such a job fills both
+ * cores for minutes, so a check, probe or preview started meanwhile goes first, and the main thread
+ * with it. Measured on the phone clip's benchmark (`videoImportPhone60s`, 2 cores): the check
+ * running beside it took 4.6 s at nice 10 against 9.5 s at nice 5, the main loop's longest delay
+ * 28.2 ms against 38.1 ms, and the re-encode itself 40.3 s against 42.4 s.
+ */
+export const encodeWorkerNice = 10;
+
+/**
  * Lowers the calling thread's priority to `nice` (a Linux nice value, 0 leaves it as it is). Called
  * first thing in a worker thread. On Linux each thread has its own nice value; elsewhere setpriority
  * would lower the whole process, main thread included, so nothing is done there. Where lowering is

@@ -1,15 +1,16 @@
 /**
  * Every worker thread the main process starts runs below the main thread for the CPU
- * (thread-priority.ts): the media engine's worker, the sound measure, the live voice measure. Read
+ * (thread-priority.ts): the media engine's workers (a picture re-encode lowest), the sound measure,
+ * the live voice measure. Read
  * from the kernel (/proc/self/task/<tid>/stat), as the scheduler sees them, while each one runs.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../electron/services/log';
-import { createMediaEngine } from '../../electron/services/media/engine';
+import { createMediaEngine, studioRunners } from '../../electron/services/media/engine';
 import { WasmRunner } from '../../electron/services/media/runner';
 import { LiveVoice } from '../../electron/services/takes/live-voice';
-import { defaultWorkerNice } from '../../electron/services/thread-priority';
+import { defaultWorkerNice, encodeWorkerNice } from '../../electron/services/thread-priority';
 import { speechWav } from '../support/media-fixtures';
 import { missingPrerequisite } from '../support/prerequisites';
 
@@ -32,15 +33,15 @@ function threadNice(): Map<number, number> {
   return values;
 }
 
-const lowered = () => [...threadNice().values()].filter((nice) => nice === defaultWorkerNice).length;
+const lowered = (nice = defaultWorkerNice) => [...threadNice().values()].filter((value) => value === nice).length;
 
 /** Polls every millisecond while `work` runs; resolves with the most lowered threads seen at once. */
-async function mostLoweredWhile(work: Promise<unknown>): Promise<number> {
+async function mostLoweredWhile(work: Promise<unknown>, nice = defaultWorkerNice): Promise<number> {
   let most = 0;
   let done = false;
   const finished = work.finally(() => (done = true));
   while (!done) {
-    most = Math.max(most, lowered());
+    most = Math.max(most, lowered(nice));
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await finished;
@@ -89,5 +90,22 @@ describe.skipIf(missing !== null)('worker threads run below the main thread', ()
     expect(lowered()).toBe(1);
     await media.close();
     await until(() => lowered() === 0);
+  });
+
+  it('runs a picture re-encode, its worker and every pthread, below the other media workers', async () => {
+    const runners = studioRunners(quiet);
+    closers.push(() => Promise.all([runners.quick.close(), runners.prepare.close(), runners.encode.close()]).then(() => undefined));
+    expect(runners.encode).not.toBe(runners.prepare);
+    expect(encodeWorkerNice).toBeGreaterThan(defaultWorkerNice);
+    const encoding = runners.encode.run({
+      program: 'ffmpeg',
+      args: ['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-t', '4', '-c:v', 'libx264', '-preset', 'superfast', '-f', 'null', '-'],
+      inputs: [],
+    });
+    // The worker and x264's threads: more than one thread at the encode's value.
+    expect(await mostLoweredWhile(encoding, encodeWorkerNice)).toBeGreaterThan(1);
+    expect((await encoding).exitCode).toBe(0);
+    await runners.quick.run({ program: 'ffmpeg', args: ['-version'], inputs: [] });
+    expect(lowered(defaultWorkerNice)).toBeGreaterThanOrEqual(1);
   });
 });

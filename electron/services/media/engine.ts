@@ -10,6 +10,7 @@ import { StudioError } from '../../../shared/errors';
 import type { Crop, MediaContainer, MediaInfo, MediaTrim, PreparedFile, VoiceSource } from '../../../shared/media';
 import type { VoiceFormat } from '../../../shared/requirements';
 import type { Logger } from '../log';
+import { encodeWorkerNice } from '../thread-priority';
 import { type FrameSampleOptions, type SampledFrame, sampleFrames } from './frame-sampler';
 import { type JobContext } from './job';
 import { preparePhotoFile } from './photo-preparation';
@@ -112,13 +113,15 @@ type ClosableRunner = FFmpegRunner & { close?(): Promise<void> };
 
 /**
  * The studio's runners: the single-thread core for quick calls and preparations, and the
- * multi-threaded core for re-encoding pictures where threads are available (else the single one).
+ * multi-threaded core for re-encoding pictures where threads are available (else the single one),
+ * below the others for the CPU (thread-priority.ts encodeWorkerNice).
  */
-function defaultRunners(log: Logger): { quick: ClosableRunner; prepare: ClosableRunner; encode: ClosableRunner } {
+export function studioRunners(log: Logger): { quick: WasmRunner; prepare: WasmRunner; encode: WasmRunner } {
   const prepare = new WasmRunner(log.child('prepare'));
   const multi = multiThreadCore();
   if (!multi) log.info('re-encoding on one thread: the multi-threaded core cannot run here');
-  return { quick: new WasmRunner(log.child('quick')), prepare, encode: multi ? new WasmRunner(log.child('encode'), { core: multi }) : prepare };
+  const encode = multi ? new WasmRunner(log.child('encode'), { core: multi, nice: encodeWorkerNice }) : prepare;
+  return { quick: new WasmRunner(log.child('quick')), prepare, encode };
 }
 
 /** A safety net, not a schedule: re-encoding a 5-minute 1080p WebM would take about 14 minutes here. */
@@ -168,7 +171,7 @@ function progressThrottle(emit: (ratio: number) => void): (ratio: number) => voi
 export function createMediaEngine(options: MediaEngineOptions): MediaEngine {
   const log = options.log;
   const timeoutMs = options.jobTimeoutMs ?? defaultJobTimeoutMs;
-  const given = options.runners ?? defaultRunners(log);
+  const given = options.runners ?? studioRunners(log);
   const runners = { ...given, encode: given.encode ?? given.prepare };
   const quick = new Lane(runners.quick);
   const prepare = new Lane(runners.prepare);
