@@ -252,6 +252,11 @@ describe.skipIf(missing !== null)('video import and preparation', () => {
       expect(take.checks.find((check) => check.id === 'duration')?.verdict, name).toBe('fail');
       expect(take.checks.find((check) => check.id === 'header')?.reason, name).toMatch(/header says 1:30, but its picture and sound end at 0:[2-5]\d/);
     }
+    // Cut right after its index: a header and no frame. Refused as cut short, not as a codec.
+    const indexed = readFileSync(file('whole-cut.mp4'));
+    writeFileSync(file('header-only.mp4'), indexed.subarray(0, indexed.indexOf('mdat') + 4));
+    const refused = await importVideo(draft.id, file('header-only.mp4'), 'header-only.mp4').catch((error: unknown) => error);
+    expect((refused as Error).message).toMatch(/holds no sound or picture after its header/);
     const whole = await importVideo(draft.id, file('whole-cut.mp4'), 'whole.mp4');
     expect(Math.abs((whole.durationMs ?? 0) - 90_000)).toBeLessThan(200);
     expect(whole.checks.find((check) => check.id === 'header')).toBeUndefined();

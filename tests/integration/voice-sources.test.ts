@@ -199,6 +199,40 @@ describe.skipIf(missing !== null)('voice sources', () => {
       }
     }, 300_000);
 
+    it('takes no estimate for a claim: whole ADTS AAC, Ogg and ffmpeg’s IMA ADPCM WAV say nothing of a header', async () => {
+      // ADTS and Ogg state no length (ffprobe estimates one from the bitrate or the last page); an
+      // IMA ADPCM WAV's bytes a second are the writer's estimate, its `fact` chunk the truth.
+      for (const [name, options] of [
+        ['whole.aac', ['-c:a', 'aac', '-b:a', '96k', '-f', 'adts']],
+        ['whole.ogg', ['-c:a', 'libvorbis', '-q:a', '3']],
+        ['ima.wav', ['-ar', '22050', '-c:a', 'adpcm_ima_wav']],
+      ] as const) {
+        ffmpeg('-i', speech(90), ...options, at(name));
+        const take = await importFile(draftId, at(name));
+        expect(Math.abs((take.durationMs ?? 0) - 90_000), name).toBeLessThan(500);
+        expect(checkOf(take, 'source'), name).toBeUndefined();
+      }
+    }, 180_000);
+
+    it('finds a WAV’s claim past 100 kB of chunks before its sound, and refuses a copy cut right after its header', async () => {
+      const wav = readFileSync(speech(90));
+      const junk = Buffer.alloc(8 + 100_000);
+      junk.write('JUNK', 0, 'latin1');
+      junk.writeUInt32LE(100_000, 4);
+      const padded = Buffer.concat([wav.subarray(0, 12), junk, wav.subarray(12)]);
+      writeFileSync(at('junk-cut.wav'), padded.subarray(0, Math.floor(padded.length / 2)));
+      const take = await importFile(draftId, at('junk-cut.wav'));
+      expect(checkOf(take, 'source')?.reason).toMatch(/header says 1:30, but its sound decodes to 0:4\d/);
+      // Only the header and a few bytes of an M4A whose index comes first: nothing to take.
+      ffmpeg('-i', speech(90), '-c:a', 'aac', '-movflags', '+faststart', at('index-first.m4a'));
+      const m4a = readFileSync(at('index-first.m4a'));
+      writeFileSync(at('header-only.m4a'), m4a.subarray(0, m4a.indexOf('mdat') + 4));
+      const refused = await importFile(draftId, at('header-only.m4a')).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(StudioError);
+      expect((refused as StudioError).message).toMatch(/holds no sound or picture after its header, as a copy or download that stopped early leaves a file/);
+      expect((await drafts.get(draftId)).voice.takes.some((item) => item.originalName === 'header-only.m4a')).toBe(false);
+    }, 180_000);
+
     it('refuses a recording too long to take from its measured length', async () => {
       ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=16000', '-t', '1300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '16k', at('long.mp3'));
       const error = await importFile(draftId, at('long.mp3')).catch((failure: unknown) => failure);

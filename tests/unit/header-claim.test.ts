@@ -64,6 +64,22 @@ describe('the length a WAV header claims', () => {
     expect(wavClaimedMs(wav('BW64', [ds64(96_000n * 70n), fmt(), data(0xffffffff)]))).toBe(70_000);
   });
 
+  it('reads a compressed format’s length from its fact chunk, not from its estimated bytes a second', () => {
+    // IMA ADPCM at 22.05 kHz as ffmpeg writes it: 16,000 bytes a second claimed, the sound's 90 s in fact.
+    const ima = { id: 'fmt ', body: Buffer.alloc(20) };
+    ima.body.writeUInt16LE(0x11, 0);
+    ima.body.writeUInt16LE(1, 2);
+    ima.body.writeUInt32LE(22_050, 4);
+    ima.body.writeUInt32LE(16_000, 8);
+    const fact = (frames: number) => {
+      const body = Buffer.alloc(4);
+      body.writeUInt32LE(frames);
+      return { id: 'fact', body };
+    };
+    expect(wavClaimedMs(wav('RIFF', [ima, fact(22_050 * 90), data(1_012_500)]))).toBe(90_000);
+    expect(wavClaimedMs(wav('RIFF', [ima, data(1_012_500)]))).toBeNull();
+  });
+
   it('makes no claim for placeholder sizes, a missing format, or what is not a WAV', () => {
     expect(wavClaimedMs(wav('RIFF', [fmt(), data(0)]))).toBeNull();
     expect(wavClaimedMs(wav('RIFF', [fmt(), data(0xffffffff)]))).toBeNull();

@@ -1,20 +1,25 @@
 /**
- * What a file's header claims its length is, where ffprobe does not report the claim: it sizes a
- * WAV's `data` and a CAF's `data` by the bytes the file really has, and gives a WMA the length of
- * the packets present, so a copy cut short shows its true length and the header's claim is lost.
- * These read the claim themselves, so the take's checks can say the two differ (as ffprobe's own
- * figure lets them for an MP3's Xing header, an MP4's movie header, an AIFF's `COMM`, a FLAC's
- * `STREAMINFO`, a Matroska `Duration`). music-metadata, the tag library the emulator uses, clamps
- * WAV sizes the same way and reads neither RF64 nor CAF, so the claim is read here.
+ * What a file's header claims its length is (the claim the take's checks set beside the length
+ * measured from its content). ffprobe's figure is the claim where the container states a length in
+ * a field ffprobe reads: an MP3's Xing or Info header, an MP4's movie header, an AIFF's `COMM`, a
+ * FLAC's `STREAMINFO`, a Matroska `Duration`. It sizes a WAV's `data` and a CAF's `data` by the
+ * bytes the file really has, and gives a WMA the length of the packets present, so a copy cut short
+ * shows its true length and the claim is lost: these three are read here. ADTS AAC, AMR and Ogg
+ * state no length (ffprobe's figure is its estimate), so they make no claim. music-metadata, the tag
+ * library the emulator uses, clamps WAV sizes the same way and reads neither RF64 nor CAF.
  */
 import { promises as fs } from 'node:fs';
 import type { MediaContainer } from '../../../shared/media';
 
 /**
  * How far into the file a claim may lie: broadcast WAVs put `bext`, `iXML`, `LIST` and `JUNK`
- * chunks before `data`, a CAF its `chan`, `kuki`, `info` and `free` chunks; a few kB in practice.
+ * chunks before `data`, a CAF its `chan`, `kuki`, `info` and `free` chunks; a few kB in practice,
+ * 100 kB of `JUNK` seen in a test.
  */
-const headBytes = 64 * 1024;
+const headBytes = 1024 * 1024;
+
+/** WAVE format tags whose bytes a second are exact: PCM, IEEE float, A-law, µ-law, and WAVE_FORMAT_EXTENSIBLE (PCM or float in practice). */
+const constantRateFormats: ReadonlySet<number> = new Set([0x0001, 0x0003, 0x0006, 0x0007, 0xfffe]);
 
 /** A `data` size that streaming writers leave in place of the real one: no claim. */
 const placeholder = (size: number) => size === 0 || size === 0xffffffff;
@@ -22,8 +27,9 @@ const placeholder = (size: number) => size === 0 || size === 0xffffffff;
 /**
  * The length the header of a RIFF, RF64 or BW64 WAV claims, ms: its `data` chunk's size (RF64 and
  * BW64: the `ds64` chunk's) over the `fmt ` chunk's average bytes a second (EBU Tech 3306 for RF64,
- * ITU-R BS.2088 for BW64). Null when `head` is not such a WAV, a chunk is missing from it, or the
- * size is a placeholder (0 or 0xFFFFFFFF: a recorder that never came back to write it).
+ * ITU-R BS.2088 for BW64); for a compressed format (ADPCM, GSM, MP3 in WAV), the `fact` chunk's
+ * sample frames over the sample rate. Null when `head` is not such a WAV, a chunk is missing from it,
+ * or the size is a placeholder (0 or 0xFFFFFFFF: a recorder that never came back to write it).
  */
 export function wavClaimedMs(head: Uint8Array): number | null {
   if (head.length < 12) return null;
@@ -32,6 +38,9 @@ export function wavClaimedMs(head: Uint8Array): number | null {
   const form = tag(0);
   if (!['RIFF', 'RF64', 'BW64'].includes(form) || tag(8) !== 'WAVE') return null;
   let bytesPerSecond: number | null = null;
+  let sampleRate = 0;
+  let constantRate = true;
+  let factFrames: number | null = null;
   let ds64DataSize: number | null = null;
   for (let offset = 12; offset + 8 <= head.length;) {
     const id = tag(offset);
@@ -40,8 +49,15 @@ export function wavClaimedMs(head: Uint8Array): number | null {
     if (id === 'ds64' && body + 16 <= head.length) {
       ds64DataSize = Number(view.getBigUint64(body + 8, true));
     } else if (id === 'fmt ' && body + 12 <= head.length) {
+      constantRate = constantRateFormats.has(view.getUint16(body, true));
+      sampleRate = view.getUint32(body + 4, true);
       bytesPerSecond = view.getUint32(body + 8, true);
+    } else if (id === 'fact' && body + 4 <= head.length) {
+      factFrames = view.getUint32(body, true);
     } else if (id === 'data') {
+      // A compressed format's average bytes a second is only a writer's estimate (ffmpeg's IMA ADPCM
+      // says 16,000 for 22,500): its length is the `fact` chunk's sample frames.
+      if (!constantRate) return factFrames && sampleRate ? Math.round((factFrames / sampleRate) * 1000) : null;
       const dataSize = form !== 'RIFF' && size === 0xffffffff ? ds64DataSize : size;
       if (dataSize === null || placeholder(dataSize) || !bytesPerSecond) return null;
       return Math.round((dataSize / bytesPerSecond) * 1000);
@@ -115,14 +131,17 @@ export function asfClaimedMs(head: Uint8Array): number | null {
 
 const claimReaders: Partial<Record<MediaContainer, (head: Uint8Array) => number | null>> = { wav: wavClaimedMs, caf: cafClaimedMs, asf: asfClaimedMs };
 
+/** Containers whose header states a length in a field ffprobe reads: its `format.duration` is the claim. */
+const reportedClaims: ReadonlySet<MediaContainer> = new Set(['mp3', 'mp4', 'm4a', 'mov', 'webm', 'matroska', 'flac', 'aiff']);
+
 /**
- * The length the header of `file` claims, ms, for the containers whose claim ffprobe does not
- * report (WAV, CAF, ASF); null for any other container (ffprobe's figure is then the claim), or when
- * the header makes none.
+ * The length the header of `file` claims, ms: read here for WAV, CAF and ASF, `reportedMs`
+ * (ffprobe's figure) for the containers whose header states one ffprobe reads, and null for any
+ * other container or when the header makes no claim.
  */
-export async function headerClaimedMsOf(file: string, container: MediaContainer): Promise<number | null> {
+export async function headerClaimedMsOf(file: string, container: MediaContainer, reportedMs: number | null): Promise<number | null> {
   const read = claimReaders[container];
-  if (!read) return null;
+  if (!read) return reportedClaims.has(container) ? reportedMs : null;
   const handle = await fs.open(file, 'r');
   try {
     const head = Buffer.alloc(headBytes);

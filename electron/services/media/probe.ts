@@ -169,6 +169,9 @@ function trackTitle(tags: Record<string, string> | undefined): string | null {
   return title && !/^(Sound|Video|Core Media Audio)\s*Handler$/i.test(title) ? title : null;
 }
 
+/** Why a file whose header reads is refused when no frame follows it (UnreadableMedia's reason). */
+const noFrames = 'it holds no sound or picture after its header, as a copy or download that stopped early leaves a file';
+
 /** A file ffmpeg cannot read at all; `reason` says why in plain words (see unreadableReason). */
 export class UnreadableMedia extends StudioError {
   constructor(readonly reason: string) {
@@ -273,28 +276,29 @@ async function probeUncached(runner: FFmpegRunner, file: string, control: RunCon
   const videoStream = probe.streams.find((stream) => stream.codec_type === 'video' && !stream.disposition?.attached_pic);
   const still = container === 'jpeg' || container === 'png';
   const headerS = still ? null : (seconds(probe.format.duration) ?? seconds(audioStream?.duration) ?? seconds(videoStream?.duration));
-  // A WAV's, CAF's or WMA's own claim: ffprobe reports the sound the file has, which hides a copy cut short.
-  const claimedMs = await headerClaimedMsOf(file, container);
+  const claimedMs = await headerClaimedMsOf(file, container, headerS === null ? null : Math.round(headerS * 1000));
   let durationS = headerS;
   let lengthAtLeast = false;
   if (!still && audioStream && !videoStream && measure) {
     // A file of sound alone: its length is what decodes, whatever the header says (cheap next to a picture).
     const decoded = await measureDecodedAudio(runner, file, control, null, soundLimitMs);
-    if (decoded !== null) durationS = decoded.ms / 1000;
-    lengthAtLeast = decoded?.atLeast ?? false;
+    // Only the header survives of a copy cut right after it: there is no sound to take.
+    if (decoded === null) throw new UnreadableMedia(noFrames);
+    durationS = decoded.ms / 1000;
+    lengthAtLeast = decoded.atLeast;
   }
   if (!still && measure && (durationS === null || videoStream)) {
     // A picture's length is where its packets end (copied, not decoded: cheap next to the picture's
     // other work), whatever its header says: an MP4 or WebM cut short keeps its whole movie's length.
     const measuredMs = await measureDuration(runner, file, control);
-    if (measuredMs !== null) durationS = measuredMs / 1000;
-    if (durationS === null) throw new StudioError('MEDIA', 'This recording holds no audio or video frames: it may be damaged.');
+    if (measuredMs === null) throw new UnreadableMedia(noFrames);
+    durationS = measuredMs / 1000;
   }
   return {
     container,
     durationMs: durationS === null ? null : Math.round(durationS * 1000),
     ...(lengthAtLeast ? { lengthAtLeast } : {}),
-    headerDurationMs: claimedMs ?? (headerS === null ? null : Math.round(headerS * 1000)),
+    headerDurationMs: claimedMs,
     soundOffsetMs: soundOffset(audioStream, videoStream),
     audioTracks: audioStreams.map((stream, index) => ({
       index,
