@@ -21,6 +21,9 @@ const headBytes = 1024 * 1024;
 /** WAVE format tags whose bytes a second are exact: PCM, IEEE float, A-law, µ-law, and WAVE_FORMAT_EXTENSIBLE (PCM or float in practice). */
 const constantRateFormats: ReadonlySet<number> = new Set([0x0001, 0x0003, 0x0006, 0x0007, 0xfffe]);
 
+/** The four-character code at `offset` (a RIFF or CAF chunk's id, a form type). */
+const fourCC = (bytes: Uint8Array, offset: number) => String.fromCharCode(...bytes.subarray(offset, offset + 4));
+
 /** A `data` size that streaming writers leave in place of the real one: no claim. */
 const placeholder = (size: number) => size === 0 || size === 0xffffffff;
 
@@ -34,7 +37,7 @@ const placeholder = (size: number) => size === 0 || size === 0xffffffff;
 export function wavClaimedMs(head: Uint8Array): number | null {
   if (head.length < 12) return null;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const tag = (offset: number) => String.fromCharCode(...head.subarray(offset, offset + 4));
+  const tag = (offset: number) => fourCC(head, offset);
   const form = tag(0);
   if (!['RIFF', 'RF64', 'BW64'].includes(form) || tag(8) !== 'WAVE') return null;
   let bytesPerSecond: number | null = null;
@@ -79,7 +82,7 @@ export function wavClaimedMs(head: Uint8Array): number | null {
 export function cafClaimedMs(head: Uint8Array): number | null {
   if (head.length < 8) return null;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const tag = (offset: number) => String.fromCharCode(...head.subarray(offset, offset + 4));
+  const tag = (offset: number) => fourCC(head, offset);
   if (tag(0) !== 'caff') return null;
   let desc: { sampleRate: number; bytesPerPacket: number; framesPerPacket: number } | null = null;
   for (let offset = 8; offset + 12 <= head.length;) {

@@ -529,11 +529,12 @@ export class TakeService {
       const rewritten = info.container === 'webm' || format !== info.container;
       // The new file's header is honest: the received one's claim is kept, to be set beside the measured length.
       const headerDurationMs = rewritten ? (info.headerDurationMs ?? null) : null;
-      if (info.container === 'webm') await this.engine.remux(file, final);
-      else if (format !== info.container) {
+      if (!rewritten) await fs.rename(file, final);
+      else if (info.container === 'webm') await this.engine.remux(file, final);
+      else {
         await this.engine.remux(file, final, format as MediaContainer);
         info = await this.engine.probe(final, { signal });
-      } else await fs.rename(file, final);
+      }
       signal.throwIfAborted();
       const durationMs = info.durationMs ?? 0;
       const checked = await this.check(session.kind, final, { durationMs, trim: null, previous: [], voiceSource: null, headerDurationMs }, signal);
