@@ -52,7 +52,7 @@ export async function startLoopReference(workDir = os.tmpdir()): Promise<LoopRef
     },
     stop: () => {
       child.kill();
-      rmSync(file, { force: true });
+      for (const written of [file, `${file}.partial`]) rmSync(written, { force: true });
     },
   };
 }

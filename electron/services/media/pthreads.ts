@@ -35,16 +35,33 @@ ${patched}`;
 }
 
 /**
- * Installs the Web Worker look-alike and `navigator.hardwareConcurrency`. Emscripten makes a pool of
- * 32 pthread workers when the core loads and waits for each to say `loaded`; a thread here is started
- * only when the core first gives its worker a pthread to run, so the pool costs nothing until
- * ffmpeg asks for threads, and a probe that needs none starts none. The threads are children of the
- * media worker thread: when that is terminated (a cancel, a time limit) Node ends them with it.
+ * How many pthreads a picture re-encode starts when ffmpeg is told `cores`: counted here (the
+ * worker's threads at nice 10 during a re-encode to H.264) as 14, 17, 20 and 32 at 2, 3, 4 and 8
+ * cores, the same for HEVC, VP8 and H.264 in.
  */
-export function installPthreadWorkers(options: PthreadOptions): void {
+export const threadsPerEncode = (cores: number) => 3 * cores + 8;
+
+/**
+ * Installs the Web Worker look-alike and `navigator.hardwareConcurrency`. Emscripten makes a pool of
+ * 32 pthread workers when the core loads and waits for each to say `loaded`. The
+ * `threadsPerEncode(cores)` it hands out first are started then, one after another; the rest only
+ * when the core first gives one a pthread to run. The threads are children of the media worker thread: when that is
+ * terminated (a cancel, a time limit) Node ends them with it.
+ *
+ * Why ahead, and one at a time: a new thread, while Node starts it, tells the main thread's
+ * inspector it exists, under a lock the main thread also takes, and wakes the main thread while
+ * holding it. A thread at nice 10 preempted there keeps the main thread blocked until it runs again:
+ * started in a burst beside a running encode, two such waits held the studio's main loop 17 and
+ * 25 ms (`perf`, `videoPrepare120sWebm`). Started before the command, one at a time, each runs at once.
+ *
+ * Returns what starts those threads once the core has loaded: it resolves when they are up (or
+ * failed to start: a thread that cannot start is reported by the core when it is given work).
+ */
+export function installPthreadWorkers(options: PthreadOptions): () => Promise<void> {
   const sources = new Map<string, string>();
   const nice = options.nice ?? 0;
   const cores = Math.max(1, options.cores);
+  const pool: PthreadWorker[] = [];
 
   class PthreadWorker {
     onmessage: ((event: { data: unknown }) => void) | null = null;
@@ -72,6 +89,7 @@ export function installPthreadWorkers(options: PthreadOptions): void {
         // Answered at once; the real thread gets this message first when it is started.
         this.loadMessage = data;
         setImmediate(() => this.onmessage?.({ data: { cmd: 'loaded' } }));
+        pool.push(this);
         return;
       }
       const thread = this.thread ?? this.startThread();
@@ -94,14 +112,21 @@ export function installPthreadWorkers(options: PthreadOptions): void {
       this.thread?.ref();
     }
 
-    private startThread(): NodeWorker {
+    /** Starts the real thread now, and resolves once it is up or has failed. */
+    startAhead(): Promise<void> {
+      if (this.terminated || this.thread) return Promise.resolve();
+      return new Promise((resolve) => this.startThread(resolve));
+    }
+
+    private startThread(up: () => void = () => undefined): NodeWorker {
       const thread = new NodeWorker(this.source, { eval: true, workerData: { coreUrl: this.coreUrl, cores, nice } });
       this.thread = thread;
       thread.on('message', (data: { cmd?: string }) => {
         // The real thread's own `loaded` arrives after the look-alike already answered for it.
-        if (data?.cmd === 'loaded') return;
+        if (data?.cmd === 'loaded') return up();
         this.onmessage?.({ data });
       });
+      thread.once('error', up);
       thread.on('error', (error) => this.onerror?.(error));
       if (this.loadMessage) thread.postMessage(this.loadMessage);
       this.loadMessage = null;
@@ -112,4 +137,8 @@ export function installPthreadWorkers(options: PthreadOptions): void {
   const scope = globalThis as unknown as { Worker?: unknown; navigator?: unknown };
   scope.Worker = PthreadWorker;
   Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: cores }, configurable: true });
+  return async () => {
+    // Emscripten hands out the pool's workers from its end.
+    for (const worker of pool.slice(-threadsPerEncode(cores)).reverse()) await worker.startAhead();
+  };
 }

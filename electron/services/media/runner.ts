@@ -12,7 +12,16 @@ import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import { type WorkerEntry, currentFile, unpacked, workerEntry } from '../worker-entry';
 import { defaultWorkerNice } from '../thread-priority';
-import type { RunRequest, RunResult, WorkerData, WorkerInput, WorkerMessage, WorkerOutput } from './worker-protocol';
+import {
+  type CoreLocation,
+  type RunRequest,
+  type RunResult,
+  type WorkerData,
+  type WorkerInput,
+  type WorkerMessage,
+  type WorkerOutput,
+  progressSlots,
+} from './worker-protocol';
 
 export type RunSpec = {
   program: 'ffmpeg' | 'ffprobe';
@@ -55,7 +64,7 @@ const corePackages: Record<CoreBuild, string> = { single: '@ffmpeg/core', multi:
  * The ESM build of an ffmpeg.wasm core and its wasm, located through Node's own resolution (the
  * multi-threaded core's pthread script, `ffmpeg-core.worker.js`, sits beside its `ffmpeg-core.js`).
  */
-export function locateCore(build: CoreBuild = 'single'): WorkerData {
+export function locateCore(build: CoreBuild = 'single'): CoreLocation {
   const require = createRequire(currentFile());
   const umd = require.resolve(corePackages[build]);
   const corePath = path.join(path.dirname(umd), '..', 'esm', 'ffmpeg-core.js');
@@ -67,7 +76,7 @@ export function locateCore(build: CoreBuild = 'single'): WorkerData {
  * cannot run: one CPU, no shared wasm memory (SharedArrayBuffer), or the package missing. Callers
  * then use the single-thread core for everything.
  */
-export function multiThreadCore(): WorkerData | null {
+export function multiThreadCore(): CoreLocation | null {
   const cores = availableParallelism();
   if (cores < 2 || typeof SharedArrayBuffer !== 'function') return null;
   try {
@@ -106,8 +115,10 @@ type Pending = {
   id: number;
   resolve: (result: RunResult) => void;
   reject: (error: unknown) => void;
-  onTime?: (timeMs: number) => void;
 };
+
+/** How often a running command's progress is read from the worker (ms): a progress bar's pace. */
+const progressPollMs = 200;
 
 /**
  * One worker thread with the core loaded once and reused for every command. Commands run one at a
@@ -117,6 +128,8 @@ type Pending = {
 export class WasmRunner implements FFmpegRunner {
   private worker: Worker | null = null;
   private ready: Promise<Worker> | null = null;
+  /** The running worker's progress (see progressSlots in worker-protocol.ts). */
+  private progress: Int32Array | null = null;
   private pending: Pending | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
@@ -132,7 +145,7 @@ export class WasmRunner implements FFmpegRunner {
   private readonly idleMs: number;
   private readonly nice: number;
   private readonly entry: WorkerEntry;
-  private readonly core: WorkerData;
+  private readonly core: CoreLocation;
 
   constructor(
     private readonly log: Logger,
@@ -142,7 +155,7 @@ export class WasmRunner implements FFmpegRunner {
       /** Linux nice value of the worker thread (0 = as the main thread). */
       nice?: number;
       entry?: WorkerEntry;
-      core?: WorkerData;
+      core?: CoreLocation;
     } = {},
   ) {
     this.idleMs = options.idleMs ?? 120_000;
@@ -218,10 +231,14 @@ export class WasmRunner implements FFmpegRunner {
       keepLog: spec.keepLog ?? 'tail',
     };
     const running = new Promise<RunResult>((resolve, reject) => {
-      this.pending = { id, resolve, reject, onTime: control.onTime };
+      this.pending = { id, resolve, reject };
       const onAbort = () => void this.stop(control.signal?.reason ?? new StudioError('CANCELLED', 'Cancelled.'));
       control.signal?.addEventListener('abort', onAbort, { once: true });
-      const settle = () => control.signal?.removeEventListener('abort', onAbort);
+      const poll = this.pollProgress(id, control.onTime);
+      const settle = () => {
+        control.signal?.removeEventListener('abort', onAbort);
+        if (poll) clearInterval(poll);
+      };
       this.pending.resolve = (value) => {
         settle();
         resolve(value);
@@ -266,10 +283,27 @@ export class WasmRunner implements FFmpegRunner {
     return outcome.result;
   }
 
+  /** Reads command `id`'s output time from the worker every progressPollMs and reports each change. */
+  private pollProgress(id: number, onTime: RunControl['onTime']): NodeJS.Timeout | null {
+    const progress = this.progress;
+    if (!onTime || !progress) return null;
+    let lastTimeMs = -1;
+    return setInterval(() => {
+      // The worker writes the time before the id: an id that matches comes with this command's time.
+      if (Atomics.load(progress, progressSlots.id) !== id) return;
+      const timeMs = Atomics.load(progress, progressSlots.timeMs);
+      if (timeMs === lastTimeMs) return;
+      lastTimeMs = timeMs;
+      onTime(timeMs);
+    }, progressPollMs);
+  }
+
   private start(): Promise<Worker> {
     if (this.ready) return this.ready;
     const started = performance.now();
-    const workerData: WorkerData = { ...this.core, nice: this.nice };
+    const progress = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+    this.progress = new Int32Array(progress);
+    const workerData: WorkerData = { ...this.core, nice: this.nice, progress };
     const worker = new Worker(this.entry.file, { workerData, eval: this.entry.eval });
     this.worker = worker;
     this.ready = new Promise<Worker>((resolve, reject) => {
@@ -282,9 +316,7 @@ export class WasmRunner implements FFmpegRunner {
         }
         const pending = this.pending;
         if (!pending || pending.id !== message.id) return;
-        if (message.type === 'progress') {
-          pending.onTime?.(message.timeMs);
-        } else if (message.type === 'done') {
+        if (message.type === 'done') {
           this.pending = null;
           const { type: _type, id: _id, ...result } = message;
           pending.resolve(result);

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type EmscriptenFs, createDiskFs } from './disk-fs';
 import { installPthreadWorkers } from './pthreads';
 import { type MomentaryFrame, momentaryFrame, statsTimeMs } from './ffmpeg-log';
-import type { RunRequest, RunResult, WorkerData, WorkerMessage } from './worker-protocol';
+import { type RunRequest, type RunResult, type WorkerData, type WorkerMessage, progressSlots } from './worker-protocol';
 import { lowerThreadPriority } from '../thread-priority';
 
 type CoreFs = {
@@ -34,7 +34,6 @@ type FFmpegCore = {
 };
 
 const tailLines = 60;
-const progressIntervalMs = 200;
 
 /**
  * A read-only view of a file on disk shaped like a Blob, for Emscripten's WORKERFS: ffmpeg reads
@@ -76,11 +75,13 @@ async function loadCore(data: WorkerData): Promise<FFmpegCore> {
   const scope = globalThis as unknown as { self?: unknown; FileReaderSync?: unknown };
   scope.self ??= { location: { href: pathToFileURL(data.corePath).href } };
   scope.FileReaderSync ??= DiskReaderSync;
-  if (data.threads) installPthreadWorkers({ cores: data.threads, nice: data.nice });
+  const startThreadsAhead = data.threads ? installPthreadWorkers({ cores: data.threads, nice: data.nice }) : async () => undefined;
   const module = (await import(pathToFileURL(data.corePath).href)) as {
     default: (options: { wasmBinary: Uint8Array }) => Promise<FFmpegCore>;
   };
-  return module.default({ wasmBinary: await readFile(data.wasmPath) });
+  const core = await module.default({ wasmBinary: await readFile(data.wasmPath) });
+  await startThreadsAhead();
+  return core;
 }
 
 function removeTree(fs: CoreFs, dir: string): void {
@@ -91,12 +92,11 @@ function removeTree(fs: CoreFs, dir: string): void {
   fs.rmdir(dir);
 }
 
-function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (message: WorkerMessage) => void): RunResult {
+function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, progress: Int32Array): RunResult {
   const fds: number[] = [];
   const lines: string[] = [];
   const momentary: MomentaryFrame[] | null = request.keepLog === 'momentary' ? [] : null;
   let stdout = '';
-  let lastProgressAt = 0;
   core.setLogger(({ type, message }) => {
     if (type === 'stdout') {
       stdout += `${message}\n`;
@@ -104,11 +104,9 @@ function run(core: FFmpegCore, diskFs: unknown, request: RunRequest, post: (mess
     }
     const timeMs = message.startsWith('size=') || message.includes(' time=') ? statsTimeMs(message) : null;
     if (timeMs !== null) {
-      const now = performance.now();
-      if (now - lastProgressAt >= progressIntervalMs) {
-        lastProgressAt = now;
-        post({ type: 'progress', id: request.id, timeMs });
-      }
+      // Shared, not posted: see progressSlots.
+      Atomics.store(progress, progressSlots.timeMs, Math.round(timeMs));
+      Atomics.store(progress, progressSlots.id, request.id);
       return;
     }
     if (momentary) {
@@ -169,9 +167,10 @@ async function main(): Promise<void> {
   const core = await loadCore(data);
   const diskFs = createDiskFs(core.FS);
   const post = (message: WorkerMessage) => port.postMessage(message);
+  const progress = new Int32Array(data.progress);
   port.on('message', (request: RunRequest) => {
     try {
-      const result = run(core, diskFs, request, post);
+      const result = run(core, diskFs, request, progress);
       const transfer = Object.values(result.data).map((bytes) => bytes.buffer as ArrayBuffer);
       port.postMessage({ type: 'done', id: request.id, ...result } satisfies WorkerMessage, transfer);
     } catch (error) {
