@@ -288,7 +288,7 @@ export class WasmRunner implements FFmpegRunner {
     const progress = this.progress;
     if (!onTime || !progress) return null;
     let lastTimeMs = -1;
-    return setInterval(() => {
+    const poll = setInterval(() => {
       // The worker writes the time before the id: an id that matches comes with this command's time.
       if (Atomics.load(progress, progressSlots.id) !== id) return;
       const timeMs = Atomics.load(progress, progressSlots.timeMs);
@@ -296,6 +296,9 @@ export class WasmRunner implements FFmpegRunner {
       lastTimeMs = timeMs;
       onTime(timeMs);
     }, progressPollMs);
+    // The command's own promise keeps the process alive while it runs; the poll must not outlive it.
+    poll.unref();
+    return poll;
   }
 
   private start(): Promise<Worker> {
