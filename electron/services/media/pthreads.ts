@@ -45,8 +45,8 @@ export const threadsPerEncode = (cores: number) => 3 * cores + 8;
  * Installs the Web Worker look-alike and `navigator.hardwareConcurrency`. Emscripten makes a pool of
  * 32 pthread workers when the core loads and waits for each to say `loaded`. The
  * `threadsPerEncode(cores)` it hands out first are started then, one after another; the rest only
- * when the core first gives one a pthread to run. The threads are children of the media worker thread: when that is
- * terminated (a cancel, a time limit) Node ends them with it.
+ * when the core first gives one a pthread to run. The threads are children of the media worker
+ * thread: when that is terminated (a cancel, a time limit) Node ends them with it.
  *
  * Why ahead, and one at a time: a new thread, while Node starts it, tells the main thread's
  * inspector it exists, under a lock the main thread also takes, and wakes the main thread while

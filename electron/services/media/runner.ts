@@ -296,7 +296,7 @@ export class WasmRunner implements FFmpegRunner {
       lastTimeMs = timeMs;
       onTime(timeMs);
     }, progressPollMs);
-    // The command's own promise keeps the process alive while it runs; the poll must not outlive it.
+    // The worker keeps the process alive while a command runs; the poll must never do so on its own.
     poll.unref();
     return poll;
   }
