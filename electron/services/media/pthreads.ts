@@ -54,8 +54,8 @@ export const threadsPerEncode = (cores: number) => 3 * cores + 8;
  * started in a burst beside a running encode, two such waits held the studio's main loop 17 and
  * 25 ms (`perf`, `videoPrepare120sWebm`). Started before the command, one at a time, each runs at once.
  *
- * Returns what starts those threads once the core has loaded: it resolves when they are up (or
- * failed to start: a thread that cannot start is reported by the core when it is given work).
+ * Returns what starts those threads once the core has loaded: it resolves when each is up, has
+ * failed (Emscripten's own error handler then fails the worker's load) or has ended.
  */
 export function installPthreadWorkers(options: PthreadOptions): () => Promise<void> {
   const sources = new Map<string, string>();
@@ -126,7 +126,9 @@ export function installPthreadWorkers(options: PthreadOptions): () => Promise<vo
         if (data?.cmd === 'loaded') return up();
         this.onmessage?.({ data });
       });
+      // Up, failed, or ended before it said so (terminated with its worker): the next may start.
       thread.once('error', up);
+      thread.once('exit', up);
       thread.on('error', (error) => this.onerror?.(error));
       if (this.loadMessage) thread.postMessage(this.loadMessage);
       this.loadMessage = null;
@@ -138,7 +140,7 @@ export function installPthreadWorkers(options: PthreadOptions): () => Promise<vo
   scope.Worker = PthreadWorker;
   Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: cores }, configurable: true });
   return async () => {
-    // Emscripten hands out the pool's workers from its end.
+    // Emscripten hands out the pool's workers from its end (a pool smaller than the count is started whole).
     for (const worker of pool.slice(-threadsPerEncode(cores)).reverse()) await worker.startAhead();
   };
 }

@@ -128,6 +128,8 @@ const progressPollMs = 200;
 export class WasmRunner implements FFmpegRunner {
   private worker: Worker | null = null;
   private ready: Promise<Worker> | null = null;
+  /** Fails a start still loading the worker (`stop` terminates it before it says ready). */
+  private rejectStart: ((error: unknown) => void) | null = null;
   /** The running worker's progress (see progressSlots in worker-protocol.ts). */
   private progress: Int32Array | null = null;
   private pending: Pending | null = null;
@@ -234,17 +236,17 @@ export class WasmRunner implements FFmpegRunner {
       this.pending = { id, resolve, reject };
       const onAbort = () => void this.stop(control.signal?.reason ?? new StudioError('CANCELLED', 'Cancelled.'));
       control.signal?.addEventListener('abort', onAbort, { once: true });
-      const poll = this.pollProgress(id, control.onTime);
-      const settle = () => {
+      const endPolling = this.pollProgress(id, control.onTime);
+      const settle = (done: boolean) => {
         control.signal?.removeEventListener('abort', onAbort);
-        if (poll) clearInterval(poll);
+        endPolling(done);
       };
       this.pending.resolve = (value) => {
-        settle();
+        settle(true);
         resolve(value);
       };
       this.pending.reject = (error) => {
-        settle();
+        settle(false);
         reject(error);
       };
       worker.postMessage(request);
@@ -283,22 +285,32 @@ export class WasmRunner implements FFmpegRunner {
     return outcome.result;
   }
 
-  /** Reads command `id`'s output time from the worker every progressPollMs and reports each change. */
-  private pollProgress(id: number, onTime: RunControl['onTime']): NodeJS.Timeout | null {
+  /**
+   * Reads command `id`'s output time from the worker every progressPollMs and reports each change
+   * while the command is pending (a cancelled one's worker runs on until it is terminated: none of
+   * that is reported). Returns what ends the polling: with `done`, after one last read, since the
+   * worker's last stores precede its answer and a command shorter than a poll still reports.
+   */
+  private pollProgress(id: number, onTime: RunControl['onTime']): (done: boolean) => void {
     const progress = this.progress;
-    if (!onTime || !progress) return null;
+    if (!onTime || !progress) return () => undefined;
     let lastTimeMs = -1;
-    const poll = setInterval(() => {
+    const read = (last: boolean) => {
+      if (!last && this.pending?.id !== id) return;
       // The worker writes the time before the id: an id that matches comes with this command's time.
       if (Atomics.load(progress, progressSlots.id) !== id) return;
       const timeMs = Atomics.load(progress, progressSlots.timeMs);
       if (timeMs === lastTimeMs) return;
       lastTimeMs = timeMs;
       onTime(timeMs);
-    }, progressPollMs);
+    };
+    const poll = setInterval(() => read(false), progressPollMs);
     // The worker keeps the process alive while a command runs; the poll must never do so on its own.
     poll.unref();
-    return poll;
+    return (done) => {
+      clearInterval(poll);
+      if (done) read(true);
+    };
   }
 
   private start(): Promise<Worker> {
@@ -310,8 +322,10 @@ export class WasmRunner implements FFmpegRunner {
     const worker = new Worker(this.entry.file, { workerData, eval: this.entry.eval });
     this.worker = worker;
     this.ready = new Promise<Worker>((resolve, reject) => {
+      this.rejectStart = reject;
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') {
+          if (this.worker === worker) this.rejectStart = null;
           this.loadTimes.push(Math.round(performance.now() - started));
           this.log.debug('media worker ready', { ms: Math.round(performance.now() - started), coreMs: message.loadMs });
           resolve(worker);
@@ -351,15 +365,22 @@ export class WasmRunner implements FFmpegRunner {
     return this.ready;
   }
 
-  /** Terminates the worker; a running command fails with `reason` (or silently when none). */
+  /**
+   * Terminates the worker; a running command fails with `reason` (or silently when none), and a
+   * command still waiting for the worker to load fails with `reason` or an engine failure (else it
+   * would wait forever: the terminated worker's exit is no longer this runner's to report).
+   */
   private async stop(reason: unknown): Promise<void> {
     const worker = this.worker;
     const pending = this.pending;
+    const rejectStart = this.rejectStart;
     this.worker = null;
     this.ready = null;
     this.pending = null;
+    this.rejectStart = null;
     // Settle only once the thread is gone, so it cannot write an output after the caller cleaned up.
     if (worker) await worker.terminate();
+    rejectStart?.(reason ?? new EngineFailure());
     if (pending && reason) pending.reject(reason);
   }
 }
